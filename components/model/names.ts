@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { compareText } from './errors';
+
+export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** Label names the Prometheus server and rule engine set themselves; a user-given label may not use them. */
+export const RESERVED_LABELS = ['__name__', 'alertname'] as const;
+
+export const labelName = z.string().regex(LABEL_NAME, {
+  error: (issue) =>
+    `invalid label name ${JSON.stringify(issue.input)}: use letters, digits and underscores, not starting with a digit`,
+});
+
+export const metricName = z.string().regex(METRIC_NAME, {
+  error: (issue) =>
+    `invalid metric name ${JSON.stringify(issue.input)}: use letters, digits, underscores and colons, not starting with a digit`,
+});
+
+/** A label name a user may set on an alert, a series or an external label. */
+export const userLabelName = labelName
+  .refine((name) => !name.startsWith('__'), {
+    error: (issue) => `label name ${JSON.stringify(issue.input)} is reserved: names starting with __ are internal`,
+  })
+  .refine((name) => !(RESERVED_LABELS as readonly string[]).includes(name), {
+    error: (issue) => `label name ${JSON.stringify(issue.input)} is reserved for Prometheus`,
+  });
+
+/** Returns a copy of a string map with its keys in code-unit order, so renders never depend on input order. */
+export function sortKeys<V>(map: Record<string, V>): Record<string, V> {
+  const sorted: Record<string, V> = {};
+  for (const key of Object.keys(map).sort(compareText)) sorted[key] = map[key];
+  return sorted;
+}
+
+/** A map of user label names to values, rendered in sorted key order. */
+export const labelSet = z.record(userLabelName, z.string()).transform(sortKeys);
+
+/** A name of a thing the configs refer to by name (jobs, receivers, groups): non-empty, no surrounding space. */
+export const objectName = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .refine((name) => name.trim() === name, { error: 'must not start or end with white space' });

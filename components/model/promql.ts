@@ -1,0 +1,54 @@
+import type { LRParser } from '@lezer/lr';
+import { z } from 'zod';
+
+// lezer-promql is an ES module whose only type entry is ESM; its CommonJS build is loaded with require so
+// that this CommonJS project type-checks (TS1479 otherwise). Pinned to the Prometheus release whose promtool
+// the tests run, so that both accept the same syntax.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as { parser: LRParser };
+
+export interface PromqlSyntaxError {
+  /** 1-based column of the first offending character. */
+  column: number;
+  message: string;
+}
+
+/** Syntax errors of a PromQL expression, first one first; empty when the expression parses. */
+export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
+  if (expr.trim() === '') return [{ column: 1, message: 'empty expression' }];
+  const errors: PromqlSyntaxError[] = [];
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (!node.type.isError) return;
+      const at = node.from;
+      const message =
+        at >= expr.length
+          ? `unexpected end of expression at col ${at + 1}`
+          : `unexpected ${JSON.stringify(expr.slice(at, Math.max(node.to, at + 1)))} at col ${at + 1}`;
+      if (!errors.some((e) => e.column === at + 1)) errors.push({ column: at + 1, message });
+    },
+  });
+  return errors;
+}
+
+/**
+ * Normalises an expression for rendering: trailing white space and tabs would survive in a YAML block
+ * scalar and make the file differ after any editor touches it.
+ */
+export function normalizeExpr(expr: string): string {
+  return expr
+    .replace(/\t/g, '  ')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trim();
+}
+
+/** A PromQL expression, checked for syntax; the first error is reported with its column. */
+export const promqlExpr = z
+  .string()
+  .transform(normalizeExpr)
+  .superRefine((expr, ctx) => {
+    const [first] = promqlSyntaxErrors(expr);
+    if (first) ctx.addIssue({ code: 'custom', message: `${first.message} in ${JSON.stringify(expr)}` });
+  });
