@@ -12,7 +12,9 @@ export class ValidationError extends Error {
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: readonly ValidationIssue[]) {
-    const sorted = [...issues].sort((a, b) => compareText(a.path, b.path) || compareText(a.message, b.message));
+    const sorted = [...issues].sort(
+      (a, b) => compareText(a.path, b.path) || compareText(a.message, b.message),
+    );
     super(
       `${sorted.length} validation error${sorted.length === 1 ? '' : 's'}:\n` +
         sorted.map((issue) => `  ${formatIssue(issue)}`).join('\n'),

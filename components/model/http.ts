@@ -12,7 +12,9 @@ export const httpUrl = z.string().refine(
       return false;
     }
   },
-  { error: (issue) => `invalid URL ${JSON.stringify(issue.input)}: write an absolute http:// or https:// URL` },
+  {
+    error: (issue) => `invalid URL ${JSON.stringify(issue.input)}: write an absolute http:// or https:// URL`,
+  },
 );
 
 /** A TCP port number. */
@@ -29,7 +31,8 @@ export const hostPort = z.string().refine(
     return match !== null && Number(match[3]) >= 1 && Number(match[3]) <= 65535;
   },
   {
-    error: (issue) => `invalid target ${JSON.stringify(issue.input)}: write host:port with a port from 1 to 65535`,
+    error: (issue) =>
+      `invalid target ${JSON.stringify(issue.input)}: write host:port with a port from 1 to 65535`,
   },
 );
 

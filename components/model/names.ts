@@ -20,7 +20,8 @@ export const metricName = z.string().regex(METRIC_NAME, {
 /** A label name a user may set on an alert, a series or an external label. */
 export const userLabelName = labelName
   .refine((name) => !name.startsWith('__'), {
-    error: (issue) => `label name ${JSON.stringify(issue.input)} is reserved: names starting with __ are internal`,
+    error: (issue) =>
+      `label name ${JSON.stringify(issue.input)} is reserved: names starting with __ are internal`,
   })
   .refine((name) => !(RESERVED_LABELS as readonly string[]).includes(name), {
     error: (issue) => `label name ${JSON.stringify(issue.input)} is reserved for Prometheus`,

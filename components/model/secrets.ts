@@ -31,7 +31,8 @@ const absolutePath = z.string().refine((path) => path.startsWith('/') && !path.i
  * stored in state without exposing anything.
  */
 export const credentialFile = z.union([absolutePath, secretRef], {
-  error: 'must be a file path (string starting with /) or a secret reference { secret: "name" }; inline credentials are not accepted',
+  error:
+    'must be a file path (string starting with /) or a secret reference { secret: "name" }; inline credentials are not accepted',
 });
 export type CredentialFile = z.input<typeof credentialFile>;
 

@@ -14,6 +14,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}: check the spelling against the documented fields`;
   }
+  // A bad record key carries the key's own issues inside; its message is the useful one.
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues[0].message;
   return issue.message;
 }
 

@@ -2,7 +2,13 @@ import { Document, isScalar, Scalar, visit } from 'yaml';
 
 // YAML 1.1 output quotes on/yes/no/off and timestamps, which Go's yaml.v2 (Prometheus, Alertmanager,
 // Kubernetes) would otherwise read as booleans and dates. No anchors for shared objects, no line folding.
-const OPTIONS = { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0, indent: 2, indentSeq: true } as const;
+const OPTIONS = {
+  version: '1.1',
+  aliasDuplicateObjects: false,
+  lineWidth: 0,
+  indent: 2,
+  indentSeq: true,
+} as const;
 
 /** Keys whose long or multi-line values read best as `|-` blocks in review. */
 const BLOCK_KEYS = new Set(['expr', 'description', 'text', 'message', 'html']);
@@ -18,7 +24,10 @@ export function renderYaml(data: unknown, header?: string): string {
     Pair(_, pair) {
       if (!isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') return;
       const value = pair.value.value;
-      if (BLOCK_KEYS.has(String(pair.key.value)) && (value.includes('\n') || value.length > BLOCK_MIN_LENGTH)) {
+      if (
+        BLOCK_KEYS.has(String(pair.key.value)) &&
+        (value.includes('\n') || value.length > BLOCK_MIN_LENGTH)
+      ) {
         // A block scalar cannot carry trailing spaces on a line or leading blank lines faithfully.
         if (!/[ \t]\n|[ \t]$|^\s/.test(value)) pair.value.type = Scalar.BLOCK_LITERAL;
       }

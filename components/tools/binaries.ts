@@ -19,7 +19,10 @@ export function findTool(name: ToolName): string {
 
 /** Like findTool, but undefined when the tool is missing (for optional tools such as grafana-server). */
 export function locateTool(name: ToolName): string | undefined {
-  const dirs = [join(PROJECT_ROOT, '.tools', 'bin'), ...(process.env.PATH ?? '').split(delimiter).filter(Boolean)];
+  const dirs = [
+    join(PROJECT_ROOT, '.tools', 'bin'),
+    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean),
+  ];
   for (const dir of dirs) {
     const candidate = join(dir, name);
     try {

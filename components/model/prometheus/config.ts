@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration';
+import { IssueCollector } from '../errors';
+import { zodIssues } from '../validate';
+import { alertingConfig } from './alerting';
+import { globalConfig } from './global';
+import { remoteWriteConfig } from './remote-write';
+import { scrapeConfig } from './scrape';
+
+/** The whole `prometheus.yml`. Field order here is the order the file is rendered in. */
+export const prometheusConfig = z.strictObject({
+  global: globalConfig.optional(),
+  rule_files: z.array(z.string().min(1)).optional(),
+  alerting: alertingConfig.optional(),
+  scrape_configs: z.array(scrapeConfig).optional(),
+  remote_write: z.array(remoteWriteConfig).optional(),
+});
+export type PrometheusConfigInput = z.input<typeof prometheusConfig>;
+export type PrometheusConfig = z.output<typeof prometheusConfig>;
+
+const PROMETHEUS_DEFAULT_SCRAPE_INTERVAL = '1m';
+const PROMETHEUS_DEFAULT_SCRAPE_TIMEOUT = '10s';
+
+/**
+ * Validates a Prometheus config and returns it normalised. Throws one ValidationError listing every
+ * problem, field checks and cross-checks alike, each under `prefix` (e.g. `prometheus`).
+ */
+export function validatePrometheusConfig(input: unknown, prefix = 'prometheus'): PrometheusConfig {
+  const issues = new IssueCollector();
+  const parsed = prometheusConfig.safeParse(input);
+  if (!parsed.success) {
+    issues.addAll(zodIssues(parsed.error, input, prefix));
+    issues.throwIfAny();
+  }
+  const config = parsed.data!;
+  checkScrapeJobs(config, prefix, issues);
+  checkRemoteWriteNames(config, prefix, issues);
+  issues.throwIfAny();
+  return config;
+}
+
+function checkScrapeJobs(config: PrometheusConfig, prefix: string, issues: IssueCollector): void {
+  const globalInterval = config.global?.scrape_interval ?? PROMETHEUS_DEFAULT_SCRAPE_INTERVAL;
+  const globalTimeout = config.global?.scrape_timeout ?? PROMETHEUS_DEFAULT_SCRAPE_TIMEOUT;
+  if (config.global && parseDuration(globalTimeout)! > parseDuration(globalInterval)!) {
+    issues.add(
+      `${prefix}.global.scrape_timeout`,
+      `scrape_timeout ${globalTimeout} is longer than scrape_interval ${globalInterval}: lower it`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const job of config.scrape_configs ?? []) {
+    const path = `${prefix}.scrape_configs[${job.job_name}]`;
+    if (seen.has(job.job_name)) {
+      issues.add(
+        `${path}.job_name`,
+        `duplicate job name ${JSON.stringify(job.job_name)}: job names must be unique`,
+      );
+    }
+    seen.add(job.job_name);
+    // Prometheus fills a missing per-job timeout from global, capped at the job's own interval.
+    const interval = job.scrape_interval ?? globalInterval;
+    if (job.scrape_timeout !== undefined && job.scrape_interval === undefined) {
+      if (parseDuration(job.scrape_timeout)! > parseDuration(interval)!) {
+        issues.add(
+          `${path}.scrape_timeout`,
+          `scrape_timeout ${job.scrape_timeout} is longer than the global scrape_interval ${interval}: lower it`,
+        );
+      }
+    }
+  }
+}
+
+function checkRemoteWriteNames(config: PrometheusConfig, prefix: string, issues: IssueCollector): void {
+  const names = new Set<string>();
+  const urls = new Set<string>();
+  for (const [index, rw] of (config.remote_write ?? []).entries()) {
+    const path = `${prefix}.remote_write[${rw.name ?? index}]`;
+    if (rw.name !== undefined) {
+      if (names.has(rw.name))
+        issues.add(`${path}.name`, `duplicate remote_write name ${JSON.stringify(rw.name)}`);
+      names.add(rw.name);
+    }
+    if (urls.has(rw.url)) {
+      issues.add(`${path}.url`, `duplicate remote_write url ${rw.url}: give each endpoint once`);
+    }
+    urls.add(rw.url);
+  }
+}

@@ -1,0 +1,36 @@
+import { stripUndefined, renderYaml } from '../yaml';
+import { isAlertingRule, type Rule, type RuleFile } from './schema';
+import { validateRuleFile } from './validate';
+
+/** Rules in canonical key order: alert|record, expr, for, keep_firing_for, labels, annotations. */
+function canonicalRule(rule: Rule): Record<string, unknown> {
+  if (isAlertingRule(rule)) {
+    return {
+      alert: rule.alert,
+      expr: rule.expr,
+      for: rule.for,
+      keep_firing_for: rule.keep_firing_for,
+      labels: rule.labels,
+      annotations: rule.annotations,
+    };
+  }
+  return { record: rule.record, expr: rule.expr, labels: rule.labels };
+}
+
+/** Rule order inside a group is kept: recording rules are evaluated in sequence. */
+export function canonicalRuleFile(file: RuleFile): Record<string, unknown> {
+  return stripUndefined({
+    groups: file.groups.map((group) => ({
+      name: group.name,
+      interval: group.interval,
+      limit: group.limit,
+      query_offset: group.query_offset,
+      rules: group.rules.map(canonicalRule),
+    })),
+  });
+}
+
+/** Validates and renders a rule file; throws ValidationError before rendering anything. */
+export function renderRuleFile(input: unknown, options: { prefix?: string; header?: string } = {}): string {
+  return renderYaml(canonicalRuleFile(validateRuleFile(input, options.prefix ?? '')), options.header);
+}

@@ -1,0 +1,214 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTool } from '../../tools/binaries';
+import { ValidationError } from '../errors';
+import { parseRuleFileYaml, renderRuleFile, type RuleFileInput } from './index';
+
+const richRules = (): RuleFileInput => ({
+  groups: [
+    {
+      name: 'checkout.recording',
+      interval: '30s',
+      rules: [
+        {
+          record: 'job:http_requests:rate5m',
+          expr: 'sum by (job) (rate(http_requests_total[5m]))',
+          labels: { service: 'checkout' },
+        },
+      ],
+    },
+    {
+      name: 'checkout.alerts',
+      limit: 100,
+      rules: [
+        {
+          alert: 'CheckoutHighErrorRate',
+          expr: `sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))
+  /
+sum by (job) (rate(http_requests_total[5m]))
+  > 0.05`,
+          for: '10m',
+          keep_firing_for: '5m',
+          labels: { team: 'payments', severity: 'critical' },
+          annotations: {
+            summary: '{{ $labels.job }} answers {{ $value | humanizePercentage }} of requests with errors',
+            runbook_url: 'https://runbooks.example.com/checkout/high-error-rate',
+          },
+        },
+        {
+          alert: 'CheckoutDown',
+          expr: 'up{job="checkout"} == 0',
+          for: '2m',
+          labels: { severity: 'critical' },
+        },
+      ],
+    },
+  ],
+});
+
+async function promtoolCheckRules(text: string) {
+  const file = join(mkdtempSync(join(tmpdir(), 'promstack-rules-')), 'rules.yml');
+  writeFileSync(file, text);
+  return runTool('promtool', ['check', 'rules', '--lint=all', '--lint-fatal', file]);
+}
+
+describe('rule files', () => {
+  it('renders a rich rule file that the real promtool accepts, with long PromQL as a block', async () => {
+    const text = renderRuleFile(richRules());
+    expect(text).toContain(
+      '        expr: |-\n          sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))\n',
+    );
+    expect(text).toContain('          severity: critical\n          team: payments\n');
+    const result = await promtoolCheckRules(text);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('SUCCESS: 3 rules found');
+    expect(result.code).toBe(0);
+  });
+
+  it('is byte-for-byte stable, and loading its own output gives the same file back', () => {
+    const text = renderRuleFile(richRules());
+    expect(renderRuleFile(richRules())).toBe(text);
+    expect(renderRuleFile(parseRuleFileYaml(text, 'rules.yml'))).toBe(text);
+  });
+
+  it('changing one threshold is a one-line diff', () => {
+    const before = renderRuleFile(richRules()).split('\n');
+    const changed = richRules();
+    const rule = changed.groups[1].rules[0] as { expr: string };
+    rule.expr = rule.expr.replace('> 0.05', '> 0.02');
+    const after = renderRuleFile(changed).split('\n');
+    expect(after.length).toBe(before.length);
+    expect(after.filter((line, i) => line !== before[i])).toEqual(['            > 0.02']);
+  });
+});
+
+type Mutation = (file: RuleFileInput) => void;
+const rule = (f: RuleFileInput, group: number, index: number) =>
+  f.groups[group].rules[index] as Record<string, unknown>;
+
+const badRules: [string, Mutation, string, RegExp][] = [
+  [
+    'unbalanced parenthesis',
+    (f) => (rule(f, 1, 1).expr = 'sum(up{job="checkout"}) == 0)'),
+    'groups[checkout.alerts].rules[CheckoutDown].expr',
+    /unexpected "\)" at col 29/,
+  ],
+  [
+    'unknown function',
+    (f) => (rule(f, 1, 1).expr = 'uptime(up) == 0'),
+    'groups[checkout.alerts].rules[CheckoutDown].expr',
+    /unexpected/,
+  ],
+  [
+    'empty expression',
+    (f) => (rule(f, 1, 1).expr = '  '),
+    'groups[checkout.alerts].rules[CheckoutDown].expr',
+    /empty expression/,
+  ],
+  [
+    'bad for',
+    (f) => (rule(f, 1, 0).for = '10 minutes'),
+    'groups[checkout.alerts].rules[CheckoutHighErrorRate].for',
+    /invalid duration/,
+  ],
+  [
+    'bad keep_firing_for',
+    (f) => (rule(f, 1, 0).keep_firing_for = '-5m'),
+    'groups[checkout.alerts].rules[CheckoutHighErrorRate].keep_firing_for',
+    /invalid duration/,
+  ],
+  [
+    'alert name with space',
+    (f) => (rule(f, 1, 1).alert = 'Checkout Down'),
+    'groups[checkout.alerts].rules[Checkout Down].alert',
+    /invalid metric name/,
+  ],
+  [
+    'record name with dash',
+    (f) => (rule(f, 0, 0).record = 'job:http-requests'),
+    'groups[checkout.recording].rules[job:http-requests].record',
+    /invalid metric name/,
+  ],
+  [
+    'bad label name',
+    (f) => (rule(f, 1, 1).labels = { 'on-call': 'x' }),
+    'groups[checkout.alerts].rules[CheckoutDown].labels.on-call',
+    /invalid label name/,
+  ],
+  [
+    'reserved label',
+    (f) => (rule(f, 1, 1).labels = { alertname: 'x' }),
+    'groups[checkout.alerts].rules[CheckoutDown].labels.alertname',
+    /reserved/,
+  ],
+  [
+    'unbalanced template',
+    (f) => (rule(f, 1, 0).annotations = { summary: '{{ $labels.job ' }),
+    'groups[checkout.alerts].rules[CheckoutHighErrorRate].annotations.summary',
+    /unbalanced template/,
+  ],
+  [
+    'typo in field',
+    (f) => {
+      rule(f, 1, 1).expresion = 'up';
+    },
+    'groups[checkout.alerts].rules[CheckoutDown]',
+    /unknown field "expresion"/,
+  ],
+  [
+    'alert and record together',
+    (f) => (rule(f, 1, 1).record = 'x'),
+    'groups[checkout.alerts].rules[CheckoutDown]',
+    /either alert or record, not both/,
+  ],
+  [
+    'neither alert nor record',
+    (f) => (f.groups[1].rules[1] = { expr: 'up' } as never),
+    'groups[checkout.alerts].rules[1]',
+    /needs either alert .* or record/,
+  ],
+  [
+    'duplicate group',
+    (f) => (f.groups[1].name = 'checkout.recording'),
+    'groups[checkout.recording].name',
+    /duplicate group name/,
+  ],
+  [
+    'duplicate rule',
+    (f) => f.groups[1].rules.push({ ...rule(f, 1, 1) } as never),
+    'groups[checkout.alerts].rules[CheckoutDown]',
+    /duplicate rule/,
+  ],
+  [
+    'zero group interval',
+    (f) => (f.groups[0].interval = '0s'),
+    'groups[checkout.recording].interval',
+    /greater than zero/,
+  ],
+  ['negative limit', (f) => (f.groups[1].limit = -1), 'groups[checkout.alerts].limit', /./],
+];
+
+describe('rule file bad input', () => {
+  it.each(badRules)('rejects %s at its path', (_name, mutate, path, message) => {
+    const file = richRules();
+    mutate(file);
+    let error: unknown;
+    try {
+      renderRuleFile(file);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toContainEqual({
+      path,
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('names the file when loading YAML that does not parse', () => {
+    expect(() => parseRuleFileYaml('groups:\n  - name: a\n   rules: []\n', 'vendor/broken.yml')).toThrow(
+      /vendor\/broken\.yml: not valid YAML/,
+    );
+  });
+});
