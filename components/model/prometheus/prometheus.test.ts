@@ -6,10 +6,6 @@ import { ValidationError } from '../errors';
 import { renderPrometheusConfig, type PrometheusConfigInput } from './index';
 import { richPrometheusConfig } from './example';
 
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
 /** Writes a rendered prometheus.yml plus every file it refers to, as the platforms lay them out. */
 function writeProject(yaml: string, secretsDir: string, secrets: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'promstack-prom-'));
