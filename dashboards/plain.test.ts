@@ -1,0 +1,68 @@
+import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { rangeQuery, timeseriesPanel } from './panels';
+import { refIdName, renderDashboardJson, toPlainDashboard } from './plain';
+
+function build() {
+  return new DashboardBuilder('Plain')
+    .uid('plain')
+    .withRow(new RowBuilder('First'))
+    .withPanel(
+      timeseriesPanel('Two queries', 'short')
+        .withTarget(rangeQuery('up'))
+        .withTarget(new DataqueryBuilder().expr('up * 2').refId('A'))
+        .withTarget(rangeQuery('up * 3')),
+    )
+    .withRow(
+      new RowBuilder('Collapsed')
+        .collapsed(true)
+        .withPanel(timeseriesPanel('Inside', 's').withTarget(rangeQuery('up'))),
+    )
+    .build();
+}
+
+describe('toPlainDashboard', () => {
+  const plain = toPlainDashboard(build());
+
+  it('returns plain JSON data: clonable and comparable, unlike the SDK objects', () => {
+    expect(() => structuredClone(build())).toThrow();
+    expect(structuredClone(plain)).toEqual(plain);
+    expect(toPlainDashboard(build())).toEqual(plain);
+  });
+
+  it('numbers panels 1..n in reading order, rows and their panels included', () => {
+    const rows = plain.panels ?? [];
+    expect(rows.map((p) => [p.id, p.title])).toEqual([
+      [1, 'First'],
+      [2, 'Two queries'],
+      [3, 'Collapsed'],
+    ]);
+    expect(rows[2].panels?.map((p) => [p.id, p.title])).toEqual([[4, 'Inside']]);
+    expect(Object.keys(rows[1]).slice(0, 2)).toEqual(['type', 'id']);
+  });
+
+  it('names targets with the first free letters and keeps given refIds', () => {
+    expect(plain.panels?.[1].targets?.map((t) => t.refId)).toEqual(['B', 'A', 'C']);
+  });
+
+  it('leaves the builder settings alone', () => {
+    expect(plain.panels?.[1].options).toEqual(
+      expect.objectContaining({ legend: expect.objectContaining({ showLegend: true }) }),
+    );
+  });
+
+  it('renders the same bytes every time', () => {
+    expect(renderDashboardJson(toPlainDashboard(build()))).toBe(renderDashboardJson(plain));
+  });
+});
+
+describe('refIdName', () => {
+  it.each([
+    [0, 'A'],
+    [25, 'Z'],
+    [26, 'AA'],
+    [27, 'AB'],
+    [701, 'ZZ'],
+    [702, 'AAA'],
+  ])('%i -> %s', (index, name) => expect(refIdName(index)).toBe(name));
+});
