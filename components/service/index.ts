@@ -1,0 +1,4 @@
+export * from './define';
+export * from './metrics';
+export * from './spec';
+export * from './validate';

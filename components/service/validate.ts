@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import { duration, parseDuration } from '../model/duration';
+import type { IssueCollector } from '../model/errors';
+import { hostPort, port } from '../model/http';
+import { labelName, metricName, userLabelName } from '../model/names';
+import { promqlSyntaxErrors } from '../model/promql';
+import { regexError } from '../model/regex';
+import { credentialFile } from '../model/secrets';
+import { zodIssues } from '../model/validate';
+import { errorLabelValues } from '../../rules/context';
+import type { GeneratedAlertKey, ServiceDefinition } from './spec';
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+const SLO_NAME = /^[a-z][a-z0-9-]*$/;
+const severity = z.enum(['critical', 'warning', 'info']);
+const labels = z.record(userLabelName, z.string());
+
+const metricSpec = z.strictObject({
+  type: z.enum(['counter', 'gauge', 'histogram', 'summary']),
+  labels: z.array(labelName),
+  help: z.string().optional(),
+});
+
+const override = z.strictObject({
+  disabled: z.boolean().optional(),
+  threshold: z.number().nonnegative().optional(),
+  for: duration.optional(),
+  severity: severity.optional(),
+  labels: labels.optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+  expr: z.string().optional(),
+});
+
+/** Shape checks; references between fields are checked afterwards in checkReferences. */
+const serviceShape = z.strictObject({
+  kind: z.literal('promstack.service', { error: 'create services with defineService()' }),
+  name: z.string().regex(SERVICE_NAME, {
+    error: 'use 2 to 40 lower-case letters, digits and dashes, starting with a letter',
+  }),
+  team: z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'use lower-case letters, digits and dashes' }),
+  description: z.string().optional(),
+  scrape: z.strictObject({
+    targets: z.strictObject({
+      docker: z.array(hostPort).min(1).optional(),
+      kubernetes: z
+        .strictObject({ namespace: z.string().min(1), podLabels: z.record(z.string(), z.string()), port })
+        .optional(),
+      local: z.array(hostPort).min(1).optional(),
+    }),
+    path: z.string().startsWith('/', { error: 'must start with /' }).optional(),
+    interval: duration.optional(),
+    timeout: duration.optional(),
+    scheme: z.enum(['http', 'https']).optional(),
+    sampleLimit: z.number().int().positive().optional(),
+    bearerTokenFile: credentialFile.optional(),
+  }),
+  metrics: z.record(metricName, metricSpec),
+  red: z
+    .strictObject({
+      requests: z.string(),
+      errors: z.strictObject({ label: labelName, regex: z.string() }),
+      latency: z.string().optional(),
+    })
+    .optional(),
+  resources: z
+    .strictObject({
+      cpuCores: z.number().positive().optional(),
+      memoryBytes: z.number().int().positive().optional(),
+    })
+    .optional(),
+  latencyThresholdSeconds: z.number().positive().optional(),
+  errorRatioThreshold: z.number().positive().max(1).optional(),
+  slos: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(SLO_NAME, { error: 'use lower-case letters, digits and dashes' }),
+        objective: z
+          .number()
+          // Below 90% a 14.4x burn exceeds 100% errors: the page alert could never fire.
+          .gte(90, { error: 'objective is a percentage from 90 to below 100, e.g. 99.9' })
+          .lt(100, { error: 'objective must be below 100: a 100% objective leaves no error budget' }),
+        period: z.enum(['7d', '28d', '30d']).optional(),
+        description: z.string().optional(),
+      }),
+    )
+    .optional(),
+  alerts: z
+    .strictObject({
+      overrides: z.record(z.string(), override).optional(),
+      custom: z
+        .record(
+          metricName,
+          z.strictObject({
+            expr: z.string(),
+            for: duration.optional(),
+            severity,
+            summary: z.string().min(1),
+            description: z.string().optional(),
+            labels: labels.optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+  labels: labels.optional(),
+});
+
+/** Keys of the alerts a service would generate, the ones its overrides may name. */
+export function generatedAlertKeys(service: ServiceDefinition): GeneratedAlertKey[] {
+  const keys: GeneratedAlertKey[] = ['TargetDown', 'HighCpuUsage', 'HighMemoryUsage'];
+  if (service.red) keys.push('HighErrorRate');
+  if (service.red?.latency) keys.push('HighLatency');
+  for (const slo of service.slos ?? []) keys.push(`SloBurn:${slo.name}:page`, `SloBurn:${slo.name}:ticket`);
+  return keys;
+}
+
+/** Validates every service, collecting all problems under `services.<name>`. */
+export function validateServices(services: readonly ServiceDefinition[], issues: IssueCollector): void {
+  const names = new Set<string>();
+  for (const [index, service] of services.entries()) {
+    const prefix = `services.${typeof service?.name === 'string' && service.name ? service.name : index}`;
+    const parsed = serviceShape.safeParse(service);
+    if (!parsed.success) {
+      issues.addAll(zodIssues(parsed.error, service, prefix));
+      continue;
+    }
+    if (names.has(service.name))
+      issues.add(`${prefix}.name`, `duplicate service name ${JSON.stringify(service.name)}`);
+    names.add(service.name);
+    checkReferences(service, prefix, issues);
+  }
+}
+
+function checkReferences(service: ServiceDefinition, prefix: string, issues: IssueCollector): void {
+  const declared = Object.keys(service.metrics).sort().join(', ') || 'none';
+  const { red } = service;
+  if (red) {
+    const requests = service.metrics[red.requests];
+    if (!requests) {
+      issues.add(
+        `${prefix}.red.requests`,
+        `metric ${red.requests} is not declared in metrics (declared: ${declared})`,
+      );
+    } else if (requests.type !== 'counter') {
+      issues.add(
+        `${prefix}.red.requests`,
+        `metric ${red.requests} is a ${requests.type}; RED requests need a counter`,
+      );
+    } else if (!requests.labels.includes(red.errors.label)) {
+      issues.add(
+        `${prefix}.red.errors.label`,
+        `label ${red.errors.label} is not a label of ${red.requests} (labels: ${requests.labels.join(', ') || 'none'})`,
+      );
+    }
+    const problem = regexError(red.errors.regex);
+    if (problem) {
+      issues.add(
+        `${prefix}.red.errors.regex`,
+        `invalid regex ${JSON.stringify(red.errors.regex)}: ${problem}`,
+      );
+    } else if (!errorLabelValues(red.errors.regex)) {
+      issues.add(
+        `${prefix}.red.errors.regex`,
+        `cannot derive test values from ${JSON.stringify(red.errors.regex)}: start it with a literal error value such as 500 or error`,
+      );
+    }
+    if (red.latency !== undefined) {
+      const latency = service.metrics[red.latency];
+      if (!latency) {
+        issues.add(
+          `${prefix}.red.latency`,
+          `metric ${red.latency} is not declared in metrics (declared: ${declared})`,
+        );
+      } else if (latency.type !== 'histogram') {
+        issues.add(
+          `${prefix}.red.latency`,
+          `metric ${red.latency} is a ${latency.type}; latency alerts need a histogram (summaries cannot be aggregated)`,
+        );
+      }
+    }
+  }
+  if ((service.slos?.length ?? 0) > 0 && !red) {
+    issues.add(`${prefix}.slos`, 'SLOs are computed from the RED error ratio: declare red first');
+  }
+  const sloNames = new Set<string>();
+  for (const slo of service.slos ?? []) {
+    if (sloNames.has(slo.name))
+      issues.add(`${prefix}.slos[${slo.name}].name`, `duplicate SLO name ${slo.name}`);
+    sloNames.add(slo.name);
+  }
+  const { interval, timeout } = service.scrape;
+  if (interval && timeout && parseDuration(timeout)! > parseDuration(interval)!) {
+    issues.add(
+      `${prefix}.scrape.timeout`,
+      `timeout ${timeout} is longer than interval ${interval}: lower it`,
+    );
+  }
+  const known = generatedAlertKeys(service);
+  for (const [key, change] of Object.entries(service.alerts?.overrides ?? {})) {
+    if (!(known as string[]).includes(key)) {
+      issues.add(
+        `${prefix}.alerts.overrides.${key}`,
+        `no generated alert has the key ${key}; known keys: ${known.join(', ')}`,
+      );
+    }
+    if (change?.expr !== undefined) checkExpr(change.expr, `${prefix}.alerts.overrides.${key}.expr`, issues);
+  }
+  for (const [name, alert] of Object.entries(service.alerts?.custom ?? {})) {
+    checkExpr(alert.expr, `${prefix}.alerts.custom.${name}.expr`, issues);
+  }
+}
+
+function checkExpr(expr: string, path: string, issues: IssueCollector): void {
+  const [first] = promqlSyntaxErrors(expr);
+  if (first) issues.add(path, first.message);
+}

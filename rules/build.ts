@@ -1,0 +1,159 @@
+import { parseDuration } from '../components/model/duration';
+import { compareText } from '../components/model/errors';
+import type { AlertingRuleInput, RecordingRuleInput, RuleFileInput } from '../components/model/rules';
+import type { AlertOverride, ServiceDefinition } from '../components/service';
+import { serviceContext } from './context';
+import { redRules } from './red';
+import { resourceRules } from './resources';
+import { sloRules } from './slo';
+import type { AlertScenario, AlertTests, GeneratedAlert, GeneratedRule, InputSeries } from './types';
+
+/** A final alert with what its tests need: the rule as rendered, and its tests if they can be derived. */
+export interface BuiltAlert {
+  key: string;
+  rule: GeneratedRule;
+  tests?: AlertTests;
+  /** Why there are no generated tests (expression replaced, templated annotations overridden, custom). */
+  untestedReason?: string;
+}
+
+/** The rule groups of a set of alerts and recording rules, and the data of their promtool tests. */
+export interface BuiltRules {
+  groupPrefix: string;
+  recording: RecordingRuleInput[];
+  alerts: BuiltAlert[];
+}
+
+/** Applies overrides (by key) to generated alerts: disabled ones are dropped, the rest rebuilt. */
+export function applyOverrides(
+  generated: readonly GeneratedAlert[],
+  overrides: Partial<Record<string, AlertOverride>> = {},
+): BuiltAlert[] {
+  const built: BuiltAlert[] = [];
+  for (const alert of generated) {
+    const change = overrides[alert.key] ?? {};
+    if (change.disabled) continue;
+    const threshold = change.threshold ?? alert.threshold;
+    const base = alert.rule(threshold);
+    const rule: GeneratedRule = {
+      ...base,
+      expr: change.expr ?? base.expr,
+      for: change.for ?? base.for,
+      labels: sortedMap({
+        ...base.labels,
+        ...change.labels,
+        ...(change.severity ? { severity: change.severity } : {}),
+      }),
+      annotations: sortedMap({ ...base.annotations, ...change.annotations }),
+    };
+    const templated = Object.values(change.annotations ?? {}).some((text) => text.includes('{{'));
+    const untestedReason = change.expr
+      ? 'its expression is overridden'
+      : templated
+        ? 'its annotations are overridden with templates'
+        : undefined;
+    built.push({
+      key: alert.key,
+      rule,
+      tests: untestedReason
+        ? undefined
+        : shiftFor(alert.tests(threshold), base.for, rule.for, change.annotations),
+      untestedReason,
+    });
+  }
+  return resolveCompanions(built);
+}
+
+/** Tests listing a companion alert that is gone or unpredictable cannot hold; they are dropped. */
+function resolveCompanions(alerts: BuiltAlert[]): BuiltAlert[] {
+  const byKey = new Map(alerts.map((a) => [a.key, a]));
+  return alerts.map((alert) => {
+    const companions = alert.tests?.fires.alsoFiring ?? [];
+    const missing = companions.find((c) => !byKey.get(c.key)?.tests);
+    if (!missing) return alert;
+    return {
+      ...alert,
+      tests: undefined,
+      untestedReason: `its test also expects ${missing.key}, which is untested`,
+    };
+  });
+}
+
+/** A longer `for` needs a later evaluation time and longer input series. */
+function shiftFor(
+  tests: AlertTests,
+  defaultFor: string | undefined,
+  newFor: string | undefined,
+  annotations: Record<string, string> = {},
+): AlertTests {
+  const extraMinutes = Math.max(
+    0,
+    Math.ceil(((parseDuration(newFor ?? '0s') ?? 0) - (parseDuration(defaultFor ?? '0s') ?? 0)) / 60000),
+  );
+  const shift = <S extends { series: InputSeries[]; evalTime: string }>(scenario: S): S => ({
+    ...scenario,
+    evalTime: `${Math.ceil((parseDuration(scenario.evalTime) ?? 0) / 60000) + extraMinutes}m`,
+    series: scenario.series.map((s) => ({ ...s, values: extendSeries(s.values, extraMinutes) })),
+  });
+  const fires: AlertScenario = shift(tests.fires);
+  fires.annotations = sortedMap({ ...fires.annotations, ...annotations });
+  return { fires, silent: tests.silent ? shift(tests.silent) : undefined };
+}
+
+/** `0+6x17` with 3 more steps is `0+6x20`. */
+export function extendSeries(values: string, steps: number): string {
+  if (steps === 0) return values;
+  return values.replace(/x(\d+)$/, (_, n: string) => `x${Number(n) + steps}`);
+}
+
+function sortedMap(map: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(map).sort(compareText)) out[key] = map[key];
+  return out;
+}
+
+/** Every rule of one service: RED, resources, SLOs, custom alerts, with overrides applied. */
+export function buildServiceRules(service: ServiceDefinition): BuiltRules {
+  const ctx = serviceContext(service);
+  const sets = [redRules(ctx), resourceRules(ctx), sloRules(ctx)];
+  const alerts = applyOverrides(
+    sets.flatMap((set) => set.alerts),
+    service.alerts?.overrides as Partial<Record<string, AlertOverride>>,
+  );
+  for (const [name, custom] of Object.entries(service.alerts?.custom ?? {}).sort(([a], [b]) =>
+    compareText(a, b),
+  )) {
+    const rule: AlertingRuleInput = {
+      alert: name,
+      expr: custom.expr,
+      for: custom.for,
+      labels: sortedMap({ ...ctx.alertLabels, ...custom.labels, severity: custom.severity }),
+      annotations: sortedMap({
+        summary: custom.summary,
+        ...(custom.description ? { description: custom.description } : {}),
+      }),
+    };
+    alerts.push({ key: name, rule: rule as GeneratedRule, untestedReason: 'it is a custom alert' });
+  }
+  return { groupPrefix: service.name, recording: sets.flatMap((set) => set.recording), alerts };
+}
+
+/** The rule file of built rules: recording rules in one group (in order), alerts in another. */
+export function ruleFileOf(rules: BuiltRules, evaluationInterval?: string): RuleFileInput {
+  const groups: RuleFileInput['groups'] = [];
+  if (rules.recording.length > 0) {
+    groups.push({
+      name: `${rules.groupPrefix}.recording`,
+      interval: evaluationInterval,
+      rules: rules.recording,
+    });
+  }
+  if (rules.alerts.length > 0) {
+    groups.push({
+      name: `${rules.groupPrefix}.alerts`,
+      interval: evaluationInterval,
+      rules: rules.alerts.map((a) => a.rule),
+    });
+  }
+  return { groups };
+}

@@ -1,0 +1,54 @@
+import type { ServiceDefinition } from '../components/service';
+import { compareText } from '../components/model/errors';
+
+/** What every rule factory needs to know about the service it writes rules for. */
+export interface ServiceContext {
+  service: ServiceDefinition;
+  /** The scrape job of the service (its name): what every selector filters on. */
+  job: string;
+  /** Labels every alert of the service carries: service, team and the service's own extra labels. */
+  alertLabels: Record<string, string>;
+}
+
+export function serviceContext(service: ServiceDefinition): ServiceContext {
+  const labels: Record<string, string> = { ...service.labels, service: service.name, team: service.team };
+  const alertLabels: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort(compareText)) alertLabels[key] = labels[key];
+  return { service, job: service.name, alertLabels };
+}
+
+/** Labels of an input series as the scrape job attaches them (job, instance, the service label). */
+export function targetLabels(ctx: ServiceContext, extra: Record<string, string> = {}): string {
+  const all = { ...extra, instance: `${ctx.job}:8080`, job: ctx.job, service: ctx.service.name };
+  return Object.entries(all)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(',');
+}
+
+export const INSTANCE = (ctx: ServiceContext): string => `${ctx.job}:8080`;
+
+const ERROR_CANDIDATES = ['500', '503', 'error', 'ERROR', 'Internal', 'Unavailable', 'failure', 'false'];
+const SUCCESS_CANDIDATES = ['200', 'OK', 'ok', 'success', 'true', '204'];
+
+const fullMatch = (regex: string, value: string) => new RegExp(`^(?:${regex})$`).test(value);
+
+/**
+ * Label values that the service's error regex matches and does not match, for unit-test input series.
+ * Undefined when none of the usual values fit; validation reports that before any rule is built.
+ */
+export function errorLabelValues(regex: string): { error: string; success: string } | undefined {
+  const literal = regex
+    .split('|')[0]
+    .replace(/\\d|\./g, '0')
+    .replace(/[()^$]/g, '');
+  const error = [literal, ...ERROR_CANDIDATES].find((value) => fullMatch(regex, value));
+  const success = SUCCESS_CANDIDATES.find((value) => !fullMatch(regex, value));
+  return error !== undefined && success !== undefined ? { error, success } : undefined;
+}
+
+/** Series labels of a request counter whose error label holds an error (or a success) value. */
+export function requestLabels(ctx: ServiceContext, failing: boolean): string {
+  const red = ctx.service.red!;
+  const values = errorLabelValues(red.errors.regex)!;
+  return targetLabels(ctx, { [red.errors.label]: failing ? values.error : values.success });
+}

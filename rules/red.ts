@@ -1,0 +1,184 @@
+import type { RecordingRuleInput } from '../components/model/rules';
+import { fixed2, humanizePercentage } from './humanize';
+import { INSTANCE, requestLabels, targetLabels, type ServiceContext } from './context';
+import { minutes, type GeneratedAlert, type RuleSet } from './types';
+
+/** Recording rule names shared by the RED alerts and the service dashboard. */
+export const RED_RECORDS = {
+  requests: 'service:requests:rate5m',
+  errors: 'service:errors:rate5m',
+  errorRatio: 'service:error_ratio:rate5m',
+  latencyP99: 'service:latency_seconds:p99_rate5m',
+  latencyP50: 'service:latency_seconds:p50_rate5m',
+} as const;
+
+const DEFAULT_ERROR_RATIO = 0.05;
+const DEFAULT_LATENCY_SECONDS = 0.5;
+
+/** Scrape health, error ratio and latency of one service. */
+export function redRules(ctx: ServiceContext): RuleSet {
+  const alerts: GeneratedAlert[] = [targetDown(ctx)];
+  const recording: RecordingRuleInput[] = [];
+  const { red } = ctx.service;
+  if (red) {
+    const sel = `job="${ctx.job}"`;
+    const errSel = `${sel},${red.errors.label}=~"${red.errors.regex}"`;
+    recording.push(
+      { record: RED_RECORDS.requests, expr: `sum by (service) (rate(${red.requests}{${sel}}[5m]))` },
+      { record: RED_RECORDS.errors, expr: `sum by (service) (rate(${red.requests}{${errSel}}[5m]))` },
+      {
+        record: RED_RECORDS.errorRatio,
+        expr: `${RED_RECORDS.errors}{service="${ctx.service.name}"}\n  /\n${RED_RECORDS.requests}{service="${ctx.service.name}"}`,
+      },
+    );
+    alerts.push(highErrorRate(ctx));
+    if (red.latency) {
+      for (const [record, q] of [
+        [RED_RECORDS.latencyP99, 0.99],
+        [RED_RECORDS.latencyP50, 0.5],
+      ] as const) {
+        recording.push({
+          record,
+          expr: `histogram_quantile(${q}, sum by (service, le) (rate(${red.latency}_bucket{${sel}}[5m])))`,
+        });
+      }
+      alerts.push(highLatency(ctx));
+    }
+  }
+  return { recording, alerts };
+}
+
+function targetDown(ctx: ServiceContext): GeneratedAlert {
+  const forMinutes = 2;
+  const series = (value: number) => [
+    { series: `up{${targetLabels(ctx)}}`, values: `${value}x${forMinutes + 5}` },
+  ];
+  return {
+    key: 'TargetDown',
+    threshold: 0,
+    rule: () => ({
+      alert: 'TargetDown',
+      expr: `up{job="${ctx.job}"} == 0`,
+      for: minutes(forMinutes),
+      labels: { ...ctx.alertLabels, severity: 'critical' },
+      annotations: {
+        summary: `{{ $labels.instance }} of ${ctx.service.name} is down`,
+        description: `Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for ${forMinutes} minutes.`,
+      },
+    }),
+    tests: () => ({
+      fires: {
+        series: series(0),
+        evalTime: minutes(forMinutes + 1),
+        outputLabels: { instance: INSTANCE(ctx), job: ctx.job, service: ctx.service.name },
+        annotations: {
+          summary: `${INSTANCE(ctx)} of ${ctx.service.name} is down`,
+          description: `Prometheus has failed to scrape ${INSTANCE(ctx)} (job ${ctx.job}) for ${forMinutes} minutes.`,
+        },
+      },
+      silent: { series: series(1), evalTime: minutes(forMinutes + 1) },
+    }),
+  };
+}
+
+function highErrorRate(ctx: ServiceContext): GeneratedAlert {
+  const red = ctx.service.red!;
+  const threshold = ctx.service.errorRatioThreshold ?? DEFAULT_ERROR_RATIO;
+  const forMinutes = 5;
+  const exprFor = (t: number) => `${RED_RECORDS.errorRatio}{service="${ctx.service.name}"} > ${t}`;
+  // 60 requests a minute; the share of errors decides whether the alert fires.
+  const series = (ratio: number) => {
+    const errorsPerMinute = Math.round(60 * ratio * 1000) / 1000;
+    const length = forMinutes + 12;
+    return [
+      { series: `${red.requests}{${requestLabels(ctx, true)}}`, values: `0+${errorsPerMinute}x${length}` },
+      {
+        series: `${red.requests}{${requestLabels(ctx, false)}}`,
+        values: `0+${Math.round((60 - errorsPerMinute) * 1000) / 1000}x${length}`,
+      },
+    ];
+  };
+  const firingRatio = (t: number) => Math.min(1, t * 2);
+  return {
+    key: 'HighErrorRate',
+    threshold,
+    rule: (t) => ({
+      alert: 'HighErrorRate',
+      expr: exprFor(t),
+      for: minutes(forMinutes),
+      labels: { ...ctx.alertLabels, severity: 'critical' },
+      annotations: {
+        summary: `${ctx.service.name} answers {{ $value | humanizePercentage }} of requests with errors`,
+        description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${forMinutes} minutes.`,
+      },
+    }),
+    tests: (t) => ({
+      fires: {
+        series: series(firingRatio(t)),
+        evalTime: minutes(forMinutes + 10),
+        outputLabels: { service: ctx.service.name },
+        annotations: {
+          summary: `${ctx.service.name} answers ${humanizePercentage(firingRatio(t))} of requests with errors`,
+          description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${forMinutes} minutes.`,
+        },
+      },
+      silent: { series: series(t / 2), evalTime: minutes(forMinutes + 10) },
+    }),
+  };
+}
+
+function highLatency(ctx: ServiceContext): GeneratedAlert {
+  const latency = ctx.service.red!.latency!;
+  const threshold = ctx.service.latencyThresholdSeconds ?? DEFAULT_LATENCY_SECONDS;
+  const forMinutes = 10;
+  const exprFor = (t: number) => `${RED_RECORDS.latencyP99}{service="${ctx.service.name}"} > ${t}`;
+  // Three buckets around the threshold: every request lands above it (fires) or well below it (silent).
+  const buckets = (t: number) => [t / 2, t * 2];
+  const series = (t: number, slow: boolean) => {
+    const [low, high] = buckets(t);
+    const length = forMinutes + 12;
+    const perMinute = 60;
+    return [
+      {
+        series: `${latency}_bucket{${targetLabels(ctx, { le: String(low) })}}`,
+        values: `0+${slow ? 0 : perMinute}x${length}`,
+      },
+      {
+        series: `${latency}_bucket{${targetLabels(ctx, { le: String(high) })}}`,
+        values: `0+${perMinute}x${length}`,
+      },
+      {
+        series: `${latency}_bucket{${targetLabels(ctx, { le: '+Inf' })}}`,
+        values: `0+${perMinute}x${length}`,
+      },
+    ];
+  };
+  // histogram_quantile interpolates linearly inside the bucket that holds the 99th percentile.
+  const firingValue = (t: number) => t / 2 + (t * 2 - t / 2) * 0.99;
+  return {
+    key: 'HighLatency',
+    threshold,
+    rule: (t) => ({
+      alert: 'HighLatency',
+      expr: exprFor(t),
+      for: minutes(forMinutes),
+      labels: { ...ctx.alertLabels, severity: 'warning' },
+      annotations: {
+        summary: `${ctx.service.name} p99 latency is {{ printf "%.2f" $value }}s`,
+        description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${forMinutes} minutes.`,
+      },
+    }),
+    tests: (t) => ({
+      fires: {
+        series: series(t, true),
+        evalTime: minutes(forMinutes + 10),
+        outputLabels: { service: ctx.service.name },
+        annotations: {
+          summary: `${ctx.service.name} p99 latency is ${fixed2(firingValue(t))}s`,
+          description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${forMinutes} minutes.`,
+        },
+      },
+      silent: { series: series(t, false), evalTime: minutes(forMinutes + 10) },
+    }),
+  };
+}

@@ -1,0 +1,177 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderRuleFile } from '../components/model/rules';
+import { renderYaml } from '../components/model/yaml';
+import { defineService, type ServiceDefinition } from '../components/service';
+import { runTool } from '../components/tools/binaries';
+import { orders } from '../infra/services/orders';
+import {
+  applyOverrides,
+  buildServiceRules,
+  promtoolTests,
+  ruleFileOf,
+  stackHealthAlerts,
+  type BuiltRules,
+} from './index';
+
+/** Writes rules/<name>.yml and tests/<name>.yml as synth lays them out, and returns the test path. */
+function writeRules(dir: string, rules: BuiltRules): string {
+  mkdirSync(join(dir, 'rules'), { recursive: true });
+  mkdirSync(join(dir, 'tests'), { recursive: true });
+  writeFileSync(join(dir, 'rules', `${rules.groupPrefix}.yml`), renderRuleFile(ruleFileOf(rules)));
+  const tests = promtoolTests(rules, `../rules/${rules.groupPrefix}.yml`);
+  if (!tests) throw new Error(`no tests for ${rules.groupPrefix}`);
+  const file = join(dir, 'tests', `${rules.groupPrefix}.yml`);
+  writeFileSync(file, renderYaml(tests));
+  return file;
+}
+
+const tuned: ServiceDefinition = defineService({
+  name: 'payments',
+  team: 'money',
+  labels: { tier: 'one' },
+  scrape: { targets: { docker: ['payments:9000'] } },
+  metrics: {
+    rpc_requests_total: { type: 'counter', labels: ['code', 'method'] },
+    rpc_duration_seconds: { type: 'histogram', labels: ['method'] },
+  },
+  red: {
+    requests: 'rpc_requests_total',
+    errors: { label: 'code', regex: 'Internal|Unavailable' },
+    latency: 'rpc_duration_seconds',
+  },
+  errorRatioThreshold: 0.01,
+  slos: [
+    { name: 'availability', objective: 99.9 },
+    { name: 'strict', objective: 99.99, period: '28d' },
+  ],
+  alerts: {
+    overrides: {
+      HighLatency: { threshold: 2, for: '20m', severity: 'critical' },
+      HighCpuUsage: { disabled: true },
+      HighMemoryUsage: {
+        threshold: 2 * 1024 ** 3,
+        labels: { page: 'no' },
+        annotations: { runbook_url: 'https://runbooks/mem' },
+      },
+      'SloBurn:strict:ticket': { disabled: true },
+    },
+    custom: {
+      PaymentsQueueStuck: {
+        expr: 'max(payments_queue_age_seconds) > 600',
+        severity: 'warning',
+        summary: 'Payment queue is stuck',
+      },
+    },
+  },
+});
+
+describe('generated service rules', () => {
+  it.each([
+    ['the example backend', orders],
+    ['a service with overrides', tuned],
+  ])('for %s pass promtool check rules and every generated promtool test', async (_name, service) => {
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-svc-'));
+    const rules = buildServiceRules(service);
+    const testFile = writeRules(dir, rules);
+    const check = await runTool('promtool', [
+      'check',
+      'rules',
+      '--lint=all',
+      '--lint-fatal',
+      join(dir, 'rules', `${service.name}.yml`),
+    ]);
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+    const test = await runTool('promtool', ['test', 'rules', testFile]);
+    expect(test.stdout + test.stderr).toContain('SUCCESS');
+    expect(test.code).toBe(0);
+  });
+
+  it('derives a firing and a silent case for every generated alert of the example backend', () => {
+    const rules = buildServiceRules(orders);
+    const keys = rules.alerts.map((a) => a.key);
+    expect(keys).toEqual([
+      'TargetDown',
+      'HighErrorRate',
+      'HighLatency',
+      'HighCpuUsage',
+      'HighMemoryUsage',
+      'SloBurn:availability:page',
+      'SloBurn:availability:ticket',
+    ]);
+    const tests = promtoolTests(rules, 'rules.yml')!.tests.map((t) => t.name);
+    for (const key of keys) {
+      expect(tests).toContain(`orders ${key} fires`);
+      expect(tests).toContain(`orders ${key} stays silent`);
+    }
+  });
+
+  it('applies overrides by key: threshold, for, severity, labels, disabled', () => {
+    const rules = buildServiceRules(tuned);
+    const byKey = new Map(rules.alerts.map((a) => [a.key, a]));
+    expect(byKey.has('HighCpuUsage')).toBe(false);
+    expect(byKey.has('SloBurn:strict:ticket')).toBe(false);
+    const latency = byKey.get('HighLatency')!;
+    expect(latency.rule.expr).toBe('service:latency_seconds:p99_rate5m{service="payments"} > 2');
+    expect(latency.rule.for).toBe('20m');
+    expect(latency.rule.labels).toEqual({
+      service: 'payments',
+      severity: 'critical',
+      team: 'money',
+      tier: 'one',
+    });
+    expect(byKey.get('HighMemoryUsage')!.rule.labels.page).toBe('no');
+    // The strict page burn expects its ticket companion, which is disabled: that test cannot hold.
+    expect(byKey.get('SloBurn:strict:page')!.tests).toBeUndefined();
+    expect(byKey.get('PaymentsQueueStuck')!.untestedReason).toBe('it is a custom alert');
+  });
+
+  it('drops generated tests for an alert whose expression is replaced, and says why', () => {
+    const [alert] = applyOverrides(buildServiceRulesGenerated(), {
+      TargetDown: { expr: 'absent(up{job="x"})' },
+    });
+    expect(alert.rule.expr).toBe('absent(up{job="x"})');
+    expect(alert.tests).toBeUndefined();
+    expect(alert.untestedReason).toBe('its expression is overridden');
+  });
+
+  it('proves the stack health alerts with promtool', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-health-'));
+    const rules: BuiltRules = {
+      groupPrefix: 'promstack-stack',
+      recording: [],
+      alerts: applyOverrides(stackHealthAlerts('platform')),
+    };
+    const testFile = writeRules(dir, rules);
+    const test = await runTool('promtool', ['test', 'rules', testFile]);
+    expect(test.stdout + test.stderr).toContain('SUCCESS');
+    expect(test.code).toBe(0);
+  });
+
+  it('fails the generated tests when an alert is broken (the tests can fail)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-broken-'));
+    const rules = buildServiceRules(orders);
+    const testFile = writeRules(dir, rules);
+    // Break the rule file behind the tests: a threshold far above what the firing scenario reaches.
+    const broken = {
+      ...rules,
+      alerts: rules.alerts.map((a) =>
+        a.key === 'HighErrorRate'
+          ? { ...a, rule: { ...a.rule, expr: a.rule.expr.replace('> 0.05', '> 0.9') } }
+          : a,
+      ),
+    };
+    writeFileSync(join(dir, 'rules', 'orders.yml'), renderRuleFile(ruleFileOf(broken)));
+    const test = await runTool('promtool', ['test', 'rules', testFile]);
+    expect(test.code).not.toBe(0);
+    expect(test.stdout + test.stderr).toContain('HighErrorRate');
+  });
+});
+
+function buildServiceRulesGenerated() {
+  return stackHealthAlerts('platform')
+    .filter((a) => a.key === 'MonitoringComponentDown')
+    .map((a) => ({ ...a, key: 'TargetDown' }));
+}
