@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { parseOrThrow } from '../components/model/validate';
+
+interface NumberRule {
+  min: number;
+  max: number;
+  whole: boolean;
+  fallback: number;
+  hint: string;
+}
+
+/** A numeric environment variable: unset or empty means the default, anything else must be in range. */
+function numberVariable({ min, max, whole, fallback, hint }: NumberRule) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return fallback;
+      const value = Number(text);
+      if (Number.isFinite(value) && value >= min && value <= max && (!whole || Number.isInteger(value)))
+        return value;
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not valid: ${hint}` });
+      return z.NEVER;
+    });
+}
+
+function textVariable(fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((text) => (text === undefined || text.trim() === '' ? fallback : text.trim()));
+}
+
+const envSchema = z.object({
+  PORT: numberVariable({
+    min: 0,
+    max: 65535,
+    whole: true,
+    fallback: 8080,
+    hint: 'set a TCP port from 0 to 65535',
+  }),
+  HOST: textVariable('0.0.0.0'),
+  SERVICE_NAME: textVariable('example-backend'),
+  TRAFFIC_RPS: numberVariable({
+    min: 0,
+    max: 10_000,
+    whole: false,
+    fallback: 0,
+    hint: 'set requests per second from 0 (off) to 10000',
+  }),
+});
+
+export type BackendConfig = z.output<typeof envSchema>;
+
+/** The settings of main.ts from environment variables; throws a ValidationError naming each bad variable. */
+export function readConfig(env: NodeJS.ProcessEnv): BackendConfig {
+  const { PORT, HOST, SERVICE_NAME, TRAFFIC_RPS } = env;
+  return parseOrThrow(envSchema, { PORT, HOST, SERVICE_NAME, TRAFFIC_RPS });
+}
