@@ -1,0 +1,87 @@
+import type { AlertmanagerConfigInput } from '../model/alertmanager';
+import { WATCHDOG_ALERT } from '../../rules/stack-health';
+import type { StackConfig } from './config';
+import type { StackLayout } from './layout';
+
+type Route = NonNullable<AlertmanagerConfigInput['route']['routes']>[number];
+
+const SEVERITIES = ['critical', 'warning', 'info'] as const;
+
+/** A receiver that notifies nobody: where the Watchdog goes when no dead man's switch is configured. */
+export const NULL_RECEIVER = 'null';
+
+/**
+ * Routes of one team: one route per (severity, receiver). Every route but the last of a severity has
+ * `continue: true`, so an alert reaches all the receivers its severity lists.
+ */
+function teamRoute(team: string, routing: StackConfig['teams'][string]): Route {
+  const routes: Route[] = [];
+  for (const severity of SEVERITIES) {
+    const receivers = routing[severity];
+    receivers.forEach((receiver, i) => {
+      routes.push({
+        receiver,
+        matchers: [`severity="${severity}"`],
+        continue: i < receivers.length - 1 ? true : undefined,
+      });
+    });
+  }
+  return {
+    matchers: [`team="${team}"`],
+    mute_time_intervals: routing.muteTimeIntervals,
+    routes,
+  };
+}
+
+/**
+ * alertmanager.yml of a stack: the Watchdog first (to its own receiver only), then one route per owner
+ * team by severity, then the default receiver. Inhibitions: critical silences warning and info of the
+ * same alert and service, warning silences info, and a down target silences its service's other
+ * warnings.
+ */
+export function alertmanagerConfigOf(config: StackConfig, layout: StackLayout): AlertmanagerConfigInput {
+  const am = config.alertmanager;
+  const watchdog = config.watchdogReceiver ?? NULL_RECEIVER;
+  const needsNull = watchdog === NULL_RECEIVER && !config.receivers.some((r) => r.name === NULL_RECEIVER);
+  const teams = Object.keys(config.teams).sort();
+  return {
+    templates: [`${layout.alertmanagerConfigDir}/templates/*.tmpl`],
+    route: {
+      receiver: config.defaultReceiver,
+      group_by: am.groupBy,
+      group_wait: am.groupWait,
+      group_interval: am.groupInterval,
+      repeat_interval: am.repeatInterval,
+      routes: [
+        // A heartbeat: sent often so that its absence is noticed fast.
+        {
+          receiver: watchdog,
+          matchers: [`alertname="${WATCHDOG_ALERT}"`],
+          group_wait: '0s',
+          group_interval: '1m',
+          repeat_interval: '1m',
+        },
+        ...teams.map((team) => teamRoute(team, config.teams[team])),
+      ],
+    },
+    receivers: [...config.receivers, ...(needsNull ? [{ name: NULL_RECEIVER }] : [])],
+    inhibit_rules: [
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity=~"warning|info"'],
+        equal: ['alertname', 'service'],
+      },
+      {
+        source_matchers: ['severity="warning"'],
+        target_matchers: ['severity="info"'],
+        equal: ['alertname', 'service'],
+      },
+      {
+        source_matchers: ['alertname="TargetDown"'],
+        target_matchers: ['severity=~"warning|info"'],
+        equal: ['service', 'instance'],
+      },
+    ],
+    time_intervals: config.timeIntervals.length > 0 ? config.timeIntervals : undefined,
+  };
+}

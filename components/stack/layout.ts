@@ -1,0 +1,68 @@
+import type { StackConfig } from './config';
+
+export type Platform = 'docker' | 'kubernetes' | 'local';
+
+/** Where each tool finds its files. Containers use the fixed paths below; `promstack local` maps them. */
+export interface StackLayout {
+  prometheusConfigDir: string;
+  prometheusSecretsDir: string;
+  alertmanagerConfigDir: string;
+  alertmanagerSecretsDir: string;
+  grafanaConfigDir: string;
+  grafanaDashboardsDir: string;
+  grafanaSecretsDir: string;
+}
+
+export const CONTAINER_LAYOUT: StackLayout = {
+  prometheusConfigDir: '/etc/prometheus',
+  prometheusSecretsDir: '/etc/prometheus/secrets',
+  alertmanagerConfigDir: '/etc/alertmanager',
+  alertmanagerSecretsDir: '/etc/alertmanager/secrets',
+  grafanaConfigDir: '/etc/grafana',
+  grafanaDashboardsDir: '/var/lib/grafana/dashboards',
+  grafanaSecretsDir: '/etc/grafana/secrets',
+};
+
+/** `host:port` of every instance of each component, as Prometheus and Grafana reach them. */
+export interface Endpoints {
+  prometheus: string[];
+  alertmanagers: string[];
+  grafana: string;
+}
+
+export const PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  alertmanagerCluster: 9094,
+  grafana: 3000,
+} as const;
+
+/** Stable names of the stack's workloads: Docker network aliases, Kubernetes StatefulSet and Service names. */
+export const NAMES = { prometheus: 'prometheus', alertmanager: 'alertmanager', grafana: 'grafana' } as const;
+
+/**
+ * Endpoints on Docker and Kubernetes. Every Alertmanager is listed individually: Prometheus must send
+ * each alert to all of them, never through a load balancer (Alertmanager's HA docs).
+ */
+export function platformEndpoints(config: StackConfig): Endpoints {
+  const am = config.alertmanager.replicas;
+  if (config.platform === 'docker') {
+    return {
+      prometheus: [`${NAMES.prometheus}:${PORTS.prometheus}`],
+      alertmanagers:
+        am === 1
+          ? [`${NAMES.alertmanager}:${PORTS.alertmanager}`]
+          : Array.from({ length: am }, (_, i) => `${NAMES.alertmanager}-${i}:${PORTS.alertmanager}`),
+      grafana: `${NAMES.grafana}:${PORTS.grafana}`,
+    };
+  }
+  const ns = config.kubernetes.namespace;
+  const pod = (name: string, i: number, p: number) => `${name}-${i}.${name}.${ns}.svc:${p}`;
+  return {
+    prometheus: Array.from({ length: config.prometheus.replicas }, (_, i) =>
+      pod(NAMES.prometheus, i, PORTS.prometheus),
+    ),
+    alertmanagers: Array.from({ length: am }, (_, i) => pod(NAMES.alertmanager, i, PORTS.alertmanager)),
+    grafana: `${NAMES.grafana}.${ns}.svc:${PORTS.grafana}`,
+  };
+}
