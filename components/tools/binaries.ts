@@ -45,11 +45,11 @@ export interface ToolResult {
 export function runTool(
   name: ToolName,
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; timeoutMs?: number; input?: string } = {},
 ): Promise<ToolResult> {
   const file = findTool(name);
   return new Promise((resolvePromise, reject) => {
-    execFile(
+    const child = execFile(
       file,
       args,
       { cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
@@ -58,5 +58,7 @@ export function runTool(
         resolvePromise({ code: error ? (error.code as number) : 0, stdout, stderr });
       },
     );
+    // Some commands (promtool check metrics) read only standard input.
+    child.stdin?.end(options.input ?? '');
   });
 }

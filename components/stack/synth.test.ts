@@ -1,0 +1,173 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ValidationError } from '../model/errors';
+import { runTool } from '../tools/binaries';
+import { defineService, type ServiceDefinition } from '../service';
+import { services } from '../../infra/services';
+import { synthStack, type StackConfigInput } from './index';
+import { layoutUnder, repoStackConfig, writeFiles } from './testing';
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+describe('synthStack on the dev stack', () => {
+  it('renders files the real promtool and amtool accept, and every generated alert test passes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'promstack-dev-'));
+    const result = synthStack(repoStackConfig('dev'), services, {
+      environment: 'dev',
+      layout: layoutUnder(root),
+    });
+    writeFiles(result.files, root);
+    for (const name of result.secrets.alertmanager) {
+      mkdirSync(join(root, 'alertmanager', 'secrets'), { recursive: true });
+      writeFileSync(join(root, 'alertmanager', 'secrets', name), 'https://hooks.example.invalid/x\n');
+    }
+    const promConfig = await runTool('promtool', [
+      'check',
+      'config',
+      join(root, 'prometheus', 'prometheus.yml'),
+    ]);
+    expect(promConfig.stdout).toContain('SUCCESS: 2 rule files found');
+    expect(promConfig.code).toBe(0);
+    const tests = Object.keys(result.files).filter((p) => p.startsWith('prometheus/tests/'));
+    const unit = await runTool('promtool', ['test', 'rules', ...tests.map((p) => join(root, p))], {
+      timeoutMs: 120_000,
+    });
+    expect(unit.stdout + unit.stderr).not.toContain('FAILED');
+    expect(unit.code).toBe(0);
+    const am = await runTool('amtool', ['check-config', join(root, 'alertmanager', 'alertmanager.yml')]);
+    expect(am.stdout).toContain('1 templates');
+    expect(am.stdout).not.toContain('FAILED');
+    expect(am.code).toBe(0);
+  });
+
+  it.each([
+    [
+      { alertname: 'HighErrorRate', service: 'orders', team: 'shop', severity: 'critical' },
+      'shop-pager,shop-slack',
+    ],
+    [{ alertname: 'HighLatency', service: 'orders', team: 'shop', severity: 'warning' }, 'shop-slack'],
+    [{ alertname: 'MonitoringComponentDown', team: 'platform', severity: 'critical' }, 'platform-webhook'],
+    [{ alertname: 'Watchdog', team: 'platform', severity: 'none' }, 'null'],
+    [{ alertname: 'Unowned', severity: 'critical' }, 'platform-webhook'],
+  ])('routes %j to %s (amtool config routes test)', async (labels, receivers) => {
+    const root = writeFiles(synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files);
+    const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    const result = await runTool('amtool', [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${join(root, 'alertmanager', 'alertmanager.yml')}`,
+      `--verify.receivers=${receivers}`,
+      ...args,
+    ]);
+    expect(result.stdout.trim()).toBe(receivers);
+    expect(result.code).toBe(0);
+  });
+
+  it('is byte-for-byte deterministic', () => {
+    const first = synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files;
+    const second = synthStack(clone(repoStackConfig('dev')), services, { environment: 'dev' }).files;
+    expect(second).toEqual(first);
+  });
+
+  it('keeps secrets as file paths: no secret reference object lands in any file', () => {
+    const result = synthStack(repoStackConfig('dev'), services, { environment: 'dev' });
+    expect(result.secrets.alertmanager).toEqual(['slack-webhook-url']);
+    for (const text of Object.values(result.files)) expect(text).not.toMatch(/\{ ?"?secret"?:/);
+    expect(result.files['alertmanager/alertmanager.yml']).toContain(
+      'api_url_file: /etc/alertmanager/secrets/slack-webhook-url',
+    );
+  });
+
+  it('changing one threshold changes one line of one rule file (and its test)', () => {
+    const tuned = services.map((s) =>
+      s.name === 'orders' ? { ...s, errorRatioThreshold: 0.02 } : s,
+    ) as ServiceDefinition[];
+    const before = synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files;
+    const after = synthStack(repoStackConfig('dev'), tuned, { environment: 'dev' }).files;
+    const changed = Object.keys(before).filter((path) => before[path] !== after[path]);
+    expect(changed).toEqual(['prometheus/rules/orders.yml', 'prometheus/tests/orders.yml']);
+    const diff = (a: string, b: string) => a.split('\n').filter((line, i) => line !== b.split('\n')[i]);
+    expect(diff(after['prometheus/rules/orders.yml'], before['prometheus/rules/orders.yml'])).toEqual([
+      '        expr: service:error_ratio:rate5m{service="orders"} > 0.02',
+      '            More than 2% of orders requests failed (status=~"5..") over the last 5 minutes, for 5 minutes.',
+    ]);
+  });
+});
+
+describe('synthStack bad input', () => {
+  const base = () => clone(repoStackConfig('dev')) as StackConfigInput & Record<string, unknown>;
+  const cases: [
+    string,
+    (c: StackConfigInput & Record<string, unknown>) => void,
+    ServiceDefinition[] | undefined,
+    string,
+    RegExp,
+  ][] = [
+    [
+      'unknown platform',
+      (c) => ((c as Record<string, unknown>).platform = 'nomad'),
+      undefined,
+      'stack.platform',
+      /docker/,
+    ],
+    [
+      'unpinned image',
+      (c) => (c.prometheus = { image: 'prom/prometheus:latest' }),
+      undefined,
+      'stack.prometheus.image',
+      /not pinned/,
+    ],
+    [
+      'team receiver missing',
+      (c) => (c.teams!.shop.warning = ['nobody']),
+      undefined,
+      'stack.teams.shop.warning[0]',
+      /receiver nobody is not defined/,
+    ],
+    [
+      'default receiver missing',
+      (c) => (c.defaultReceiver = 'ghost'),
+      undefined,
+      'stack.defaultReceiver',
+      /not defined/,
+    ],
+    [
+      'bad retention',
+      (c) => (c.prometheus = { retention: '2 weeks' }),
+      undefined,
+      'stack.prometheus.retention',
+      /invalid duration/,
+    ],
+    [
+      'service of unknown team',
+      () => undefined,
+      [defineService({ ...services[0], team: 'ghosts' } as never)],
+      'services.orders.team',
+      /team ghosts is not defined/,
+    ],
+    [
+      'service without docker targets',
+      () => undefined,
+      [defineService({ ...services[0], scrape: { targets: { local: ['127.0.0.1:1'] } } } as never)],
+      'services.orders.scrape.targets.docker',
+      /give this service's targets/,
+    ],
+  ];
+  it.each(cases)('rejects %s', (_name, mutate, svc, path, message) => {
+    const config = base();
+    mutate(config);
+    let error: unknown;
+    try {
+      synthStack(config, svc ?? services, { environment: 'dev' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toContainEqual({
+      path,
+      message: expect.stringMatching(message),
+    });
+  });
+});
