@@ -27,3 +27,4 @@ export {
   timeseriesPanel,
 } from './panels';
 export { stackOverviewDashboard, type StackOverviewOptions } from './overview';
+export { serviceDashboard, serviceDashboardUid } from './service';
