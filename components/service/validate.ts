@@ -4,10 +4,10 @@ import type { IssueCollector } from '../model/errors';
 import { hostPort, port } from '../model/http';
 import { labelName, metricName, userLabelName } from '../model/names';
 import { promqlSyntaxErrors } from '../model/promql';
-import { regexError } from '../model/regex';
+import { re2Problem } from '../model/re2';
 import { credentialFile } from '../model/secrets';
 import { zodIssues } from '../model/validate';
-import { errorLabelValues } from '../../rules/context';
+import { errorLabelValues } from './error-values';
 import type { GeneratedAlertKey, ServiceDefinition } from './spec';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
@@ -152,7 +152,7 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
         `label ${red.errors.label} is not a label of ${red.requests} (labels: ${requests.labels.join(', ') || 'none'})`,
       );
     }
-    const problem = regexError(red.errors.regex);
+    const problem = re2Problem(red.errors.regex);
     if (problem) {
       issues.add(
         `${prefix}.red.errors.regex`,

@@ -3,7 +3,7 @@ export * from './example';
 export * from './global';
 export * from './inhibit';
 export * from './matchers';
-export * from './re2';
+
 export * from './receivers';
 export * from './references';
 export * from './render';

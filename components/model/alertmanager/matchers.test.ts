@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runTool } from '../../tools/binaries';
 import { renderYaml } from '../yaml';
 import { formatMatcher, parseMatcher } from './matchers';
-import { re2Problem } from './re2';
+import { re2Problem } from '../re2';
 
 /** What a matcher string means once canonical, or the error. */
 function canonical(text: string): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compareText } from '../errors';
 import { LABEL_NAME } from '../names';
-import { re2Problem } from './re2';
+import { re2Problem } from '../re2';
 
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
 

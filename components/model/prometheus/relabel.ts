@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { labelName } from '../names';
-import { re2 } from '../regex';
+import { re2 } from '../re2';
 
 const ACTIONS = [
   'replace',

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Letters RE2 accepts after a backslash; any other letter escape is a compile error in Go. */
 const RE2_LETTER_ESCAPES = new Set('aftnrvdDsSwWbBAzpPQECx');
 /** RE2 refuses repetition counts above this. */
@@ -6,15 +8,14 @@ const FLAG_GROUP = /^\(\?(?:[imsU]+(?:-[imsU]+)?|-[imsU]+)\)|^\(\?[imsU]*(?:-[im
 const REPEAT = /^\{(\d+)(?:,(\d*))?\}/;
 
 /**
- * Why `pattern` would not compile as an Alertmanager matcher regex, or undefined when it would.
+ * Why `pattern` would not compile as a Prometheus or Alertmanager regex, or undefined when it would.
  *
  * Alertmanager compiles these with Go's RE2 as `^(?:pattern)$`. There is no RE2 in this process, so the
  * check is RE2-ish: JavaScript's RegExp (non-unicode mode, whose escape rules are the closest to RE2's)
  * compiles the pattern after the RE2 syntax JS lacks is rewritten (`(?i)` flag groups, `(?P<name>`,
  * `\Q…\E`), and the JS syntax RE2 lacks is rejected first (look-around, back-references, unknown letter
  * escapes, counts over 1000). Engines still differ at the edges, so amtool check-config has the last
- * word; the tests compare verdicts with it. The shared ../regex.ts uses unicode mode without flag groups
- * and would reject the common `(?i)critical`, hence this Alertmanager-specific check.
+ * word; the tests compare verdicts with it. Prometheus (relabelling) and Alertmanager (matchers) share it.
  */
 export function re2Problem(pattern: string): string | undefined {
   const translated = translate(pattern);
@@ -105,3 +106,10 @@ function translate(pattern: string): string | { problem: string } {
   }
   return out;
 }
+
+/** A Go RE2 regular expression as Prometheus and Alertmanager take it (fully anchored). */
+export const re2 = z.string().superRefine((pattern, ctx) => {
+  const problem = re2Problem(pattern);
+  if (problem)
+    ctx.addIssue({ code: 'custom', message: `invalid regex ${JSON.stringify(pattern)}: ${problem}` });
+});

@@ -1,0 +1,140 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../backend/app';
+import { panelQueries, substituteGrafanaMacros, type PlainDashboard } from '../../dashboards';
+import { defineService, type ServiceDefinition } from '../../components/service';
+import { synthStack } from '../../components/stack';
+import { layoutUnder, repoStackConfig, writeFiles } from '../../components/stack/testing';
+import {
+  freePort,
+  getJson,
+  startProcess,
+  waitFor,
+  type RunningProcess,
+} from '../../components/runtime/processes';
+import { findTool } from '../../components/tools/binaries';
+import { orders } from '../../infra/services/orders';
+
+interface QueryResult {
+  status: string;
+  data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+interface RulesResult {
+  data: { groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] };
+}
+
+/**
+ * A real Prometheus scrapes the real example backend with the generated config and evaluates the
+ * generated rules; every dashboard query then runs against it.
+ */
+describe('Prometheus scrapes the example backend and evaluates the generated rules', () => {
+  let app: App;
+  let prometheus: RunningProcess;
+  let promUrl: string;
+  let files: Record<string, string>;
+  let traffic: NodeJS.Timeout;
+
+  beforeAll(async () => {
+    app = createApp({ serviceName: 'orders', simulatedWorkMs: 1 });
+    const backendUrl = await app.listen(0, '127.0.0.1');
+    const backendTarget = new URL(backendUrl).host;
+    // Every tenth request fails, so error ratio and SLO rules have data to work on.
+    app.faults.set({ errorRate: 0.1 });
+    traffic = setInterval(() => void fetch(`${backendUrl}/api/orders`).catch(() => undefined), 50);
+
+    const port = await freePort();
+    promUrl = `http://127.0.0.1:${port}`;
+    const root = mkdtempSync(join(tmpdir(), 'promstack-e2e-'));
+    const service: ServiceDefinition = defineService({
+      ...orders,
+      scrape: { targets: { local: [backendTarget] } },
+    } as never);
+    const stack = {
+      ...repoStackConfig('dev'),
+      prometheus: { scrapeInterval: '1s', scrapeTimeout: '1s', evaluationInterval: '1s' },
+    };
+    files = synthStack(stack, [service], {
+      environment: 'e2e',
+      platform: 'local',
+      layout: layoutUnder(root),
+      endpoints: {
+        prometheus: [`127.0.0.1:${port}`],
+        alertmanagers: ['127.0.0.1:9'],
+        grafana: '127.0.0.1:9',
+      },
+    }).files;
+    writeFiles(files, root);
+    prometheus = startProcess('prometheus', findTool('prometheus'), [
+      `--config.file=${join(root, 'prometheus', 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(root, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ]);
+    await waitFor(async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), {
+      timeoutMs: 30_000,
+      describe: () => `Prometheus not ready:\n${prometheus.output()}`,
+    });
+  });
+
+  afterAll(async () => {
+    clearInterval(traffic);
+    await prometheus?.stop();
+    await app?.close();
+  });
+
+  const query = (expr: string) =>
+    getJson<QueryResult>(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+
+  it('scrapes the backend with the service labels', async () => {
+    const up = await waitFor(
+      async () => {
+        const result = await query('up{job="orders"} == 1');
+        return result.data.result.length > 0 ? result.data.result[0].metric : undefined;
+      },
+      { timeoutMs: 20_000, describe: () => 'up{job="orders"} never became 1' },
+    );
+    expect(up).toMatchObject({ job: 'orders', service: 'orders', team: 'shop' });
+  });
+
+  it('evaluates the RED and SLO recording rules on the scraped data', async () => {
+    const ratio = await waitFor(
+      async () => {
+        const result = await query('service:error_ratio:rate5m{service="orders"}');
+        return result.data.result.length > 0 ? Number(result.data.result[0].value[1]) : undefined;
+      },
+      { timeoutMs: 30_000, describe: () => 'service:error_ratio:rate5m never appeared' },
+    );
+    expect(ratio).toBeGreaterThan(0.05);
+    expect(ratio).toBeLessThan(0.15);
+    const burn = await query('slo:current_burn_rate:ratio{sloth_service="orders"}');
+    expect(burn.data.result.length).toBe(1);
+  });
+
+  it('evaluates every generated rule without an error', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const rules = await getJson<RulesResult>(`${promUrl}/api/v1/rules`);
+    const all = rules.data.groups.flatMap((g) => g.rules.map((r) => ({ group: g.name, ...r })));
+    expect(all.length).toBeGreaterThan(30);
+    expect(all.filter((r) => r.health === 'err')).toEqual([]);
+  });
+
+  it('runs every dashboard panel query successfully, and the service panels return data', async () => {
+    const dashboards = Object.entries(files)
+      .filter(([path]) => path.startsWith('grafana/dashboards/'))
+      .map(([, text]) => JSON.parse(text) as PlainDashboard);
+    const queries = dashboards.flatMap(panelQueries);
+    expect(queries.length).toBeGreaterThan(10);
+    const values = { job: '.+', service: 'orders', __rate_interval: '1m', __interval: '15s', __range: '5m' };
+    const failures: string[] = [];
+    let withData = 0;
+    for (const q of queries) {
+      const expr = substituteGrafanaMacros(q.expr, values);
+      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = (await response.json()) as QueryResult & { error?: string };
+      if (body.status !== 'success') failures.push(`${q.dashboard}/${q.panel}/${q.refId}: ${body.error}`);
+      else if (body.data.result.length > 0) withData++;
+    }
+    expect(failures).toEqual([]);
+    expect(withData).toBeGreaterThan(queries.length / 2);
+  });
+});
