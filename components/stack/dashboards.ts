@@ -1,7 +1,7 @@
-import type { PlainDashboard } from '../../dashboards';
+import { serviceDashboard, type PlainDashboard } from '../../dashboards';
 import type { ServiceDefinition } from '../service';
 
-/** Per-service dashboards; filled in by the dashboard factory. */
-export function serviceDashboards(_services: readonly ServiceDefinition[]): PlainDashboard[] {
-  return [];
+/** One dashboard per service: RED, saturation, SLOs and firing alerts. */
+export function serviceDashboards(services: readonly ServiceDefinition[]): PlainDashboard[] {
+  return services.map(serviceDashboard);
 }

@@ -80,14 +80,18 @@ describe('synthStack on the dev stack', () => {
     );
   });
 
-  it('changing one threshold changes one line of one rule file (and its test)', () => {
+  it('changing one threshold changes one line of the rule file, its test and the dashboard threshold line', () => {
     const tuned = services.map((s) =>
       s.name === 'orders' ? { ...s, errorRatioThreshold: 0.02 } : s,
     ) as ServiceDefinition[];
     const before = synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files;
     const after = synthStack(repoStackConfig('dev'), tuned, { environment: 'dev' }).files;
     const changed = Object.keys(before).filter((path) => before[path] !== after[path]);
-    expect(changed).toEqual(['prometheus/rules/orders.yml', 'prometheus/tests/orders.yml']);
+    expect(changed).toEqual([
+      'grafana/dashboards/svc-orders.json',
+      'prometheus/rules/orders.yml',
+      'prometheus/tests/orders.yml',
+    ]);
     const diff = (a: string, b: string) => a.split('\n').filter((line, i) => line !== b.split('\n')[i]);
     expect(diff(after['prometheus/rules/orders.yml'], before['prometheus/rules/orders.yml'])).toEqual([
       '        expr: service:error_ratio:rate5m{service="orders"} > 0.02',
