@@ -16,7 +16,7 @@ import { renderAlertmanagerConfig } from '../model/alertmanager';
 import { IssueCollector, ValidationError, type ValidationIssue } from '../model/errors';
 import { renderGrafanaProvisioning } from '../model/grafana';
 import { renderPrometheusConfig } from '../model/prometheus';
-import { renderRuleFile } from '../model/rules';
+import { parseRuleFileYaml, renderRuleFile } from '../model/rules';
 import { zodIssues } from '../model/validate';
 import { renderYaml } from '../model/yaml';
 import { validateServices, type ServiceDefinition } from '../service';
@@ -44,6 +44,11 @@ export interface SynthOptions {
   layout?: StackLayout;
   /** Default: the platform's own (Docker aliases, Kubernetes pod DNS names). */
   endpoints?: Endpoints;
+  /**
+   * Existing rule files to deploy beside the generated ones (community rules, vendored mixins), by file
+   * name. They go through the same validator and renderer; their group names must not clash.
+   */
+  ruleFiles?: Readonly<Record<string, string>>;
 }
 
 export interface AlertSummary {
@@ -195,6 +200,7 @@ export function synthStack(
     const tests = promtoolTests(rules, `../rules/${rules.groupPrefix}.yml`);
     if (tests) files[`prometheus/tests/${rules.groupPrefix}.yml`] = renderYaml(tests, HEADER);
   }
+  ruleIssues.push(...includeRuleFiles(options.ruleFiles ?? {}, ruleSets, files));
   if (ruleIssues.length > 0) throw new ValidationError(ruleIssues);
 
   const alertmanager = renderAlertmanagerConfig(alertmanagerConfigOf(config, layout), {
@@ -240,6 +246,47 @@ export function synthStack(
       dashboards: dashboards.map((d) => String(d.uid)),
     },
   };
+}
+
+/** Validates, renders and adds vendored rule files as `prometheus/rules/vendor-<name>.yml`. */
+function includeRuleFiles(
+  ruleFiles: Readonly<Record<string, string>>,
+  generated: readonly BuiltRules[],
+  files: Record<string, string>,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const groups = new Map<string, string>();
+  for (const rules of generated) {
+    for (const suffix of ['recording', 'alerts'])
+      groups.set(`${rules.groupPrefix}.${suffix}`, 'generated rules');
+  }
+  for (const name of Object.keys(ruleFiles).sort()) {
+    const path = `ruleFiles.${name}`;
+    if (!/^[a-z0-9][a-z0-9._-]*\.ya?ml$/.test(name)) {
+      issues.push({ path, message: 'name rule files like node-exporter.yml (lower-case, .yml or .yaml)' });
+      continue;
+    }
+    try {
+      const file = parseRuleFileYaml(ruleFiles[name], path);
+      for (const group of file.groups) {
+        const owner = groups.get(group.name);
+        if (owner)
+          issues.push({
+            path: `${path}.groups[${group.name}]`,
+            message: `group name already used by ${owner}: rename it`,
+          });
+        groups.set(group.name, name);
+      }
+      files[`prometheus/rules/vendor-${name.replace(/\.yaml$/, '.yml')}`] = renderRuleFile(file, {
+        prefix: path,
+        header: HEADER,
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  return issues;
 }
 
 /**
