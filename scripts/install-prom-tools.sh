@@ -13,8 +13,20 @@ want_alertmanager="0.28.1"
 
 have() { [ -x "$bin/$1" ] && "$bin/$1" --version 2>&1 | grep -q "version $2"; }
 
+# Debian's Alertmanager reads its built-in notification templates from this absolute folder, not from
+# the binary; without them every config load fails ("failed to parse templates"). They are the only
+# files placed outside .tools/, and only when missing.
+debian_templates=/usr/share/prometheus/alertmanager
+install_template() {
+  mkdir -p "$debian_templates"
+  for template in "$tools/root$debian_templates"/*.tmpl; do
+    [ -f "$debian_templates/$(basename "$template")" ] || cp "$template" "$debian_templates/"
+  done
+}
+
 if have promtool "$want_prometheus" && have prometheus "$want_prometheus" \
   && have amtool "$want_alertmanager" && have alertmanager "$want_alertmanager"; then
+  install_template
   echo "prometheus tools: present in $bin"
   exit 0
 fi
@@ -57,4 +69,5 @@ for t in "promtool $want_prometheus" "prometheus $want_prometheus" "amtool $want
     exit 1
   fi
 done
+install_template
 echo "prometheus tools: installed in $bin"
