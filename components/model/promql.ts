@@ -21,11 +21,17 @@ export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
     enter: (node) => {
       if (!node.type.isError) return;
       const at = node.from;
+      // `foo(` where foo is no PromQL function parses as a selector followed by a stray parenthesis.
+      const unknownFunction =
+        expr[at] === '(' ? /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(expr.slice(0, at)) : null;
+      const column = unknownFunction ? at - unknownFunction[0].length + 1 : at + 1;
       const message =
         at >= expr.length
           ? `unexpected end of expression at col ${at + 1}`
-          : `unexpected ${JSON.stringify(expr.slice(at, Math.max(node.to, at + 1)))} at col ${at + 1}`;
-      if (!errors.some((e) => e.column === at + 1)) errors.push({ column: at + 1, message });
+          : unknownFunction
+            ? `unknown function ${JSON.stringify(unknownFunction[1])} at col ${column}`
+            : `unexpected ${JSON.stringify(expr.slice(at, Math.max(node.to, at + 1)))} at col ${at + 1}`;
+      if (!errors.some((e) => e.message === message)) errors.push({ column, message });
     },
   });
   return errors;
