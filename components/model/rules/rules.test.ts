@@ -98,7 +98,7 @@ const badRules: [string, Mutation, string, RegExp][] = [
     'unknown function',
     (f) => (rule(f, 1, 1).expr = 'uptime(up) == 0'),
     'groups[checkout.alerts].rules[CheckoutDown].expr',
-    /unexpected/,
+    /unknown function "uptime" at col 1/,
   ],
   [
     'empty expression',
