@@ -1,0 +1,196 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { SynthResult } from '../components/stack';
+import { findTool, runTool, type ToolName } from '../components/tools/binaries';
+import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
+import { paint, printJson, type Io } from './io';
+import { layoutUnder } from './layout';
+import { testRoutes, type AlertRoute } from './routing';
+import { PROJECT_ROOT, stackFileName, validationIssues } from './stacks';
+import { reportIssues } from './synth';
+import { loadTree, synthWith } from './tree';
+
+export interface CheckStep {
+  name: string;
+  /** The command line, with paths relative to the rendered folder. */
+  command: string;
+  /** The files it checked, relative to the rendered folder. */
+  files: string[];
+  ok: boolean;
+  output: string;
+}
+
+const PLACEHOLDER_SECRET = 'placeholder-written-by-promstack-check\n';
+
+export async function checkCommand(args: readonly string[], io: Io): Promise<number> {
+  const parsed = parseCommandArgs(
+    args,
+    {
+      stack: { type: 'string' },
+      root: { type: 'string' },
+      keep: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    'check',
+  );
+  noPositionals(parsed, 'check');
+  const stack = requireOption(parsed, 'stack', 'check');
+  const root = resolve(stringOption(parsed, 'root') ?? PROJECT_ROOT);
+  const json = parsed.values.json === true;
+  for (const tool of ['promtool', 'amtool'] as const) requireTool(tool);
+
+  const dir = mkdtempSync(join(tmpdir(), 'promstack-check-'));
+  try {
+    let result: SynthResult;
+    try {
+      result = synthWith(loadTree(PROJECT_ROOT), root, stack, layoutUnder(dir));
+    } catch (error) {
+      const issues = validationIssues(error);
+      if (!issues) throw error;
+      reportIssues(io, json, stack, issues);
+      return EXIT.findings;
+    }
+    writeRendered(dir, result);
+    const steps = await runSteps(dir, result);
+    const amOk = steps.find((s) => s.name === 'amtool check-config')?.ok === true;
+    const routing = amOk ? await testRoutes(result, join(dir, 'alertmanager', 'alertmanager.yml')) : [];
+    const problems = [
+      ...steps.filter((s) => !s.ok).map((s) => `${s.name} failed`),
+      ...(amOk ? [] : ['routing not tested: alertmanager.yml is not valid']),
+      ...routing.filter((r) => !r.ok).map((r) => `${alertTitle(r)}: ${r.problem}`),
+    ];
+    if (json) {
+      printJson(io, { ok: problems.length === 0, stack, steps, routing, problems });
+    } else {
+      printReport(io, stack, steps, routing, problems);
+    }
+    if (parsed.values.keep) io.err(`rendered files kept in ${dir}\n`);
+    return problems.length === 0 ? EXIT.ok : EXIT.findings;
+  } finally {
+    if (!parsed.values.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function requireTool(tool: ToolName): void {
+  try {
+    findTool(tool);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function writeRendered(dir: string, result: SynthResult): void {
+  for (const [path, text] of Object.entries(result.files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  // The tools check that credential files exist; their content is never looked at here.
+  const layout = layoutUnder(dir);
+  const secretDirs = {
+    prometheus: layout.prometheusSecretsDir,
+    alertmanager: layout.alertmanagerSecretsDir,
+    grafana: layout.grafanaSecretsDir,
+  };
+  for (const [component, names] of Object.entries(result.secrets)) {
+    const secretsDir = secretDirs[component as keyof typeof secretDirs];
+    mkdirSync(secretsDir, { recursive: true });
+    for (const name of names) writeFileSync(join(secretsDir, name), PLACEHOLDER_SECRET);
+  }
+}
+
+async function runSteps(dir: string, result: SynthResult): Promise<CheckStep[]> {
+  const paths = Object.keys(result.files);
+  const under = (prefix: string) => paths.filter((p) => p.startsWith(prefix) && p.endsWith('.yml'));
+  const planned: { name: string; tool: ToolName; args: string[]; files: string[] }[] = [
+    {
+      name: 'promtool check config',
+      tool: 'promtool',
+      args: ['check', 'config'],
+      files: ['prometheus/prometheus.yml'],
+    },
+    {
+      name: 'promtool check rules',
+      tool: 'promtool',
+      args: ['check', 'rules'],
+      files: under('prometheus/rules/'),
+    },
+    {
+      name: 'promtool test rules',
+      tool: 'promtool',
+      args: ['test', 'rules'],
+      files: under('prometheus/tests/'),
+    },
+    {
+      name: 'amtool check-config',
+      tool: 'amtool',
+      args: ['check-config'],
+      files: ['alertmanager/alertmanager.yml'],
+    },
+  ];
+  return Promise.all(
+    planned.map(async (step): Promise<CheckStep> => {
+      const command = [step.tool, ...step.args, ...step.files].join(' ');
+      if (step.files.length === 0) {
+        return { name: step.name, command, files: [], ok: true, output: 'no files' };
+      }
+      const run = await runTool(step.tool, [...step.args, ...step.files.map((f) => join(dir, f))], {
+        cwd: dir,
+        timeoutMs: 120_000,
+      });
+      // Paths in the tools' messages are shown relative to the rendered folder, like the file keys.
+      const output = `${run.stdout}${run.stderr}`.split(`${dir}/`).join('').trim();
+      return { name: step.name, command, files: step.files, ok: run.code === 0, output };
+    }),
+  );
+}
+
+function alertTitle(route: Pick<AlertRoute, 'service' | 'key' | 'alertname' | 'severity'>): string {
+  const name = route.key === route.alertname ? route.key : `${route.key} (${route.alertname})`;
+  return `${route.service}/${name} [${route.severity}]`;
+}
+
+function printReport(
+  io: Io,
+  stack: string,
+  steps: readonly CheckStep[],
+  routing: readonly AlertRoute[],
+  problems: readonly string[],
+): void {
+  const ok = paint(io, 'green', '✓');
+  const bad = paint(io, 'red', '✗');
+  io.out(`${paint(io, 'bold', `promstack check: stack ${stack}`)} (${stackFileName(stack)})\n`);
+  for (const step of steps) {
+    io.out(`  ${step.ok ? ok : bad} ${step.name.padEnd(22)} ${step.files.join(' ') || '(no files)'}\n`);
+    if (!step.ok) io.out(`${indent(step.output, '      ')}\n`);
+  }
+  if (routing.length > 0) {
+    io.out(`${paint(io, 'bold', 'Routing')} (amtool config routes test), ${routing.length} alerts:\n`);
+    for (const route of routing) {
+      const target = route.receivers.join(', ') || '(none)';
+      const note = route.ok
+        ? route.alertname === 'Watchdog'
+          ? paint(io, 'dim', ' (its own receiver)')
+          : ''
+        : `\n      ${paint(io, 'red', route.problem ?? '')}`;
+      io.out(`  ${route.ok ? ok : bad} ${alertTitle(route)} → ${target}${note}\n`);
+    }
+  }
+  if (problems.length === 0) {
+    io.out(
+      `${paint(io, 'green', 'check passed')}: every tool accepts the files and every alert reaches someone\n`,
+    );
+  } else {
+    io.out(
+      `${paint(io, 'red', `check failed: ${problems.length} problem${problems.length === 1 ? '' : 's'}`)}\n`,
+    );
+    for (const problem of problems) io.out(`  ${problem}\n`);
+  }
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}

@@ -1,0 +1,111 @@
+import { readFileSync, writeFileSync, mkdtempSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyRepository, git, runCli } from './testing';
+
+const ROOT = join(__dirname, '..');
+
+describe('promstack diff', () => {
+  it('--base renders the commit with its own code and reports threshold, route and dashboard changes', async () => {
+    const repo = copyRepository();
+    git(repo, ['init', '--quiet', '--initial-branch=main']);
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '--quiet', '--message', 'base']);
+    const orders = join(repo, 'infra', 'services', 'orders.ts');
+    const source = readFileSync(orders, 'utf8');
+    expect(source).toContain('latencyThresholdSeconds: 0.5,');
+    writeFileSync(orders, source.replace('latencyThresholdSeconds: 0.5,', 'latencyThresholdSeconds: 0.8,'));
+    const stackFile = join(repo, 'Pulumi.dev.yaml');
+    const stack = readFileSync(stackFile, 'utf8');
+    expect(stack).toContain('warning: [shop-slack]');
+    writeFileSync(stackFile, stack.replace('warning: [shop-slack]', 'warning: [shop-slack, shop-pager]'));
+
+    const launcher = join(repo, 'cli', 'promstack.js');
+    const run = await runCli(['diff', '--stack', 'dev', '--base', 'HEAD'], { launcher, cwd: repo });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^promstack diff: HEAD \([0-9a-f]{12}\) \(a\/\) → stack dev in the working tree \(b\/\)$/,
+    );
+    expect(lines).toContain('  ~ alert orders.alerts/HighLatency: threshold changed: 0.5 → 0.8');
+    expect(lines).toContain('  ~ alert orders.alerts/HighLatency: annotations changed: description');
+    expect(lines).toContain(
+      '  ~ route team="shop" › severity="warning": receivers changed: shop-slack → shop-slack, shop-pager',
+    );
+    expect(run.stdout).toMatch(/^ {2}~ panel svc-orders .+ changed$/m);
+    expect(run.stdout).toContain('--- a/prometheus/rules/orders.yml\n+++ b/prometheus/rules/orders.yml\n');
+    expect(run.stdout).toContain(
+      '-        expr: service:latency_seconds:p99_rate5m{service="orders"} > 0.5\n',
+    );
+    expect(run.stdout).toContain(
+      '+        expr: service:latency_seconds:p99_rate5m{service="orders"} > 0.8\n',
+    );
+    // The temporary worktree is gone again.
+    expect(git(repo, ['worktree', 'list']).trim().split('\n')).toHaveLength(1);
+
+    const exit = await runCli(['diff', '--stack', 'dev', '--base', 'HEAD', '--exit-code', '--json'], {
+      launcher,
+      cwd: repo,
+    });
+    expect(exit.code).toBe(1);
+    const json = JSON.parse(exit.stdout) as {
+      changes: { op: string; kind: string; name: string; detail?: string }[];
+    };
+    expect(json.changes).toContainEqual({
+      op: 'changed',
+      kind: 'alert',
+      name: 'orders.alerts/HighLatency',
+      detail: 'threshold changed: 0.5 → 0.8',
+    });
+  });
+
+  it('--against compares two environments of the working tree', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'promstack-diff-'));
+    copyFileSync(join(ROOT, 'Pulumi.dev.yaml'), join(root, 'Pulumi.dev.yaml'));
+    const prod = readFileSync(join(ROOT, 'Pulumi.dev.yaml'), 'utf8')
+      .replace('scrapeInterval: 15s', 'scrapeInterval: 30s')
+      .replace(
+        / {6}- name: platform-webhook\n {8}webhook_configs:\n {10}- url: http:\/\/alert-sink:8080\/platform\n/,
+        (m) =>
+          `${m}      - name: platform-pager\n        webhook_configs:\n          - url: http://alert-sink:8080/platform-pager\n`,
+      )
+      .replace('critical: [platform-webhook]', 'critical: [platform-pager]');
+    writeFileSync(join(root, 'Pulumi.prod.yaml'), prod);
+    const run = await runCli(['diff', '--root', root, '--stack', 'prod', '--against', 'dev']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('promstack diff: stack dev (a/) → stack prod (b/)');
+    expect(lines).toContain('  ~ prometheus global: scrape_interval: 15s → 30s');
+    expect(lines).toContain('  ~ prometheus global: external_labels.environment: dev → prod');
+    expect(lines).toContain('  + receiver platform-pager');
+    expect(lines).toContain(
+      '  ~ route team="platform" › severity="critical": receivers changed: platform-webhook → platform-pager',
+    );
+    expect(run.stdout).toContain('-  scrape_interval: 15s\n+  scrape_interval: 30s\n');
+
+    const same = await runCli(['diff', '--root', root, '--stack', 'dev', '--against', 'dev', '--exit-code']);
+    expect(same.stdout).toContain('No changes: the rendered files are identical.');
+    expect(same.code).toBe(0);
+  });
+
+  it('exits 2 for a ref git does not know', async () => {
+    const run = await runCli(['diff', '--stack', 'dev', '--base', 'no-such-branch-xyz']);
+    expect(run.stderr).toContain('unknown git ref "no-such-branch-xyz"');
+    expect(run.code).toBe(2);
+  });
+
+  it('exits 1 with the validation errors of the working tree', async () => {
+    const run = await runCli([
+      'diff',
+      '--root',
+      join(__dirname, 'testdata', 'stacks'),
+      '--stack',
+      'broken',
+      '--against',
+      'nullroute',
+    ]);
+    expect(run.stderr).toContain('stack.prometheus: unknown field "retension"');
+    expect(run.code).toBe(1);
+  });
+});

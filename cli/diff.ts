@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { compareText, formatIssue } from '../components/model/errors';
+import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
+import { mapInto, withBaseCheckout } from './git-base';
+import { paint, printJson, type Io } from './io';
+import { unifiedDiff } from './line-diff';
+import { formatChange, semanticChanges, type SemanticChange } from './semantic';
+import { hasStack, PROJECT_ROOT, validationIssues } from './stacks';
+import { reportIssues } from './synth';
+import { loadTree, synthWith } from './tree';
+
+type Files = Record<string, string>;
+
+interface Side {
+  label: string;
+  files: Files;
+  note?: string;
+}
+
+export async function diffCommand(args: readonly string[], io: Io): Promise<number> {
+  const parsed = parseCommandArgs(
+    args,
+    {
+      stack: { type: 'string' },
+      base: { type: 'string' },
+      against: { type: 'string' },
+      root: { type: 'string' },
+      'exit-code': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    'diff',
+  );
+  noPositionals(parsed, 'diff');
+  const stack = requireOption(parsed, 'stack', 'diff');
+  const root = resolve(stringOption(parsed, 'root') ?? PROJECT_ROOT);
+  const against = stringOption(parsed, 'against');
+  const base = stringOption(parsed, 'base');
+  const json = parsed.values.json === true;
+  if (against !== undefined && base !== undefined) {
+    throw new UsageError('give --base or --against, not both (see: promstack diff --help)');
+  }
+
+  const tree = loadTree(PROJECT_ROOT);
+  const rendered = (name: string): Files | undefined => {
+    try {
+      return synthWith(tree, root, name).files;
+    } catch (error) {
+      const issues = validationIssues(error);
+      if (!issues) throw error;
+      reportIssues(io, json, name, issues);
+      return undefined;
+    }
+  };
+  const after = rendered(stack);
+  if (!after) return EXIT.findings;
+  let before: Side;
+  if (against !== undefined) {
+    const files = rendered(against);
+    if (!files) return EXIT.findings;
+    before = { label: `stack ${against}`, files };
+  } else {
+    before = await renderAtRef(base ?? 'HEAD', stack, root, io);
+  }
+
+  const changes = semanticChanges(before.files, after);
+  const paths = [...new Set([...Object.keys(before.files), ...Object.keys(after)])].sort(compareText);
+  const files = paths.flatMap((path) => {
+    const a = before.files[path];
+    const b = after[path];
+    if (a === b) return [];
+    return [{ path, status: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed' }];
+  });
+  const diff = files.map((f) => unifiedDiff(f.path, before.files[f.path], after[f.path])).join('');
+  const newSide = against !== undefined ? `stack ${stack}` : `stack ${stack} in the working tree`;
+
+  if (json) {
+    printJson(io, {
+      stack,
+      base: against !== undefined ? { stack: against } : { ref: base ?? 'HEAD', note: before.note },
+      changes,
+      files,
+      diff,
+    });
+  } else {
+    io.out(`${paint(io, 'bold', 'promstack diff')}: ${before.label} (a/) → ${newSide} (b/)\n`);
+    if (before.note) io.out(`${paint(io, 'yellow', 'note')}: ${before.note}\n`);
+    if (files.length === 0) {
+      io.out('No changes: the rendered files are identical.\n');
+    } else {
+      printChanges(io, changes);
+      const count = (status: string) => files.filter((f) => f.status === status).length;
+      io.out(
+        `\n${paint(io, 'bold', 'Files')}: ${count('changed')} changed, ${count('added')} added, ${count('removed')} removed\n\n`,
+      );
+      io.out(colorDiff(io, diff));
+    }
+  }
+  return files.length > 0 && parsed.values['exit-code'] ? EXIT.findings : EXIT.ok;
+}
+
+/** The old side for --base: the stack as the commit's own code renders it. */
+async function renderAtRef(ref: string, stack: string, root: string, io: Io): Promise<Side> {
+  return withBaseCheckout(PROJECT_ROOT, ref, ({ top, dir, commit }) => {
+    const label = `${ref} (${commit.slice(0, 12)})`;
+    const configRoot = mapInto(top, dir, root);
+    if (!hasStack(configRoot, stack)) {
+      return { label, files: {}, note: `stack ${stack} does not exist at ${ref}: everything is new` };
+    }
+    try {
+      return { label, files: synthWith(loadTree(mapInto(top, dir, PROJECT_ROOT)), configRoot, stack).files };
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // A base that does not render is compared as empty, so that a change that repairs it can be reviewed.
+      const issues = validationIssues(error);
+      io.err(`${paint(io, 'yellow', `warning: stack ${stack} does not render at ${ref}`)}:\n`);
+      if (issues) for (const issue of issues) io.err(`  ${formatIssue(issue)}\n`);
+      else io.err(`  ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+      return { label, files: {}, note: `stack ${stack} does not render at ${ref}: compared with nothing` };
+    }
+  });
+}
+
+function printChanges(io: Io, changes: readonly SemanticChange[]): void {
+  io.out(`\n${paint(io, 'bold', `Changes (${changes.length})`)}:\n`);
+  for (const change of changes) {
+    const style = change.op === 'added' ? 'green' : change.op === 'removed' ? 'red' : 'yellow';
+    io.out(`  ${paint(io, style, formatChange(change))}\n`);
+  }
+}
+
+function colorDiff(io: Io, diff: string): string {
+  if (!io.color) return diff;
+  return diff.replace(/^.*$/gm, (line) => {
+    if (line.startsWith('+++') || line.startsWith('---')) return paint(io, 'bold', line);
+    if (line.startsWith('@@')) return paint(io, 'cyan', line);
+    if (line.startsWith('+')) return paint(io, 'green', line);
+    if (line.startsWith('-')) return paint(io, 'red', line);
+    return line;
+  });
+}

@@ -1,0 +1,105 @@
+/** Help texts, apart from the commands so that --help answers without loading the model. */
+
+export const MAIN_HELP = `Usage: promstack <command> [options]
+
+Review a stack's generated configs before they deploy, without the Pulumi CLI.
+
+Commands:
+  synth --stack ENV --out DIR     render every file of a stack into DIR and summarize it
+  check --stack ENV               synth, then run promtool and amtool on the result and test that
+                                  every alert reaches a receiver that notifies someone
+  diff --stack ENV --base REF     what a change does to the rendered stack: alerts, thresholds,
+  diff --stack ENV --against ENV2 routes, scrape jobs, dashboards, then the unified diff
+  rules check FILE...             validate Prometheus rule files with the promstack model
+  rules fmt FILE                  print a rule file re-rendered in canonical form
+
+Run "promstack <command> --help" for a command's options. Every command takes --json.
+
+Exit codes: 0 ok; 1 findings or validation errors; 2 usage error or missing tool.
+Colour is used only when standard output is a terminal and NO_COLOR is not set.
+`;
+
+export const SYNTH_HELP = `Usage: promstack synth --stack ENV --out DIR [--root DIR] [--json]
+
+Renders every file of a stack (Prometheus, rules and their unit tests, Alertmanager, Grafana) into DIR,
+from Pulumi.ENV.yaml and the service catalogue (infra/services). What the previous synth wrote into DIR
+is removed first (listed in DIR/.promstack-output.json); other files there are left alone. The output is
+the same byte for byte on every run, machine, time zone and locale.
+
+Options:
+  --stack ENV   stack to render: reads the promstack:stack key of Pulumi.ENV.yaml
+  --out DIR     output folder (created when missing)
+  --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
+  --json        print the result as JSON (files, summary, or the validation issues)
+  -h, --help    show this help
+
+Exit codes: 0 rendered; 1 validation errors (each printed as "path: message"); 2 usage error.
+`;
+
+export const CHECK_HELP = `Usage: promstack check --stack ENV [--root DIR] [--keep] [--json]
+
+Renders the stack into a temporary folder laid out like the containers (rule files, templates and
+secret files where the configs say), then runs the real tools on it:
+  promtool check config    prometheus.yml, with the rule files it loads
+  promtool check rules     every rule file
+  promtool test rules      every generated unit test file, in one call
+  amtool check-config      alertmanager.yml and its templates
+  routing                  amtool config routes test for every alert, with the labels of its rule:
+                           each alert must reach a receiver that notifies someone (a receiver with no
+                           *_configs, like "null", notifies no one); the Watchdog must reach only its
+                           own receiver.
+Secret files are placeholders: no secret value is read.
+
+Options:
+  --stack ENV   stack to check (Pulumi.ENV.yaml)
+  --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
+  --keep        keep the temporary folder and print its path
+  --json        print {"ok", "stack", "steps", "routing", "problems"}
+  -h, --help    show this help
+
+Exit codes: 0 all checks pass; 1 validation errors, a tool rejects a file or an alert reaches no one;
+2 usage error, or promtool/amtool missing (install them with \`npm run tools\`).
+`;
+
+export const DIFF_HELP = `Usage: promstack diff --stack ENV [--base REF | --against ENV2] [--root DIR] [--exit-code] [--json]
+
+Shows what a change does to the rendered stack: first in words (alerts added or removed, threshold,
+"for", severity and label changes, routes and receivers, scrape jobs, dashboards and panels), then the
+unified diff of every rendered file. The old side (a/) is the base, the new side (b/) is the stack ENV
+of the working tree.
+
+  --base REF      old side: the same stack rendered at git REF (default HEAD). REF is checked out into
+                  a temporary git worktree and rendered by its own code (its service catalogue, rule
+                  factories and renderers) reading its own Pulumi.ENV.yaml; a stack missing there
+                  compares with nothing.
+  --against ENV2  old side: stack ENV2 of the working tree (what differs between two environments).
+
+Options:
+  --stack ENV     the stack to compare (Pulumi.ENV.yaml)
+  --root DIR      folder holding Pulumi.ENV.yaml (default: the repository root)
+  --exit-code     exit 1 when anything differs (like git diff --exit-code)
+  --json          print {"stack", "base", "changes", "files", "diff"}
+  -h, --help      show this help
+
+Exit codes: 0 compared (1 with --exit-code and differences); 1 validation errors in the working tree;
+2 usage error (unknown ref, missing stack, not a git repository).
+`;
+
+export const RULES_HELP = `Usage: promstack rules check FILE... [--json]
+       promstack rules fmt FILE
+
+Prometheus rule files written by hand (or vendored from a mixin), checked with the same model that
+renders the generated ones.
+
+  check FILE...   validate each file: YAML, field names and types, PromQL syntax, durations, label
+                  names, templates, duplicate groups and rules. Prints "file: group/rule: message"
+                  for every problem in every file.
+  fmt FILE        print the file re-rendered in canonical form (key order, block scalars for long
+                  expressions), as promstack writes rule files.
+
+Options:
+  --json        (check) print {"ok", "files", "errors": [{file, group, rule, field, message}]}
+  -h, --help    show this help
+
+Exit codes: 0 valid; 1 problems found (fmt: the file is not valid); 2 usage error or unreadable file.
+`;

@@ -1,0 +1,51 @@
+import { EXIT, UsageError } from './args';
+import { CHECK_HELP, DIFF_HELP, MAIN_HELP, RULES_HELP, SYNTH_HELP } from './help';
+import { processIo, type Io } from './io';
+
+type Command = (args: readonly string[], io: Io) => Promise<number>;
+
+/*
+ * Commands are required when run, not imported up front: loading the model, zod and the dashboard SDK
+ * through tsx takes most of a second, which --help and usage errors should not pay.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const COMMANDS: Record<string, { help: string; load: () => Command }> = {
+  synth: { help: SYNTH_HELP, load: () => (require('./synth') as typeof import('./synth')).synthCommand },
+  check: { help: CHECK_HELP, load: () => (require('./check') as typeof import('./check')).checkCommand },
+  diff: { help: DIFF_HELP, load: () => (require('./diff') as typeof import('./diff')).diffCommand },
+  rules: { help: RULES_HELP, load: () => (require('./rules') as typeof import('./rules')).rulesCommand },
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Runs one command line and returns the process exit code; only internal bugs escape as exceptions. */
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    io.err(MAIN_HELP);
+    return EXIT.usage;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(MAIN_HELP);
+    return EXIT.ok;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.err(`promstack: unknown command ${JSON.stringify(name)}\n\n${MAIN_HELP}`);
+    return EXIT.usage;
+  }
+  // Anything after `--` is an argument, not a request for help.
+  const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (options.includes('--help') || options.includes('-h')) {
+    io.out(command.help);
+    return EXIT.ok;
+  }
+  try {
+    return await command.load()(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`promstack ${name}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,183 @@
+import { parse } from 'yaml';
+import { compareText } from '../components/model/errors';
+import type { AlertSummary, SynthResult } from '../components/stack';
+import { NULL_RECEIVER } from '../components/stack';
+import { runTool } from '../components/tools/binaries';
+import { WATCHDOG_ALERT } from '../rules/stack-health';
+
+/** Where one generated alert goes, as the real Alertmanager routing tree decides. */
+export interface AlertRoute {
+  service: string;
+  key: string;
+  alertname: string;
+  severity: string;
+  /** The labels the alert carries when it reaches Alertmanager (rule labels and external labels). */
+  labels: Record<string, string>;
+  receivers: string[];
+  ok: boolean;
+  problem?: string;
+}
+
+interface RenderedRule {
+  alert?: string;
+  labels?: Record<string, string>;
+}
+
+/** An alert to route: a generated one from the synth summary, or one from a vendored rule file. */
+export interface AlertToRoute {
+  service: string;
+  key: string;
+  alertname: string;
+  severity: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Every alert of the stack with its label set: its rule's static labels from the rendered rule file,
+ * plus Prometheus' external labels (added to every alert it sends unless the alert has the label
+ * already), plus alertname. Labels that only the query result carries (instance, job) cannot be known
+ * here and route nothing. Alerts of vendored rule files, which the summary does not list, come last.
+ */
+export function alertsToRoute(result: SynthResult): AlertToRoute[] {
+  const external = externalLabels(result.files['prometheus/prometheus.yml']);
+  const unused = new Map<string, RenderedRule[]>();
+  for (const path of Object.keys(result.files).sort(compareText)) {
+    if (path.startsWith(RULES_DIR)) unused.set(path, alertingRules(result.files[path]));
+  }
+  const labelsOf = (rule: RenderedRule | undefined, alertname: string, severity: string) =>
+    sortLabels({ ...external, ...(rule?.labels ?? { severity }), alertname });
+  const alerts: AlertToRoute[] = result.summary.alerts.map((alert: AlertSummary) => {
+    const rules = unused.get(`${RULES_DIR}${alert.service}.yml`) ?? [];
+    // Alerts that share a name (burn-rate pairs) differ by severity; take them in file order.
+    const index = rules.findIndex(
+      (rule) => rule.alert === alert.alertname && (rule.labels?.severity ?? '') === alert.severity,
+    );
+    const rule = index >= 0 ? rules.splice(index, 1)[0] : undefined;
+    return { ...pick(alert), labels: labelsOf(rule, alert.alertname, alert.severity) };
+  });
+  for (const [path, rules] of unused) {
+    const service = path.slice(RULES_DIR.length).replace(/\.yml$/, '');
+    for (const rule of rules) {
+      const alertname = rule.alert ?? '';
+      const severity = rule.labels?.severity ?? '';
+      alerts.push({
+        service,
+        key: alertname,
+        alertname,
+        severity,
+        labels: labelsOf(rule, alertname, severity),
+      });
+    }
+  }
+  return alerts;
+}
+
+const RULES_DIR = 'prometheus/rules/';
+
+function pick(alert: Omit<AlertToRoute, 'labels'>): Omit<AlertToRoute, 'labels'> {
+  return { service: alert.service, key: alert.key, alertname: alert.alertname, severity: alert.severity };
+}
+
+function alertingRules(text: string | undefined): RenderedRule[] {
+  const doc = text ? (parse(text) as { groups?: { rules?: RenderedRule[] }[] } | null) : null;
+  return (doc?.groups ?? []).flatMap((group) => group.rules ?? []).filter((rule) => rule.alert);
+}
+
+function externalLabels(text: string | undefined): Record<string, string> {
+  const doc = text ? (parse(text) as { global?: { external_labels?: Record<string, string> } } | null) : null;
+  return doc?.global?.external_labels ?? {};
+}
+
+function sortLabels(labels: Record<string, string>): Record<string, string> {
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort(compareText)) sorted[key] = labels[key];
+  return sorted;
+}
+
+/** Receivers with at least one integration: the only ones that tell a person anything. */
+export function notifyingReceivers(alertmanagerYaml: string): Set<string> {
+  const doc = parse(alertmanagerYaml) as { receivers?: Record<string, unknown>[] } | null;
+  const names = new Set<string>();
+  for (const receiver of doc?.receivers ?? []) {
+    const notifies = Object.entries(receiver).some(
+      ([key, value]) => key.endsWith('_configs') && Array.isArray(value) && value.length > 0,
+    );
+    if (notifies && typeof receiver.name === 'string') names.add(receiver.name);
+  }
+  return names;
+}
+
+/** A label matcher for amtool: quoted, so that values with spaces, commas or `=` survive. */
+function matcherArg(name: string, value: string): string {
+  return `${name}=${JSON.stringify(value)}`;
+}
+
+/**
+ * Runs `amtool config routes test` for every alert of the stack and judges the result: each alert must
+ * reach a receiver that notifies someone, except the Watchdog, which must reach only its own receiver
+ * (a dead man's switch, or "null" when none is configured).
+ */
+export async function testRoutes(
+  result: SynthResult,
+  alertmanagerFile: string,
+  concurrency = 8,
+): Promise<AlertRoute[]> {
+  const notifying = notifyingReceivers(result.files['alertmanager/alertmanager.yml']);
+  const watchdogReceiver = result.config.watchdogReceiver ?? NULL_RECEIVER;
+  const entries = alertsToRoute(result);
+  const routes: AlertRoute[] = new Array(entries.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const i = next++;
+      const alert = entries[i];
+      const labels = alert.labels;
+      const run = await runTool('amtool', [
+        'config',
+        'routes',
+        'test',
+        `--config.file=${alertmanagerFile}`,
+        ...Object.entries(labels).map(([name, value]) => matcherArg(name, value)),
+      ]);
+      const receivers = run.code === 0 ? run.stdout.trim().split(',').filter(Boolean) : [];
+      routes[i] = {
+        ...pick(alert),
+        labels,
+        receivers,
+        ...judge(alert, labels, receivers, run.code === 0 ? undefined : (run.stderr || run.stdout).trim(), {
+          notifying,
+          watchdogReceiver,
+        }),
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+  return routes;
+}
+
+function judge(
+  alert: Omit<AlertToRoute, 'labels'>,
+  labels: Record<string, string>,
+  receivers: readonly string[],
+  failure: string | undefined,
+  context: { notifying: Set<string>; watchdogReceiver: string },
+): { ok: boolean; problem?: string } {
+  if (failure !== undefined) return { ok: false, problem: `amtool could not route it: ${failure}` };
+  if (alert.alertname === WATCHDOG_ALERT) {
+    if (receivers.length === 1 && receivers[0] === context.watchdogReceiver) return { ok: true };
+    return {
+      ok: false,
+      problem: `the Watchdog must reach only its own receiver ${context.watchdogReceiver} (watchdogReceiver), not ${receivers.join(', ') || 'nothing'}`,
+    };
+  }
+  if (receivers.some((name) => context.notifying.has(name))) return { ok: true };
+  const fix = labels.team
+    ? `list a receiver with an integration under teams.${labels.team}.${alert.severity}`
+    : 'give the alert a team label, or make defaultReceiver a receiver with an integration';
+  return {
+    ok: false,
+    problem:
+      `reaches only ${receivers.join(', ') || 'no receiver'}, which notif${receivers.length === 1 ? 'ies' : 'y'} ` +
+      `no one (a receiver without *_configs): ${fix}`,
+  };
+}

@@ -1,0 +1,119 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MANIFEST } from './output-dir';
+import { readTree, runCli, TESTDATA } from './testing';
+
+const STACKS = join(TESTDATA, 'stacks');
+
+describe('promstack synth', () => {
+  it('writes every file of the dev stack and summarizes it, identically across runs, time zones and locales', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'promstack-synth-')), 'out');
+    const first = await runCli(['synth', '--stack', 'dev', '--out', out]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const files = readTree(out);
+    const second = await runCli(['synth', '--stack', 'dev', '--out', out]);
+    const elsewhere = await runCli(['synth', '--stack', 'dev', '--out', out], {
+      env: { TZ: 'Pacific/Auckland', LC_ALL: 'de_DE.UTF-8', LANG: 'de_DE.UTF-8' },
+    });
+    expect(second.stdout).toBe(first.stdout);
+    expect(elsewhere.stdout).toBe(first.stdout);
+    expect(readTree(out)).toEqual(files);
+
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        MANIFEST,
+        'prometheus/prometheus.yml',
+        'prometheus/rules/orders.yml',
+        'prometheus/rules/promstack-stack.yml',
+        'prometheus/tests/orders.yml',
+        'alertmanager/alertmanager.yml',
+        'alertmanager/templates/promstack.tmpl',
+        'grafana/provisioning/datasources/promstack.yaml',
+        'grafana/dashboards/promstack-overview.json',
+      ]),
+    );
+    expect(files['prometheus/prometheus.yml']).toContain('environment: dev');
+    expect(first.stdout).toMatch(/^promstack synth: stack dev → .+ \(\d+ files\)$/m);
+    expect(first.stdout).toMatch(/^ {2}services +1 {2}orders$/m);
+    expect(first.stdout).toMatch(/^ {2}scrape jobs +4 {2}prometheus, alertmanager, grafana, orders$/m);
+    expect(first.stdout).toMatch(/^ {2}alerts +\d+ {2}\d+ with unit tests$/m);
+    expect(first.stdout).toMatch(/^ {2}recording rules +\d+$/m);
+    expect(first.stdout).toMatch(/^ {2}receivers +3 {2}shop-slack, shop-pager, platform-webhook$/m);
+    expect(first.stdout).toMatch(/^ {2}dashboards +\d+ {2}promstack-overview/m);
+    expect(first.stdout).toMatch(/^ {2}untested alerts +\d+$/m);
+    expect(first.stdout).not.toContain('\u001b[');
+  });
+
+  it('--json lists the files it wrote and the summary, and the folder holds exactly those', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'promstack-synth-json-'));
+    const run = await runCli(['synth', '--stack', 'dev', '--out', out, '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      ok: boolean;
+      files: string[];
+      summary: { alerts: { service: string; alertname: string; tested: boolean }[]; jobs: string[] };
+    };
+    expect(result.ok).toBe(true);
+    expect(Object.keys(readTree(out)).sort()).toEqual([MANIFEST, ...result.files].sort());
+    expect(result.summary.jobs).toContain('orders');
+    expect(result.summary.alerts).toContainEqual(
+      expect.objectContaining({ service: 'orders', alertname: 'HighErrorRate', tested: true }),
+    );
+  });
+
+  it('removes what the previous synth wrote and nothing else', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'promstack-synth-clear-'));
+    // As if an earlier synth had rendered a service that has since been removed.
+    mkdirSync(join(out, 'prometheus', 'rules'), { recursive: true });
+    writeFileSync(join(out, 'prometheus', 'rules', 'payments.yml'), 'groups: []\n');
+    writeFileSync(
+      join(out, MANIFEST),
+      JSON.stringify({ generator: 'promstack', stack: 'dev', files: ['prometheus/rules/payments.yml'] }),
+    );
+    writeFileSync(join(out, 'NOTES.md'), 'mine\n');
+    const run = await runCli(['synth', '--stack', 'dev', '--out', out]);
+    expect(run.code).toBe(0);
+    expect(existsSync(join(out, 'prometheus', 'rules', 'payments.yml'))).toBe(false);
+    expect(readFileSync(join(out, 'NOTES.md'), 'utf8')).toBe('mine\n');
+    expect(existsSync(join(out, 'prometheus', 'rules', 'orders.yml'))).toBe(true);
+  });
+
+  it('prints every validation error as path: message and exits 1, without touching the secrets', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'promstack-synth-broken-')), 'out');
+    const run = await runCli(['synth', '--root', STACKS, '--stack', 'broken', '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('stack broken is not valid (4 problems)');
+    for (const line of [
+      '  stack.prometheus: unknown field "retension": check the spelling against the documented fields',
+      '  stack.prometheus.scrapeInterval: invalid duration "15 seconds"',
+      '  stack.receivers[shop-slack].slack_configs[0]: unknown field "api_url"',
+    ]) {
+      expect(run.stderr).toContain(line);
+    }
+    expect(run.stderr + run.stdout).not.toContain('FIXTUREciphertext');
+    expect(existsSync(out)).toBe(false);
+
+    const json = await runCli(['synth', '--root', STACKS, '--stack', 'broken', '--out', out, '--json']);
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; issues: { path: string; message: string }[] };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.issues.map((i) => i.path)).toContain('stack.prometheus.scrapeInterval');
+  });
+
+  it('reports a stack file that is not YAML, or has no promstack:stack key, as a validation error', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'promstack-synth-yaml-'));
+    writeFileSync(join(root, 'Pulumi.bad.yaml'), 'config:\n  promstack:stack: [\n');
+    writeFileSync(join(root, 'Pulumi.empty.yaml'), 'config:\n  aws:region: eu-west-1\n');
+    const [bad, empty] = await Promise.all([
+      runCli(['synth', '--root', root, '--stack', 'bad', '--out', join(root, 'out')]),
+      runCli(['synth', '--root', root, '--stack', 'empty', '--out', join(root, 'out')]),
+    ]);
+    expect(bad.stderr).toContain('Pulumi.bad.yaml: not valid YAML');
+    expect(bad.code).toBe(1);
+    expect(empty.stderr).toContain('Pulumi.empty.yaml: config.promstack:stack: missing');
+    expect(empty.code).toBe(1);
+  });
+});
