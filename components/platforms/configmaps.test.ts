@@ -1,0 +1,86 @@
+import { services } from '../../infra/services';
+import { synthStack } from '../stack';
+import { repoStackConfig } from '../stack/testing';
+import { CONFIGMAP_DATA_LIMIT, planConfigVolumes } from './configmaps';
+import { grafanaWorkload, prometheusWorkload, type Workload } from './workload';
+
+const prod = synthStack(repoStackConfig('prod'), services, { environment: 'prod' });
+
+function withFiles(files: Record<string, string>): Workload {
+  return {
+    ...prometheusWorkload(prod),
+    configFiles: Object.entries(files).map(([path, content]) => ({ path, content, source: path.slice(5) })),
+    secretFiles: [],
+  };
+}
+
+describe('planConfigVolumes', () => {
+  it('keeps prometheus.yml apart from the rules, every rule file in its folder', () => {
+    const { plan, issues } = planConfigVolumes(prometheusWorkload(prod));
+    expect(issues).toEqual([]);
+    expect(plan.configMaps.map((c) => c.id)).toEqual(['prometheus-0', 'prometheus-rules-0']);
+    expect(plan.configMaps[0].items).toEqual([
+      { key: 'prometheus.yml', dir: '/etc/prometheus', path: 'prometheus.yml' },
+    ]);
+    expect(plan.configMaps[1].items.map((i) => i.path)).toEqual([
+      'rules/orders.yml',
+      'rules/promstack-stack.yml',
+    ]);
+    expect(plan.configMaps[1].data['orders.yml']).toBe(prod.files['prometheus/rules/orders.yml']);
+    expect(plan.secretItems).toEqual([
+      { key: 'mimir-password', dir: '/etc/prometheus', path: 'secrets/mimir-password' },
+    ]);
+  });
+
+  it('groups Grafana files by folder across its three mount points', () => {
+    const { plan, issues } = planConfigVolumes(grafanaWorkload(prod));
+    expect(issues).toEqual([]);
+    expect(plan.configMaps.map((c) => c.id)).toEqual([
+      'dashboards-0',
+      'provisioning-dashboards-0',
+      'provisioning-datasources-0',
+    ]);
+    expect(plan.secretItems).toEqual([
+      { key: 'grafana-admin-password', dir: '/etc/grafana/secrets', path: 'grafana-admin-password' },
+    ]);
+  });
+
+  it('splits a folder into ConfigMaps below the limit, in path order', () => {
+    const big = 'x'.repeat(400 * 1024);
+    const workload = withFiles({
+      '/etc/prometheus/rules/a.yml': big,
+      '/etc/prometheus/rules/b.yml': big,
+      '/etc/prometheus/rules/c.yml': big,
+      '/etc/prometheus/rules/d.yml': 'small',
+    });
+    const { plan, issues } = planConfigVolumes(workload);
+    expect(issues).toEqual([]);
+    expect(plan.configMaps.map((c) => [c.id, Object.keys(c.data)])).toEqual([
+      ['prometheus-rules-0', ['a.yml', 'b.yml']],
+      ['prometheus-rules-1', ['c.yml', 'd.yml']],
+    ]);
+    for (const chunk of plan.configMaps) {
+      const size = Object.entries(chunk.data).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
+      expect(size).toBeLessThanOrEqual(CONFIGMAP_DATA_LIMIT);
+    }
+  });
+
+  it.each([
+    [
+      'a file above the limit',
+      { '/etc/prometheus/rules/huge.yml': 'x'.repeat(CONFIGMAP_DATA_LIMIT + 1) },
+      /more than a ConfigMap holds/,
+    ],
+    ['a file outside the config folders', { '/opt/other.yml': 'x' }, /outside the config folders/],
+    [
+      'a name that is no ConfigMap key',
+      { '/etc/prometheus/rules/a b.yml': 'x' },
+      /not a valid ConfigMap key/,
+    ],
+  ])('reports %s, named by its synth path', (_case, files, message) => {
+    const { issues } = planConfigVolumes(withFiles(files));
+    expect(issues).toHaveLength(1);
+    expect(issues[0].path).toBe(`files.${Object.keys(files)[0].slice(5)}`);
+    expect(issues[0].message).toMatch(message);
+  });
+});

@@ -1,0 +1,253 @@
+import { resolve } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { services } from '../../infra/services';
+import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets, type Registered } from '../pulumi/testing';
+import { synthStack, type StackConfigInput } from '../stack';
+import { imagePinProblem, IMAGES } from '../stack/images';
+import { repoStackConfig } from '../stack/testing';
+import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
+import {
+  alertmanagerWorkload,
+  exampleBackendWorkload,
+  grafanaWorkload,
+  prometheusWorkload,
+  type Workload,
+} from './workload';
+
+const mocks = installMocks('dev');
+
+const SECRETS = {
+  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-7f3a',
+  'grafana-admin-password': 'SECRET-grafana-pw-91c2',
+};
+
+class Parent extends pulumi.ComponentResource {
+  constructor(name: string) {
+    super('test:index:Parent', name, {}, { transformations: [mocks.transformation] });
+  }
+}
+
+type Config = StackConfigInput & Record<string, unknown>;
+
+function deploy(name: string, config: Config) {
+  const synth = synthStack(config, services, { environment: 'dev' });
+  const parent = new Parent(name);
+  const base = {
+    prefix: `promstack-${name}`,
+    retainVolumes: synth.config.docker.retainVolumes,
+    labels: { env: name },
+  };
+  const placement: DockerPlacement = {
+    platform: 'docker',
+    ...base,
+    network: dockerNetwork(name, base, { parent }),
+  };
+  const workloads = [
+    prometheusWorkload(synth),
+    alertmanagerWorkload(synth),
+    grafanaWorkload(synth),
+    exampleBackendWorkload(synth),
+  ];
+  for (const w of workloads)
+    deployDockerWorkload(`${name}-${w.name}`, w, placement, { parent, secrets: SECRETS });
+  return { synth, workloads };
+}
+
+const dev = repoStackConfig('dev') as Config;
+const devStack = deploy('dev', dev);
+const haStack = deploy('ha', {
+  ...dev,
+  alertmanager: { replicas: 3 },
+  docker: { grafanaBindAddress: '0.0.0.0', retainVolumes: false },
+});
+
+const of = (stack: string, type: string): Registered[] =>
+  mocks.ofType(type).filter((r) => r.name.startsWith(`${stack}-`));
+const container = (name: string) => unwrapSecrets(mocks.named(`${name}-container`).inputs) as ContainerInputs;
+
+interface ContainerInputs {
+  name: string;
+  image: string;
+  command: string[];
+  envs?: string[];
+  user: string;
+  uploads: { file: string; content: string; owner?: string; group?: string; permissions: string }[];
+  volumes: { volumeName: string; containerPath: string }[];
+  networksAdvanced: { name: string; aliases: string[] }[];
+  ports: { internal: number; external: number; ip: string }[];
+  securityOpts: string[];
+  capabilities: { drops: string[] };
+  restart: string;
+  healthcheck: { tests: string[] };
+  readOnly: boolean;
+}
+
+beforeAll(() => mocks.settle());
+
+describe('the dev stack on Docker', () => {
+  it('makes one network, a pinned image per tool, a built backend, a volume per data folder, a container each', () => {
+    const count = (type: string) => of('dev', type).length;
+    expect({
+      network: count('docker:index/network:Network'),
+      remoteImages: count('docker:index/remoteImage:RemoteImage'),
+      builtImages: count('docker:index/image:Image'),
+      volumes: count('docker:index/volume:Volume'),
+      containers: count('docker:index/container:Container'),
+    }).toEqual({ network: 1, remoteImages: 3, builtImages: 1, volumes: 3, containers: 4 });
+  });
+
+  it('pulls the pinned images and runs them by image id', () => {
+    const names = of('dev', 'docker:index/remoteImage:RemoteImage').map((r) => r.inputs.name as string);
+    expect(names.sort()).toEqual([IMAGES.alertmanager, IMAGES.grafana, IMAGES.prometheus].sort());
+    for (const name of names) expect(imagePinProblem(name)).toBeUndefined();
+    expect(container('dev-prometheus').image).toBe(`sha256:id-of-${IMAGES.prometheus}`);
+    expect(container('dev-example-backend').image).toBe('promstack/example-backend:local@sha256:built');
+  });
+
+  it('builds the example backend from backend/Dockerfile with the repository as context', () => {
+    const [image] = of('dev', 'docker:index/image:Image');
+    const build = image.inputs.build as { context: string; dockerfile: string };
+    expect(build.context).toBe(resolve(__dirname, '..', '..'));
+    expect(build.dockerfile).toBe(`${build.context}/backend/Dockerfile`);
+    expect(image.inputs.skipPush).toBe(true);
+  });
+
+  it.each([
+    ['dev-prometheus', 0],
+    ['dev-alertmanager', 1],
+    ['dev-grafana', 2],
+  ] as const)('%s gets the workload flags and env', (name, i) => {
+    const w: Workload = devStack.workloads[i];
+    const c = container(name);
+    expect(c.command).toEqual(w.args);
+    expect(c.envs ?? []).toEqual(Object.entries(w.env).map(([k, v]) => `${k}=${v}`));
+  });
+
+  it.each([
+    ['dev-prometheus', '127.0.0.1', 9090, 9090],
+    ['dev-alertmanager', '127.0.0.1', 9093, 9093],
+    ['dev-grafana', '127.0.0.1', 3000, 3000],
+    ['dev-example-backend', '127.0.0.1', 8080, 18080],
+  ])('%s publishes only on %s', (name, ip, internal, external) => {
+    expect(container(name).ports).toEqual([{ internal, external, ip }]);
+  });
+
+  it('uploads each rendered config file as synthStack rendered it', () => {
+    for (const [name, i] of [
+      ['dev-prometheus', 0],
+      ['dev-alertmanager', 1],
+      ['dev-grafana', 2],
+    ] as const) {
+      const uploads = container(name).uploads;
+      for (const file of devStack.workloads[i].configFiles) {
+        const upload = uploads.find((u) => u.file === file.path);
+        expect(upload?.content).toBe(devStack.synth.files[file.source]);
+        expect(upload?.permissions).toBe('0444');
+      }
+    }
+    const promUploads = container('dev-prometheus').uploads.map((u) => u.file);
+    expect(promUploads).toContain('/etc/prometheus/prometheus.yml');
+    expect(promUploads).toContain('/etc/prometheus/rules/orders.yml');
+  });
+
+  it('uploads secret files as secrets, readable by the workload user only', () => {
+    const raw = mocks.named('dev-alertmanager-container').inputs;
+    // One secret upload makes the whole uploads property secret: encrypted in state, hidden in previews.
+    expect(isSecretEnvelope(raw.uploads)).toBe(true);
+    expect(isSecretEnvelope(mocks.named('dev-prometheus-container').inputs.uploads)).toBe(false);
+    const uploads = unwrapSecrets(raw.uploads) as ContainerInputs['uploads'];
+    expect(uploads.find((u) => u.file === '/etc/alertmanager/secrets/slack-webhook-url')).toEqual({
+      file: '/etc/alertmanager/secrets/slack-webhook-url',
+      content: SECRETS['slack-webhook-url'],
+      owner: '65534',
+      group: '65534',
+      permissions: '0400',
+    });
+    const grafana = unwrapSecrets(
+      mocks.named('dev-grafana-container').inputs.uploads,
+    ) as ContainerInputs['uploads'];
+    expect(grafana.find((u) => u.file === '/etc/grafana/secrets/grafana-admin-password')?.content).toBe(
+      SECRETS['grafana-admin-password'],
+    );
+  });
+
+  it('no secret value appears in any plain input', () => {
+    const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
+    for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);
+    // ...while they do reach the containers, inside secret envelopes.
+    const all = JSON.stringify(mocks.resources.map((r) => unwrapSecrets(r.inputs)));
+    for (const value of Object.values(SECRETS)) expect(all).toContain(value);
+  });
+
+  it.each(['dev-prometheus', 'dev-alertmanager', 'dev-grafana', 'dev-example-backend'])(
+    '%s is locked down: non-root, no capabilities, no new privileges, restarted, health-checked',
+    (name) => {
+      const c = container(name);
+      expect(c.user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+      expect(c.securityOpts).toEqual(['no-new-privileges:true']);
+      expect(c.capabilities).toEqual({ drops: ['ALL'] });
+      expect(c.restart).toBe('unless-stopped');
+      expect(c.healthcheck.tests.slice(0, 2)).toEqual(['CMD', 'wget']);
+      expect(c.readOnly).toBe(false);
+      expect(mocks.options.get(`${name}-container`)).toMatchObject({
+        deleteBeforeReplace: true,
+        parentName: 'dev',
+      });
+    },
+  );
+
+  it('joins every container to the private network under its stable aliases', () => {
+    const network = of('dev', 'docker:index/network:Network')[0];
+    expect(network.inputs).toMatchObject({ name: 'promstack-dev', driver: 'bridge' });
+    expect(network.inputs.internal).toBeUndefined();
+    expect(container('dev-prometheus').networksAdvanced).toEqual([
+      { name: 'promstack-dev', aliases: ['prometheus'] },
+    ]);
+    expect(container('dev-example-backend').networksAdvanced[0].aliases).toEqual([
+      'example-backend',
+      'orders',
+    ]);
+    expect(container('dev-grafana').name).toBe('promstack-dev-grafana');
+  });
+
+  it('keeps data on named volumes that outlive the stack when retainVolumes', () => {
+    expect(container('dev-prometheus').volumes).toEqual([
+      { volumeName: 'promstack-dev-prometheus-data', containerPath: '/prometheus' },
+    ]);
+    for (const volume of of('dev', 'docker:index/volume:Volume'))
+      expect(mocks.options.get(volume.name)?.retainOnDelete).toBe(true);
+  });
+});
+
+describe('three Alertmanagers on Docker', () => {
+  it('runs a member per replica, each with its own volume and alias, all peering', () => {
+    const containers = of('ha', 'docker:index/container:Container')
+      .filter((r) => r.name.startsWith('ha-alertmanager'))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(containers.map((c) => c.name)).toEqual([
+      'ha-alertmanager-container-0',
+      'ha-alertmanager-container-1',
+      'ha-alertmanager-container-2',
+    ]);
+    const all = containers.map((c) => unwrapSecrets(c.inputs) as ContainerInputs);
+    expect(all.map((c) => c.networksAdvanced[0].aliases)).toEqual([
+      ['alertmanager-0', 'alertmanager'],
+      ['alertmanager-1', 'alertmanager'],
+      ['alertmanager-2', 'alertmanager'],
+    ]);
+    expect(all.map((c) => c.volumes[0].volumeName)).toEqual([
+      'promstack-ha-alertmanager-0-data',
+      'promstack-ha-alertmanager-1-data',
+      'promstack-ha-alertmanager-2-data',
+    ]);
+    for (const c of all) expect(c.command).toContain('--cluster.peer=alertmanager-2:9094');
+    expect(all.map((c) => c.ports.length)).toEqual([1, 0, 0]);
+  });
+
+  it('publishes Grafana on the configured address and lets volumes go when retainVolumes is false', () => {
+    expect(container('ha-grafana').ports).toEqual([{ internal: 3000, external: 3000, ip: '0.0.0.0' }]);
+    for (const volume of of('ha', 'docker:index/volume:Volume'))
+      expect(mocks.options.get(volume.name)?.retainOnDelete).toBe(false);
+    expect(haStack.workloads[1].replicas).toBe(3);
+  });
+});

@@ -1,0 +1,3 @@
+// Pure descriptions only: docker.ts and kubernetes.ts import @pulumi/* and are imported by path.
+export * from './configmaps';
+export * from './workload';

@@ -1,0 +1,362 @@
+import * as pulumi from '@pulumi/pulumi';
+import { services } from '../../infra/services';
+import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets, type Registered } from '../pulumi/testing';
+import { synthStack, type SynthResult } from '../stack';
+import { IMAGES } from '../stack/images';
+import { repoStackConfig } from '../stack/testing';
+import { CONFIGMAP_DATA_LIMIT } from './configmaps';
+import {
+  deployKubernetesWorkload,
+  kubernetesNamespace,
+  prometheusDiscoveryAccess,
+  type KubernetesPlacement,
+} from './kubernetes';
+import {
+  alertmanagerWorkload,
+  configChecksum,
+  discoveryNamespaces,
+  grafanaWorkload,
+  prometheusWorkload,
+} from './workload';
+
+const mocks = installMocks('prod');
+
+const SECRETS = {
+  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-k8s',
+  'grafana-admin-password': 'SECRET-grafana-pw-k8s',
+  'pagerduty-shop-routing-key': 'SECRET-pd-shop-0001',
+  'pagerduty-platform-routing-key': 'SECRET-pd-platform-0002',
+  'mimir-password': 'SECRET-mimir-0003',
+};
+
+class Parent extends pulumi.ComponentResource {
+  constructor(name: string) {
+    super('test:index:Parent', name, {}, { transformations: [mocks.transformation] });
+  }
+}
+
+function deploy(name: string, synth: SynthResult) {
+  const parent = new Parent(name);
+  const ns = kubernetesNamespace(name, synth.config.kubernetes.namespace, { env: name }, { parent });
+  const placement: KubernetesPlacement = {
+    platform: 'kubernetes',
+    namespace: ns.metadata.name,
+    namespaceName: synth.config.kubernetes.namespace,
+    labels: { env: name },
+    storageClass: 'fast',
+  };
+  const prometheus = prometheusWorkload(synth);
+  const access = prometheusDiscoveryAccess(
+    `${name}-prometheus`,
+    prometheus,
+    placement,
+    discoveryNamespaces(services),
+    {
+      parent,
+    },
+  );
+  const common = { parent, secrets: SECRETS };
+  deployKubernetesWorkload(`${name}-prometheus`, prometheus, placement, {
+    ...common,
+    controller: 'StatefulSet',
+    serviceAccountName: access.serviceAccount.metadata.name,
+    podNameEnv: true,
+  });
+  const alertmanager = alertmanagerWorkload(synth);
+  deployKubernetesWorkload(`${name}-alertmanager`, alertmanager, placement, {
+    ...common,
+    controller: 'StatefulSet',
+  });
+  const grafana = grafanaWorkload(synth);
+  deployKubernetesWorkload(`${name}-grafana`, grafana, placement, {
+    ...common,
+    controller: 'Deployment',
+    extraServicePort: 80,
+  });
+  return { prometheus, alertmanager, grafana };
+}
+
+const prodSynth = synthStack(repoStackConfig('prod'), services, { environment: 'prod' });
+const prod = deploy('prod', prodSynth);
+
+// A stack whose rules outgrow one ConfigMap.
+const big: SynthResult = {
+  ...prodSynth,
+  files: {
+    ...prodSynth.files,
+    'prometheus/rules/big-a.yml': `# a\n${'x'.repeat(600 * 1024)}\n`,
+    'prometheus/rules/big-b.yml': `# b\n${'y'.repeat(600 * 1024)}\n`,
+  },
+};
+deploy('big', big);
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const of = (stack: string, type: string): Registered[] =>
+  mocks.ofType(type).filter((r) => r.name.startsWith(`${stack}-`));
+const inputs = (name: string): Obj => unwrapSecrets(mocks.named(name).inputs) as Obj;
+const podSpec = (name: string): Obj => inputs(name).spec.template.spec;
+const configMapNamed = (name: string) =>
+  mocks.ofType('kubernetes:core/v1:ConfigMap').find((r) => r.name === name)!;
+
+/** Files a pod sees through its projected ConfigMap sources, by path, read back from the ConfigMaps. */
+function mountedFiles(spec: Obj): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const mount of spec.containers[0].volumeMounts as Obj[]) {
+    const volume = (spec.volumes as Obj[]).find((v) => v.name === mount.name);
+    for (const source of volume?.projected?.sources ?? []) {
+      if (!source.configMap) continue;
+      // The mock names an autonamed object `<resource name>-<8 hex>`.
+      const cm = configMapNamed(source.configMap.name.replace(/-[0-9a-f]{8}$/, ''));
+      for (const item of source.configMap.items)
+        files[`${mount.mountPath}/${item.path}`] = (cm.inputs.data as Obj)[item.key];
+    }
+  }
+  return files;
+}
+
+beforeAll(() => mocks.settle());
+
+describe('the prod stack on Kubernetes', () => {
+  it('makes the namespace, two StatefulSets, a Deployment, Services, ConfigMaps, Secrets and RBAC', () => {
+    const count = (type: string) => of('prod', type).length;
+    expect({
+      namespaces: count('kubernetes:core/v1:Namespace'),
+      statefulSets: count('kubernetes:apps/v1:StatefulSet'),
+      deployments: count('kubernetes:apps/v1:Deployment'),
+      services: count('kubernetes:core/v1:Service'),
+      configMaps: count('kubernetes:core/v1:ConfigMap'),
+      secrets: count('kubernetes:core/v1:Secret'),
+      claims: count('kubernetes:core/v1:PersistentVolumeClaim'),
+      serviceAccounts: count('kubernetes:core/v1:ServiceAccount'),
+      roles: count('kubernetes:rbac.authorization.k8s.io/v1:Role'),
+      roleBindings: count('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding'),
+    }).toEqual({
+      namespaces: 1,
+      statefulSets: 2,
+      deployments: 1,
+      services: 3,
+      // prometheus.yml, rules; alertmanager.yml, templates; dashboards, two provisioning folders.
+      configMaps: 7,
+      secrets: 3,
+      claims: 1,
+      serviceAccounts: 1,
+      roles: 1,
+      roleBindings: 1,
+    });
+  });
+
+  it('enforces the restricted Pod Security Standard on the namespace', () => {
+    expect(inputs('prod-namespace').metadata).toMatchObject({
+      name: 'monitoring',
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+    });
+  });
+
+  it('runs Prometheus replicas as a StatefulSet with a claim each, POD_NAME and a headless Service', () => {
+    const set = inputs('prod-prometheus-statefulset');
+    expect(set.metadata).toMatchObject({ name: 'prometheus', namespace: 'monitoring' });
+    expect(set.spec.replicas).toBe(2);
+    expect(set.spec.serviceName).toBe('prometheus');
+    expect(set.spec.volumeClaimTemplates).toEqual([
+      {
+        metadata: { name: 'data', labels: expect.any(Object) },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'fast',
+          resources: { requests: { storage: '100Gi' } },
+        },
+      },
+    ]);
+    const container = set.spec.template.spec.containers[0];
+    expect(container.image).toBe(IMAGES.prometheus);
+    expect(container.args).toEqual(prod.prometheus.args);
+    expect(container.args).toContain('--storage.tsdb.retention.time=30d');
+    expect(container.env).toContainEqual({
+      name: 'POD_NAME',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
+    expect(container.resources).toEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { memory: '4Gi' } });
+    expect(inputs('prod-prometheus-service').spec).toMatchObject({
+      clusterIP: 'None',
+      selector: set.spec.selector.matchLabels,
+    });
+    expect(set.spec.template.spec.serviceAccountName).toBe('prometheus');
+    expect(set.spec.template.spec.automountServiceAccountToken).toBe(true);
+  });
+
+  it('runs three Alertmanagers that peer through the headless Service', () => {
+    const set = inputs('prod-alertmanager-statefulset');
+    expect(set.spec.replicas).toBe(3);
+    const args: string[] = set.spec.template.spec.containers[0].args;
+    expect(args.filter((a) => a.startsWith('--cluster.peer='))).toEqual(
+      [0, 1, 2].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager.monitoring.svc:9094`),
+    );
+    const service = inputs('prod-alertmanager-service').spec;
+    expect(service).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(service.ports.map((p: Obj) => `${p.name}/${p.port}/${p.protocol}`)).toEqual([
+      'http/9093/TCP',
+      'cluster/9094/TCP',
+      'cluster-udp/9094/UDP',
+    ]);
+    expect(set.spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  it('runs Grafana as a Deployment on its own claim, with a ClusterIP Service on 3000 and the configured port', () => {
+    const deployment = inputs('prod-grafana-deployment');
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    const claim = inputs('prod-grafana-data');
+    expect(claim.metadata.name).toBe('grafana-data');
+    expect(mocks.options.get('prod-grafana-data')?.retainOnDelete).toBe(true);
+    expect(deployment.spec.template.spec.volumes).toContainEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'grafana-data' },
+    });
+    const service = inputs('prod-grafana-service').spec;
+    expect(service.type).toBe('ClusterIP');
+    expect(service.ports.map((p: Obj) => [p.port, p.targetPort])).toEqual([
+      [3000, 'http'],
+      [80, 'http'],
+    ]);
+    const env = deployment.spec.template.spec.containers[0].env as Obj[];
+    expect(env).toContainEqual({
+      name: 'GF_SECURITY_ADMIN_PASSWORD__FILE',
+      value: '/etc/grafana/secrets/grafana-admin-password',
+    });
+  });
+
+  it.each(['prod-prometheus-statefulset', 'prod-alertmanager-statefulset', 'prod-grafana-deployment'])(
+    '%s is locked down: non-root, seccomp, no escalation, no capabilities',
+    (name) => {
+      const spec = podSpec(name);
+      expect(spec.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(spec.securityContext.fsGroup).toBe(spec.securityContext.runAsGroup);
+      expect(spec.containers[0].securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(spec.containers[0].livenessProbe.httpGet.path).toMatch(/^\//);
+    },
+  );
+
+  it('makes the root file system read-only where the tool allows', () => {
+    const ro = (name: string) => podSpec(name).containers[0].securityContext.readOnlyRootFilesystem;
+    expect([
+      ro('prod-prometheus-statefulset'),
+      ro('prod-alertmanager-statefulset'),
+      ro('prod-grafana-deployment'),
+    ]).toEqual([true, true, false]);
+  });
+
+  it.each([
+    ['prod-prometheus-statefulset', 'prometheus'],
+    ['prod-alertmanager-statefulset', 'alertmanager'],
+    ['prod-grafana-deployment', 'grafana'],
+  ] as const)('%s mounts every rendered file exactly as synthStack rendered it', (name, workload) => {
+    const w = prod[workload];
+    const mounted = mountedFiles(podSpec(name));
+    expect(Object.keys(mounted).sort()).toEqual(w.configFiles.map((f) => f.path).sort());
+    for (const file of w.configFiles) expect(mounted[file.path]).toBe(prodSynth.files[file.source]);
+    for (const cm of of('prod', 'kubernetes:core/v1:ConfigMap')) {
+      expect((cm.inputs.metadata as Obj).name).toBeUndefined();
+      expect(cm.inputs.immutable).toBe(true);
+    }
+  });
+
+  it('mounts config and secrets read-only through one projected volume per config folder', () => {
+    const spec = podSpec('prod-prometheus-statefulset');
+    expect(spec.containers[0].volumeMounts).toEqual([
+      { name: 'config-0', mountPath: '/etc/prometheus', readOnly: true },
+      { name: 'data', mountPath: '/prometheus' },
+    ]);
+    const sources = spec.volumes[0].projected.sources as Obj[];
+    const rules = configMapNamed('prod-prometheus-prometheus-rules-0');
+    expect(sources).toContainEqual({
+      configMap: {
+        name: expect.stringMatching(/^prod-prometheus-prometheus-rules-0-/),
+        items: [
+          { key: 'orders.yml', path: 'rules/orders.yml' },
+          { key: 'promstack-stack.yml', path: 'rules/promstack-stack.yml' },
+        ],
+      },
+    });
+    expect(rules).toBeDefined();
+    expect(sources).toContainEqual({
+      secret: {
+        name: expect.stringMatching(/^prod-prometheus-secrets-/),
+        items: [{ key: 'mimir-password', path: 'secrets/mimir-password', mode: 0o440 }],
+      },
+    });
+    expect(
+      podSpec('prod-grafana-deployment').containers[0].volumeMounts.map((m: Obj) => m.mountPath),
+    ).toEqual([
+      '/etc/grafana/provisioning',
+      '/etc/grafana/secrets',
+      '/var/lib/grafana/dashboards',
+      '/var/lib/grafana',
+    ]);
+  });
+
+  it('annotates each pod template with the checksum of its config', () => {
+    expect(inputs('prod-prometheus-statefulset').spec.template.metadata.annotations).toEqual({
+      'checksum/config': configChecksum(prod.prometheus),
+    });
+    expect(
+      inputs('prod-alertmanager-statefulset').spec.template.metadata.annotations['checksum/config'],
+    ).toBe(configChecksum(prod.alertmanager));
+  });
+
+  it('keeps secrets in Secrets only, as Pulumi secrets', () => {
+    const raw = mocks.named('prod-alertmanager-secrets').inputs;
+    expect(isSecretEnvelope(raw.stringData)).toBe(true);
+    expect(unwrapSecrets(raw.stringData)).toEqual({
+      'pagerduty-platform-routing-key': SECRETS['pagerduty-platform-routing-key'],
+      'pagerduty-shop-routing-key': SECRETS['pagerduty-shop-routing-key'],
+      'slack-webhook-url': SECRETS['slack-webhook-url'],
+    });
+    const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
+    for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);
+  });
+
+  it('grants Prometheus read access to pods in the namespaces it discovers, and nothing more', () => {
+    const role = inputs('prod-prometheus-discovery-shop');
+    expect(role.metadata).toMatchObject({ namespace: 'shop', name: 'monitoring-prometheus-discovery' });
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'endpoints', 'services'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    const binding = mocks
+      .ofType('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding')
+      .find((r) => r.name === 'prod-prometheus-discovery-shop')!;
+    expect(unwrapSecrets(binding.inputs)).toMatchObject({
+      roleRef: { kind: 'Role', name: 'monitoring-prometheus-discovery' },
+      subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }],
+    });
+  });
+});
+
+describe('rules larger than one ConfigMap', () => {
+  it('spread over several ConfigMaps below the limit, all projected into the rules folder', () => {
+    const rules = of('big', 'kubernetes:core/v1:ConfigMap')
+      .filter((r) => r.name.startsWith('big-prometheus-prometheus-rules-'))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(rules.map((r) => Object.keys(r.inputs.data as object))).toEqual([
+      ['big-a.yml'],
+      ['big-b.yml', 'orders.yml', 'promstack-stack.yml'],
+    ]);
+    for (const cm of rules)
+      expect(Buffer.byteLength(JSON.stringify(cm.inputs.data))).toBeLessThan(CONFIGMAP_DATA_LIMIT);
+    const sources = podSpec('big-prometheus-statefulset').volumes[0].projected.sources as Obj[];
+    const paths = sources.flatMap((s) => (s.configMap ? s.configMap.items.map((i: Obj) => i.path) : []));
+    expect(paths).toEqual([
+      'prometheus.yml',
+      'rules/big-a.yml',
+      'rules/big-b.yml',
+      'rules/orders.yml',
+      'rules/promstack-stack.yml',
+    ]);
+  });
+});

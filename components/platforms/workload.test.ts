@@ -1,0 +1,312 @@
+import { services } from '../../infra/services';
+import { defineService } from '../service';
+import { synthStack, type StackConfigInput } from '../stack';
+import { IMAGES, imagePinProblem } from '../stack/images';
+import { layoutUnder, repoStackConfig } from '../stack/testing';
+import {
+  alertmanagerWorkload,
+  configChecksum,
+  discoveryNamespaces,
+  exampleBackendWorkload,
+  grafanaWorkload,
+  outermostDirs,
+  prometheusWorkload,
+  secretsNeeded,
+  type Workload,
+} from './workload';
+
+type Config = StackConfigInput & Record<string, unknown>;
+const dev = (): Config => JSON.parse(JSON.stringify(repoStackConfig('dev'))) as Config;
+const synthOf = (config: Config, environment = 'dev') => synthStack(config, services, { environment });
+const kubernetes = (changes: Partial<Config> = {}): Config => ({
+  ...dev(),
+  platform: 'kubernetes',
+  ...changes,
+});
+
+describe('prometheusWorkload', () => {
+  it('runs the pinned image with the config, TSDB, retention, lifecycle and listen flags', () => {
+    const w = prometheusWorkload(synthOf(dev()));
+    expect(w.image).toBe(IMAGES.prometheus);
+    expect(w.args).toEqual([
+      '--config.file=/etc/prometheus/prometheus.yml',
+      '--storage.tsdb.path=/prometheus',
+      '--storage.tsdb.retention.time=7d',
+      '--web.enable-lifecycle',
+      '--web.listen-address=0.0.0.0:9090',
+    ]);
+  });
+
+  it('adds the size cap when retentionSize is set', () => {
+    const config = dev();
+    config.prometheus = { ...config.prometheus, retentionSize: '18GB' };
+    expect(prometheusWorkload(synthOf(config)).args).toContain('--storage.tsdb.retention.size=18GB');
+  });
+
+  it('carries prometheus.yml and every rule file as rendered, but not the promtool tests', () => {
+    const synth = synthOf(dev());
+    const w = prometheusWorkload(synth);
+    const expected = Object.keys(synth.files).filter((k) => /^prometheus\/(prometheus\.yml|rules\/)/.test(k));
+    expect(w.configFiles.map((f) => f.source)).toEqual(expected);
+    for (const file of w.configFiles) {
+      expect(file.content).toBe(synth.files[file.source]);
+      expect(file.path).toBe(`/etc/prometheus/${file.source.slice('prometheus/'.length)}`);
+    }
+    expect(w.configFiles.some((f) => f.source.includes('/tests/'))).toBe(false);
+  });
+
+  it.each([
+    ['docker', dev(), { hostAddress: '127.0.0.1', hostPort: 9090 }, 1],
+    ['kubernetes', kubernetes({ prometheus: { replicas: 2 } }), undefined, 2],
+  ] as const)('on %s publishes %j and runs %i replica(s)', (_platform, config, publish, replicas) => {
+    const w = prometheusWorkload(synthOf(config));
+    expect(w.ports).toEqual([{ name: 'http', container: 9090, publish }]);
+    expect(w.replicas).toBe(replicas);
+  });
+
+  it('mounts the remote-write password where prometheus.yml names it', () => {
+    const synth = synthStack(repoStackConfig('prod'), services, { environment: 'prod' });
+    const w = prometheusWorkload(synth);
+    expect(w.secretFiles).toEqual([
+      { path: '/etc/prometheus/secrets/mimir-password', secretName: 'mimir-password' },
+    ]);
+    expect(synth.files['prometheus/prometheus.yml']).toContain(
+      'password_file: /etc/prometheus/secrets/mimir-password',
+    );
+    expect(w.configDirs).toEqual(['/etc/prometheus']);
+  });
+});
+
+describe('alertmanagerWorkload', () => {
+  it.each([
+    ['docker, 1 replica', dev(), ['--cluster.listen-address='], 1],
+    [
+      'docker, 3 replicas',
+      { ...dev(), alertmanager: { replicas: 3 } },
+      [
+        '--cluster.listen-address=0.0.0.0:9094',
+        '--cluster.peer=alertmanager-0:9094',
+        '--cluster.peer=alertmanager-1:9094',
+        '--cluster.peer=alertmanager-2:9094',
+      ],
+      3,
+    ],
+    [
+      'kubernetes, 3 replicas',
+      kubernetes({ alertmanager: { replicas: 3 }, kubernetes: { namespace: 'obs' } }),
+      [
+        '--cluster.listen-address=0.0.0.0:9094',
+        '--cluster.peer=alertmanager-0.alertmanager.obs.svc:9094',
+        '--cluster.peer=alertmanager-1.alertmanager.obs.svc:9094',
+        '--cluster.peer=alertmanager-2.alertmanager.obs.svc:9094',
+      ],
+      3,
+    ],
+  ] as const)('%s: cluster flags', (_case, config, clusterFlags, replicas) => {
+    const w = alertmanagerWorkload(synthOf(config as Config));
+    expect(w.args).toEqual([
+      '--config.file=/etc/alertmanager/alertmanager.yml',
+      '--storage.path=/alertmanager',
+      '--data.retention=120h',
+      '--web.listen-address=0.0.0.0:9093',
+      ...clusterFlags,
+    ]);
+    expect(w.replicas).toBe(replicas);
+    expect(w.cluster?.peers.length ?? 1).toBe(replicas);
+    expect(w.ports.some((p) => p.name === 'cluster' && p.udp)).toBe(replicas > 1);
+  });
+
+  it('runs one instance locally, with clustering off', () => {
+    const w = alertmanagerWorkload(synthOf({ ...dev(), alertmanager: { replicas: 3 } }), {
+      platform: 'local',
+    });
+    expect(w.replicas).toBe(1);
+    expect(w.args).toContain('--cluster.listen-address=');
+    expect(w.args).toContain('--web.listen-address=127.0.0.1:9093');
+  });
+
+  it('the instances Prometheus alerts are the names the cluster members get', () => {
+    const synth = synthOf({ ...dev(), alertmanager: { replicas: 2 } });
+    const w = alertmanagerWorkload(synth);
+    for (const peer of w.cluster!.peers) {
+      const host = peer.split(':')[0];
+      expect(synth.files['prometheus/prometheus.yml']).toContain(`- ${host}:9093`);
+    }
+  });
+
+  it('mounts the Slack webhook URL file the receiver names', () => {
+    const synth = synthOf(dev());
+    const w = alertmanagerWorkload(synth);
+    expect(w.secretFiles).toEqual([
+      { path: '/etc/alertmanager/secrets/slack-webhook-url', secretName: 'slack-webhook-url' },
+    ]);
+    expect(synth.files['alertmanager/alertmanager.yml']).toContain(
+      'api_url_file: /etc/alertmanager/secrets/slack-webhook-url',
+    );
+    expect(w.configFiles.map((f) => f.path)).toEqual([
+      '/etc/alertmanager/alertmanager.yml',
+      '/etc/alertmanager/templates/promstack.tmpl',
+    ]);
+  });
+});
+
+describe('grafanaWorkload', () => {
+  it('reads the admin password from a secret file and provisions datasources and dashboards', () => {
+    const synth = synthOf(dev());
+    const w = grafanaWorkload(synth);
+    expect(w.env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe('/etc/grafana/secrets/grafana-admin-password');
+    expect(w.env.GF_SECURITY_ADMIN_PASSWORD).toBeUndefined();
+    expect(w.env.GF_PATHS_PROVISIONING).toBe('/etc/grafana/provisioning');
+    expect(w.secretFiles).toEqual([
+      { path: '/etc/grafana/secrets/grafana-admin-password', secretName: 'grafana-admin-password' },
+    ]);
+    const paths = w.configFiles.map((f) => f.path);
+    expect(paths).toContain('/etc/grafana/provisioning/datasources/promstack.yaml');
+    expect(paths).toContain('/var/lib/grafana/dashboards/promstack-overview.json');
+    expect(w.configDirs).toEqual([
+      '/etc/grafana/provisioning',
+      '/etc/grafana/secrets',
+      '/var/lib/grafana/dashboards',
+    ]);
+    for (const file of w.configFiles) expect(file.content).toBe(synth.files[file.source]);
+  });
+
+  it.each([
+    ['127.0.0.1', 3000],
+    ['0.0.0.0', 3300],
+  ])('publishes on the configured address %s:%i', (address, port) => {
+    const config = dev();
+    config.docker = { ...config.docker, grafanaBindAddress: address };
+    config.grafana = { port };
+    const w = grafanaWorkload(synthOf(config));
+    expect(w.ports[0]).toEqual({
+      name: 'http',
+      container: 3000,
+      publish: { hostAddress: address, hostPort: port },
+    });
+  });
+
+  it('names a different admin password secret when the config says so', () => {
+    const config = dev();
+    config.grafana = { adminPasswordSecret: 'ops-grafana' };
+    expect(secretsNeeded([grafanaWorkload(synthOf(config))])).toEqual(['ops-grafana']);
+  });
+});
+
+describe('exampleBackendWorkload', () => {
+  it('is built from backend/Dockerfile and answers as the catalogue target orders:8080', () => {
+    const w = exampleBackendWorkload(synthOf(dev()));
+    expect(w.build).toEqual({ context: '.', dockerfile: 'backend/Dockerfile' });
+    expect(w.aliases).toEqual(['orders']);
+    expect(w.env).toMatchObject({ PORT: '8080', HOST: '0.0.0.0' });
+    expect(services.find((s) => s.name === 'orders')?.scrape.targets.docker).toEqual([
+      `orders:${w.ports[0].container}`,
+    ]);
+    expect(w.ports[0].publish).toEqual({ hostAddress: '127.0.0.1', hostPort: 18080 });
+  });
+});
+
+describe('every workload', () => {
+  const synth = synthOf(dev());
+  const all: [string, Workload][] = [
+    ['prometheus', prometheusWorkload(synth)],
+    ['alertmanager', alertmanagerWorkload(synth)],
+    ['grafana', grafanaWorkload(synth)],
+    ['example-backend', exampleBackendWorkload(synth)],
+  ];
+
+  it.each(all)('%s runs as a non-root user with a pinned image and a health check', (_name, w) => {
+    expect(w.user.uid).toBeGreaterThan(0);
+    expect(w.user.gid).toBeGreaterThan(0);
+    if (!w.build) expect(imagePinProblem(w.image)).toBeUndefined();
+    expect(w.healthCheck.httpPath).toMatch(/^\//);
+    expect(w.ports.map((p) => p.container)).toContain(w.healthCheck.port);
+  });
+
+  it.each(all)('%s keeps every config and secret file inside its config folders', (_name, w) => {
+    for (const file of [...w.configFiles, ...w.secretFiles])
+      expect(w.configDirs.some((dir) => file.path.startsWith(`${dir}/`))).toBe(true);
+  });
+
+  it('Grafana reaches Prometheus and Alertmanager where those listen', () => {
+    const datasources = synth.files['grafana/provisioning/datasources/promstack.yaml'];
+    expect(datasources).toContain(`url: http://${all[0][1].name}:${all[0][1].ports[0].container}`);
+    expect(datasources).toContain(`url: http://${all[1][1].name}:${all[1][1].ports[0].container}`);
+  });
+
+  it('maps every path into a local layout, listening on 127.0.0.1', () => {
+    const layout = layoutUnder('/tmp/run');
+    const local = synthStack(dev(), services, { environment: 'dev', platform: 'local', layout });
+    const options = {
+      platform: 'local' as const,
+      layout,
+      dataDirs: {
+        prometheus: '/tmp/run/data/prometheus',
+        alertmanager: '/tmp/run/data/am',
+        grafana: '/tmp/run/data/g',
+      },
+    };
+    const workloads = [
+      prometheusWorkload(local, options),
+      alertmanagerWorkload(local, options),
+      grafanaWorkload(local, options),
+    ];
+    for (const w of workloads) {
+      for (const file of [...w.configFiles, ...w.secretFiles, ...w.volumes])
+        expect(file.path).toMatch(/^\/tmp\/run\//);
+      expect(w.ports.every((p) => p.publish === undefined)).toBe(true);
+    }
+    expect(workloads[0].args).toContain('--config.file=/tmp/run/prometheus/prometheus.yml');
+    expect(workloads[0].args).toContain('--web.listen-address=127.0.0.1:9090');
+    expect(workloads[2].env.GF_SERVER_HTTP_ADDR).toBe('127.0.0.1');
+  });
+});
+
+describe('configChecksum', () => {
+  const base = { configFiles: [{ path: '/a', content: 'x', source: 'a' }], secretFiles: [] };
+  it.each([
+    ['content', { ...base, configFiles: [{ path: '/a', content: 'y', source: 'a' }] }],
+    ['path', { ...base, configFiles: [{ path: '/b', content: 'x', source: 'a' }] }],
+    ['secret file', { ...base, secretFiles: [{ path: '/s/k', secretName: 'k' }] }],
+  ])('changes with the %s', (_what, changed) => {
+    expect(configChecksum(changed)).not.toBe(configChecksum(base));
+  });
+
+  it('ignores file order', () => {
+    const files = [
+      { path: '/a', content: '1', source: 'a' },
+      { path: '/b', content: '2', source: 'b' },
+    ];
+    expect(configChecksum({ configFiles: files, secretFiles: [] })).toBe(
+      configChecksum({ configFiles: [...files].reverse(), secretFiles: [] }),
+    );
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    [['/etc/prometheus', '/etc/prometheus/secrets'], ['/etc/prometheus']],
+    [
+      ['/etc/grafana/provisioning', '/etc/grafana/secrets/'],
+      ['/etc/grafana/provisioning', '/etc/grafana/secrets'],
+    ],
+    [
+      ['/a/b', '/a/bc'],
+      ['/a/b', '/a/bc'],
+    ],
+  ])('outermostDirs(%j) is %j', (dirs, expected) => {
+    expect(outermostDirs(dirs)).toEqual(expected);
+  });
+
+  it('lists the namespaces whose pods Prometheus discovers', () => {
+    const extra = defineService({
+      name: 'billing',
+      team: 'shop',
+      scrape: {
+        targets: { kubernetes: { namespace: 'billing', podLabels: { app: 'billing' }, port: 9000 } },
+      },
+      metrics: {},
+    });
+    expect(discoveryNamespaces([...services, extra, ...services])).toEqual(['billing', 'shop']);
+  });
+});

@@ -1,0 +1,423 @@
+import { createHash } from 'node:crypto';
+import { compareText } from '../model/errors';
+import type { ServiceDefinition } from '../service';
+import { CONTAINER_LAYOUT, NAMES, PORTS, type Platform, type StackLayout } from '../stack/layout';
+import type { SynthResult } from '../stack/synth';
+
+/** A port a workload listens on; `publish` only where the host must reach it (Docker). */
+export interface WorkloadPort {
+  /** Port name: `http` for the UI/API, `cluster` for Alertmanager gossip. */
+  name: string;
+  container: number;
+  /** Gossip runs over TCP and UDP; everything else is TCP only. */
+  udp?: boolean;
+  publish?: { hostAddress: string; hostPort: number };
+}
+
+/** A rendered file the workload reads, at its path inside the container (or local folder). */
+export interface ConfigFile {
+  path: string;
+  content: string;
+  /** The synthStack key it came from, e.g. `prometheus/rules/orders.yml`. */
+  source: string;
+}
+
+/** A stack secret the workload reads from a file. */
+export interface SecretFile {
+  path: string;
+  secretName: string;
+}
+
+/** Persistent data: a Docker named volume, a Kubernetes PersistentVolumeClaim. */
+export interface WorkloadVolume {
+  name: string;
+  path: string;
+  /** Kubernetes quantity to request (Docker volumes have no size). */
+  sizeHint: string;
+}
+
+export interface HealthCheck {
+  /** Liveness: the process answers. */
+  httpPath: string;
+  /** Readiness: the process serves (after WAL replay, config load); default httpPath. */
+  readyPath?: string;
+  port: number;
+  /** Time to allow before failures count (Prometheus replays its WAL first). */
+  startPeriodSeconds: number;
+}
+
+/**
+ * One platform-neutral description of a process of the stack: Docker, Kubernetes and `promstack local`
+ * start the same image or binary with the same flags, files and environment.
+ */
+export interface Workload {
+  /** Stable name: Docker network alias and container suffix, Kubernetes StatefulSet/Service name. */
+  name: string;
+  /** Pinned image (pulled), or the tag a built image gets. */
+  image: string;
+  /** Set when the image is built rather than pulled; paths relative to the repository root. */
+  build?: { context: string; dockerfile: string };
+  /** Command-line flags, after the image's entrypoint. */
+  args: string[];
+  /** Environment, keys in code-unit order. */
+  env: Record<string, string>;
+  ports: WorkloadPort[];
+  configFiles: ConfigFile[];
+  secretFiles: SecretFile[];
+  /**
+   * Folders that hold every config and secret file, none inside another. Kubernetes mounts one
+   * read-only volume at each (a volume cannot be mounted inside a read-only config volume).
+   */
+  configDirs: string[];
+  volumes: WorkloadVolume[];
+  healthCheck: HealthCheck;
+  /** Numeric, so that Kubernetes runAsNonRoot can verify it; the image's own non-root user. */
+  user: { uid: number; gid: number };
+  replicas: number;
+  /** Alertmanager gossip when there is more than one replica: its port and every peer. */
+  cluster?: { port: number; peers: string[] };
+  /** Other names the workload is reached by on the Docker network (the catalogue's targets). */
+  aliases: string[];
+  /** False where the tool writes outside its volumes. Docker ignores it: uploads need a writable root. */
+  readOnlyRootFilesystem: boolean;
+  /** Kubernetes requests (CPU, memory) and limit (memory). */
+  resources?: { cpu: string; memory: string };
+}
+
+export interface WorkloadOptions {
+  /** Default: the stack config's platform. */
+  platform?: Platform;
+  /** The layout synthStack rendered with (the rendered files name these paths). Default: containers'. */
+  layout?: StackLayout;
+  /** Data folders. Default: the images' own (`/prometheus`, `/alertmanager`, `/var/lib/grafana`). */
+  dataDirs?: Partial<DataDirs>;
+  /** Address the tools listen on. Default 0.0.0.0 in containers, 127.0.0.1 for local processes. */
+  listenHost?: string;
+  /** Ports the tools listen on. Default PORTS (what the rendered endpoints name). */
+  ports?: Partial<Record<keyof typeof PORTS, number>>;
+}
+
+export interface DataDirs {
+  prometheus: string;
+  alertmanager: string;
+  grafana: string;
+}
+
+export const IMAGE_DATA_DIRS: DataDirs = {
+  prometheus: '/prometheus',
+  alertmanager: '/alertmanager',
+  grafana: '/var/lib/grafana',
+};
+
+/** The users the official images run as: nobody for Prometheus and Alertmanager, grafana (472). */
+export const USERS = {
+  prometheus: { uid: 65534, gid: 65534 },
+  alertmanager: { uid: 65534, gid: 65534 },
+  grafana: { uid: 472, gid: 472 },
+  exampleBackend: { uid: 1000, gid: 1000 },
+} as const;
+
+/** Grafana keeps users and preferences only (everything else is provisioned): a small volume. */
+export const GRAFANA_STORAGE = '1Gi';
+
+/**
+ * The example backend is the catalogue's `orders` service (infra/services/orders.ts scrapes
+ * `orders:8080` on Docker); published on the host at the port its local target uses, so that the fault
+ * API has one address (`127.0.0.1:18080`) whether the stack runs on Docker or as local processes.
+ */
+export const EXAMPLE_BACKEND = {
+  name: 'example-backend',
+  alias: 'orders',
+  port: 8080,
+  hostPort: 18080,
+  image: 'promstack/example-backend:local',
+  build: { context: '.', dockerfile: 'backend/Dockerfile' },
+  /** Requests per second the backend sends itself, so that dashboards and rules have data in dev. */
+  trafficRps: '2',
+} as const;
+
+interface Resolved {
+  platform: Platform;
+  layout: StackLayout;
+  data: DataDirs;
+  host: string;
+  ports: Record<keyof typeof PORTS, number>;
+}
+
+function resolve(synth: SynthResult, options: WorkloadOptions): Resolved {
+  const platform = options.platform ?? synth.config.platform;
+  return {
+    platform,
+    layout: options.layout ?? CONTAINER_LAYOUT,
+    data: { ...IMAGE_DATA_DIRS, ...options.dataDirs },
+    host: options.listenHost ?? (platform === 'local' ? '127.0.0.1' : '0.0.0.0'),
+    ports: { ...PORTS, ...options.ports },
+  };
+}
+
+/** Config files of one tool: synth keys below `prefix/`, at their path under `dir`. */
+function filesUnder(synth: SynthResult, prefix: string, dir: string, skip?: string): ConfigFile[] {
+  return Object.entries(synth.files)
+    .filter(([key]) => key.startsWith(`${prefix}/`) && !(skip && key.startsWith(`${prefix}/${skip}/`)))
+    .map(([key, content]) => ({ path: `${dir}/${key.slice(prefix.length + 1)}`, content, source: key }));
+}
+
+function secretFilesOf(names: readonly string[], dir: string): SecretFile[] {
+  return [...new Set(names)]
+    .sort(compareText)
+    .map((secretName) => ({ path: `${dir}/${secretName}`, secretName }));
+}
+
+/** The folders of `dirs` that are not inside another one of them, sorted. */
+export function outermostDirs(dirs: readonly string[]): string[] {
+  const unique = [...new Set(dirs.map((d) => d.replace(/\/+$/, '')))].sort(compareText);
+  return unique.filter((dir) => !unique.some((other) => other !== dir && dir.startsWith(`${other}/`)));
+}
+
+function sortedEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(env).sort(compareText)) {
+    const value = env[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** Prometheus: one server per replica (Docker always one), scraping and evaluating the rendered rules. */
+export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
+  const o = resolve(synth, options);
+  const p = synth.config.prometheus;
+  const docker = synth.config.docker;
+  const dir = o.layout.prometheusConfigDir;
+  const args = [
+    `--config.file=${dir}/prometheus.yml`,
+    `--storage.tsdb.path=${o.data.prometheus}`,
+    `--storage.tsdb.retention.time=${p.retention}`,
+    ...(p.retentionSize ? [`--storage.tsdb.retention.size=${p.retentionSize}`] : []),
+    // POST /-/reload: a config change can be applied without a restart where the platform allows it.
+    '--web.enable-lifecycle',
+    `--web.listen-address=${o.host}:${o.ports.prometheus}`,
+  ];
+  return {
+    name: NAMES.prometheus,
+    image: p.image,
+    args,
+    env: {},
+    ports: [
+      {
+        name: 'http',
+        container: o.ports.prometheus,
+        publish:
+          o.platform === 'docker'
+            ? { hostAddress: docker.bindAddress, hostPort: docker.prometheusPort }
+            : undefined,
+      },
+    ],
+    // promtool unit tests are for CI, not for the server.
+    configFiles: filesUnder(synth, 'prometheus', dir, 'tests'),
+    secretFiles: secretFilesOf(synth.secrets.prometheus, o.layout.prometheusSecretsDir),
+    configDirs: outermostDirs([dir, o.layout.prometheusSecretsDir]),
+    volumes: [{ name: 'data', path: o.data.prometheus, sizeHint: p.storageSize }],
+    healthCheck: {
+      httpPath: '/-/healthy',
+      readyPath: '/-/ready',
+      port: o.ports.prometheus,
+      startPeriodSeconds: 300,
+    },
+    user: USERS.prometheus,
+    replicas: o.platform === 'kubernetes' ? p.replicas : 1,
+    aliases: [],
+    readOnlyRootFilesystem: true,
+    resources: p.resources,
+  };
+}
+
+/**
+ * Gossip peers of an Alertmanager cluster: each replica's stable name on the platform (Docker aliases
+ * `alertmanager-N`, Kubernetes pod DNS through the headless Service). Locally one instance runs: several
+ * processes on one host would need a port each, which one description cannot say.
+ */
+export function alertmanagerPeers(synth: SynthResult, platform: Platform, clusterPort: number): string[] {
+  const replicas = platform === 'local' ? 1 : synth.config.alertmanager.replicas;
+  if (replicas === 1) return [];
+  const ns = synth.config.kubernetes.namespace;
+  return Array.from({ length: replicas }, (_, i) =>
+    platform === 'kubernetes'
+      ? `${NAMES.alertmanager}-${i}.${NAMES.alertmanager}.${ns}.svc:${clusterPort}`
+      : `${NAMES.alertmanager}-${i}:${clusterPort}`,
+  );
+}
+
+/** Alertmanager: a single instance, or a gossip cluster whose members deduplicate notifications. */
+export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
+  const o = resolve(synth, options);
+  const am = synth.config.alertmanager;
+  const docker = synth.config.docker;
+  const dir = o.layout.alertmanagerConfigDir;
+  const peers = alertmanagerPeers(synth, o.platform, o.ports.alertmanagerCluster);
+  const cluster =
+    peers.length > 0
+      ? [
+          `--cluster.listen-address=${o.host}:${o.ports.alertmanagerCluster}`,
+          ...peers.map((p) => `--cluster.peer=${p}`),
+        ]
+      : // An empty address turns clustering off: a lone instance must not wait for peers.
+        ['--cluster.listen-address='];
+  return {
+    name: NAMES.alertmanager,
+    image: am.image,
+    args: [
+      `--config.file=${dir}/alertmanager.yml`,
+      `--storage.path=${o.data.alertmanager}`,
+      `--data.retention=${am.retention}`,
+      `--web.listen-address=${o.host}:${o.ports.alertmanager}`,
+      ...cluster,
+    ],
+    env: {},
+    ports: [
+      {
+        name: 'http',
+        container: o.ports.alertmanager,
+        publish:
+          o.platform === 'docker'
+            ? { hostAddress: docker.bindAddress, hostPort: docker.alertmanagerPort }
+            : undefined,
+      },
+      ...(peers.length > 0 ? [{ name: 'cluster', container: o.ports.alertmanagerCluster, udp: true }] : []),
+    ],
+    configFiles: filesUnder(synth, 'alertmanager', dir),
+    secretFiles: secretFilesOf(synth.secrets.alertmanager, o.layout.alertmanagerSecretsDir),
+    configDirs: outermostDirs([dir, o.layout.alertmanagerSecretsDir]),
+    volumes: [{ name: 'data', path: o.data.alertmanager, sizeHint: am.storageSize }],
+    healthCheck: {
+      httpPath: '/-/healthy',
+      readyPath: '/-/ready',
+      port: o.ports.alertmanager,
+      startPeriodSeconds: 30,
+    },
+    user: USERS.alertmanager,
+    replicas: peers.length > 0 ? peers.length : 1,
+    cluster: peers.length > 0 ? { port: o.ports.alertmanagerCluster, peers } : undefined,
+    aliases: [],
+    readOnlyRootFilesystem: true,
+    resources: am.resources,
+  };
+}
+
+/** Grafana: provisioned datasources and dashboards, the admin password read from a secret file. */
+export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
+  const o = resolve(synth, options);
+  const g = synth.config.grafana;
+  const docker = synth.config.docker;
+  const provisioning = `${o.layout.grafanaConfigDir}/provisioning`;
+  const dashboards = o.layout.grafanaDashboardsDir;
+  const secretsDir = o.layout.grafanaSecretsDir;
+  const configFiles = Object.entries(synth.files)
+    .filter(([key]) => key.startsWith('grafana/'))
+    .map(([key, content]) => ({
+      path: key.startsWith('grafana/dashboards/')
+        ? `${dashboards}/${key.slice('grafana/dashboards/'.length)}`
+        : `${o.layout.grafanaConfigDir}/${key.slice('grafana/'.length)}`,
+      content,
+      source: key,
+    }));
+  return {
+    name: NAMES.grafana,
+    image: g.image,
+    args: [],
+    env: sortedEnv({
+      GF_PATHS_DATA: o.data.grafana,
+      GF_PATHS_PROVISIONING: provisioning,
+      GF_SECURITY_ADMIN_USER: g.adminUser,
+      GF_SECURITY_ADMIN_PASSWORD__FILE: `${secretsDir}/${g.adminPasswordSecret}`,
+      GF_SERVER_HTTP_ADDR: o.host,
+      GF_SERVER_HTTP_PORT: String(o.ports.grafana),
+      GF_SERVER_ROOT_URL: g.rootUrl,
+      // Logs go to stdout only, where every platform collects them.
+      GF_LOG_MODE: 'console',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+    }),
+    ports: [
+      {
+        name: 'http',
+        container: o.ports.grafana,
+        publish:
+          o.platform === 'docker' ? { hostAddress: docker.grafanaBindAddress, hostPort: g.port } : undefined,
+      },
+    ],
+    configFiles,
+    secretFiles: secretFilesOf([...synth.secrets.grafana, g.adminPasswordSecret], secretsDir),
+    configDirs: outermostDirs([provisioning, dashboards, secretsDir]),
+    volumes: [{ name: 'data', path: o.data.grafana, sizeHint: GRAFANA_STORAGE }],
+    healthCheck: { httpPath: '/api/health', port: o.ports.grafana, startPeriodSeconds: 60 },
+    user: USERS.grafana,
+    replicas: 1,
+    aliases: [],
+    // Grafana writes below its home (plugins, sessions, temporary files), not only in its data folder.
+    readOnlyRootFilesystem: false,
+    resources: g.resources,
+  };
+}
+
+/** The instrumented example backend (backend/), built from its Dockerfile; Docker dev stacks only. */
+export function exampleBackendWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
+  const o = resolve(synth, options);
+  return {
+    name: EXAMPLE_BACKEND.name,
+    image: EXAMPLE_BACKEND.image,
+    build: { ...EXAMPLE_BACKEND.build },
+    args: [],
+    env: sortedEnv({
+      HOST: o.host,
+      PORT: String(EXAMPLE_BACKEND.port),
+      SERVICE_NAME: EXAMPLE_BACKEND.alias,
+      TRAFFIC_RPS: EXAMPLE_BACKEND.trafficRps,
+    }),
+    ports: [
+      {
+        name: 'http',
+        container: EXAMPLE_BACKEND.port,
+        publish:
+          o.platform === 'docker'
+            ? { hostAddress: synth.config.docker.bindAddress, hostPort: EXAMPLE_BACKEND.hostPort }
+            : undefined,
+      },
+    ],
+    configFiles: [],
+    secretFiles: [],
+    configDirs: [],
+    volumes: [],
+    healthCheck: { httpPath: '/healthz', port: EXAMPLE_BACKEND.port, startPeriodSeconds: 10 },
+    user: USERS.exampleBackend,
+    replicas: 1,
+    aliases: [EXAMPLE_BACKEND.alias],
+    readOnlyRootFilesystem: true,
+  };
+}
+
+/** Namespaces whose pods Prometheus discovers on Kubernetes (it needs read access there), sorted. */
+export function discoveryNamespaces(services: readonly ServiceDefinition[]): string[] {
+  const names = services.flatMap((s) =>
+    s.scrape.targets.kubernetes ? [s.scrape.targets.kubernetes.namespace] : [],
+  );
+  return [...new Set(names)].sort(compareText);
+}
+
+/**
+ * sha256 of what a workload reads: every config file (path and content) and the names and paths of its
+ * secret files (never their values). A pod annotation with it rolls the pods when any of it changes.
+ */
+export function configChecksum(workload: Pick<Workload, 'configFiles' | 'secretFiles'>): string {
+  const hash = createHash('sha256');
+  const files = [...workload.configFiles].sort((a, b) => compareText(a.path, b.path));
+  for (const file of files) hash.update(`${file.path}\0${file.content}\0`);
+  for (const secret of workload.secretFiles) hash.update(`secret\0${secret.path}\0${secret.secretName}\0`);
+  return hash.digest('hex');
+}
+
+/** Every stack secret the workloads read, sorted. */
+export function secretsNeeded(workloads: readonly Workload[]): string[] {
+  return [...new Set(workloads.flatMap((w) => w.secretFiles.map((s) => s.secretName)))].sort(compareText);
+}

@@ -1,0 +1,5 @@
+export * from './alertmanager';
+export * from './grafana';
+export * from './prometheus';
+export * from './stack';
+export * from './workload-component';

@@ -1,0 +1,187 @@
+import * as pulumi from '@pulumi/pulumi';
+import { services } from '../../infra/services';
+import { ValidationError } from '../model/errors';
+import { synthStack, type StackConfigInput } from '../stack';
+import { repoStackConfig } from '../stack/testing';
+import { Prometheus } from './prometheus';
+import { MonitoringStack, planMonitoringStack } from './stack';
+import { installMocks, valueOf } from './testing';
+
+const mocks = installMocks('dev');
+
+const DEV_SECRETS = {
+  'slack-webhook-url': 'https://hooks.slack.test/x/SECRET-1',
+  'grafana-admin-password': 'SECRET-2',
+};
+const PROD_SECRETS = {
+  ...DEV_SECRETS,
+  'pagerduty-shop-routing-key': 'SECRET-3',
+  'pagerduty-platform-routing-key': 'SECRET-4',
+  'mimir-password': 'SECRET-5',
+};
+type Config = StackConfigInput & Record<string, unknown>;
+const config = (env: string) => JSON.parse(JSON.stringify(repoStackConfig(env))) as Config;
+const capture = { transformations: [mocks.transformation] };
+
+const dev = new MonitoringStack(
+  'dev',
+  { stack: config('dev'), services, environment: 'dev', secrets: DEV_SECRETS },
+  capture,
+);
+const prod = new MonitoringStack(
+  'prod',
+  { stack: config('prod'), services, environment: 'prod', secrets: PROD_SECRETS },
+  capture,
+);
+
+beforeAll(() => mocks.settle());
+
+describe('MonitoringStack outputs', () => {
+  it.each([
+    [dev, 'http://127.0.0.1:9090', 'http://127.0.0.1:9093', 'http://127.0.0.1:3000'],
+    [
+      prod,
+      'http://prometheus.monitoring.svc:9090',
+      'http://alertmanager.monitoring.svc:9093',
+      'https://grafana.example.com/',
+    ],
+  ])('gives the URLs where each tool is reached (%#)', async (stack, prometheus, alertmanager, grafana) => {
+    expect(await valueOf(stack.prometheusUrl)).toBe(prometheus);
+    expect(await valueOf(stack.alertmanagerUrl)).toBe(alertmanager);
+    expect(await valueOf(stack.grafanaUrl)).toBe(grafana);
+    expect(await valueOf(stack.services)).toEqual(['orders']);
+  });
+
+  it('exposes every rendered file in clear, exactly as synthStack renders it', async () => {
+    const expected = synthStack(config('dev'), services, { environment: 'dev' }).files;
+    expect(await valueOf(dev.files)).toEqual(expected);
+    expect(await pulumi.isSecret(dev.files)).toBe(false);
+    expect(Object.keys(expected)).toContain('prometheus/rules/orders.yml');
+  });
+});
+
+describe('component structure', () => {
+  it.each([
+    ['dev-alertmanager', 'promstack:index:Alertmanager'],
+    ['dev-prometheus', 'promstack:index:Prometheus'],
+    ['dev-grafana', 'promstack:index:Grafana'],
+  ])('%s is a %s child of the stack', (name, type) => {
+    expect(mocks.options.get(name)).toMatchObject({
+      type,
+      parentName: 'dev',
+      parentType: 'promstack:index:MonitoringStack',
+    });
+  });
+
+  it('sends no arguments to the engine for any component (they may hold secrets)', () => {
+    const components = mocks.resources.filter((r) => r.type.startsWith('promstack:index:'));
+    expect(components.map((c) => c.type).sort()).toEqual([
+      'promstack:index:Alertmanager',
+      'promstack:index:Alertmanager',
+      'promstack:index:Grafana',
+      'promstack:index:Grafana',
+      'promstack:index:MonitoringStack',
+      'promstack:index:MonitoringStack',
+      'promstack:index:Prometheus',
+      'promstack:index:Prometheus',
+    ]);
+    for (const c of components) expect(c.inputs).toEqual({});
+  });
+
+  it('names every child after its parent and parents every resource in a promstack component', () => {
+    for (const [name, options] of mocks.options) {
+      if (name === 'dev' || name === 'prod') continue;
+      expect(name.startsWith(`${options.parentName}-`)).toBe(true);
+      expect(options.parentType).toMatch(/^promstack:index:/);
+    }
+  });
+
+  it('puts the containers under their component and the network and backend under the stack', () => {
+    expect(mocks.options.get('dev-prometheus-container')?.parentName).toBe('dev-prometheus');
+    expect(mocks.options.get('dev-network')?.parentName).toBe('dev');
+    expect(mocks.options.get('dev-example-backend-container')?.parentName).toBe('dev');
+    expect(mocks.options.get('prod-namespace')?.parentName).toBe('prod');
+    expect(mocks.options.get('prod-prometheus-statefulset')?.parentName).toBe('prod-prometheus');
+  });
+});
+
+describe('validation before any resource', () => {
+  const attempt = async (make: () => unknown): Promise<ValidationError> => {
+    await mocks.settle();
+    const before = mocks.resources.length;
+    let error: unknown;
+    try {
+      make();
+    } catch (caught) {
+      error = caught;
+    }
+    await mocks.settle();
+    expect(mocks.resources.length).toBe(before);
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  };
+
+  it('a bad stack config fails with every problem named by its key', async () => {
+    const bad = config('dev');
+    bad.teams = { ...bad.teams, shop: { critical: ['nobody'] } } as Config['teams'];
+    (bad.prometheus as Record<string, unknown>).retension = '7d';
+    const error = await attempt(
+      () => new MonitoringStack('bad', { stack: bad, services, secrets: DEV_SECRETS }),
+    );
+    expect(error.issues.map((i) => i.path)).toEqual(['stack.prometheus']);
+    expect(error.message).toContain('"retension"');
+    bad.prometheus = {};
+    const second = await attempt(
+      () => new MonitoringStack('bad', { stack: bad, services, secrets: DEV_SECRETS }),
+    );
+    expect(second.issues.map((i) => i.path)).toEqual(['stack.teams.shop.critical[0]']);
+    expect(second.message).toContain('receiver nobody is not defined');
+  });
+
+  it('a missing secret fails with the command that sets it', async () => {
+    const error = await attempt(
+      () =>
+        new MonitoringStack('nosecrets', {
+          stack: config('prod'),
+          services,
+          secrets: { 'slack-webhook-url': 'x' },
+        }),
+    );
+    expect(error.issues.map((i) => i.path)).toEqual([
+      'secrets.grafana-admin-password',
+      'secrets.mimir-password',
+      'secrets.pagerduty-platform-routing-key',
+      'secrets.pagerduty-shop-routing-key',
+    ]);
+    expect(error.message).toContain("pulumi config set --secret --path 'secrets.mimir-password' <value>");
+  });
+
+  it('a component alone checks its own secrets', async () => {
+    const synth = synthStack(config('prod'), services, { environment: 'prod' });
+    const error = await attempt(
+      () =>
+        new Prometheus('alone', {
+          synth,
+          placement: {
+            platform: 'kubernetes',
+            namespace: 'monitoring',
+            namespaceName: 'monitoring',
+            labels: {},
+          },
+        }),
+    );
+    expect(error.issues.map((i) => i.path)).toEqual(['secrets.mimir-password']);
+  });
+
+  it('planMonitoringStack renders and checks without any resource', async () => {
+    const plan = planMonitoringStack({
+      stack: config('prod'),
+      services,
+      environment: 'prod',
+      secrets: PROD_SECRETS,
+    });
+    expect(plan.workloads.exampleBackend).toBeUndefined();
+    expect(plan.discoveryNamespaces).toEqual(['shop']);
+    expect(plan.workloads.alertmanager.replicas).toBe(3);
+  });
+});

@@ -1,0 +1,154 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ValidationError } from '../model/errors';
+import { deployDockerWorkload, dockerNetwork } from '../platforms/docker';
+import { kubernetesNamespace } from '../platforms/kubernetes';
+import {
+  alertmanagerWorkload,
+  discoveryNamespaces,
+  exampleBackendWorkload,
+  grafanaWorkload,
+  prometheusWorkload,
+  type Workload,
+} from '../platforms/workload';
+import type { ServiceDefinition } from '../service';
+import { synthStack, type SynthResult } from '../stack/synth';
+import { Alertmanager } from './alertmanager';
+import { Grafana } from './grafana';
+import { Prometheus } from './prometheus';
+import { workloadIssues, type Placement, type SecretValues } from './workload-component';
+
+/** Arguments of {@link MonitoringStack}. */
+export interface MonitoringStackArgs {
+  /**
+   * The `promstack:stack` object of `Pulumi.<env>.yaml`, as read (validated here: every problem is
+   * reported at once, named by its path, e.g. `stack.teams.shop.critical[0]`).
+   */
+  stack: unknown;
+  /** The services to monitor (the catalogue, infra/services). Default none: only the stack itself. */
+  services?: readonly ServiceDefinition[];
+  /** Environment: the `environment` external label and the prefix of Docker names. Default: the stack name. */
+  environment?: string;
+  /**
+   * Stack secret values by name (`promstack:secrets`). Every secret the rendered configs read, and
+   * Grafana's admin password, must be here. Values are wrapped as Pulumi secrets. Default none.
+   */
+  secrets?: SecretValues;
+  /** Folder the example backend's build context is relative to. Default: this repository. */
+  repositoryRoot?: string;
+}
+
+/** The workloads of a stack, all validated: what MonitoringStack deploys. */
+export interface StackPlan {
+  environment: string;
+  synth: SynthResult;
+  workloads: { prometheus: Workload; alertmanager: Workload; grafana: Workload; exampleBackend?: Workload };
+  discoveryNamespaces: string[];
+}
+
+/**
+ * Renders and checks a whole stack without creating anything: the stack config and services (through
+ * synthStack), then every secret the configs read and every file the platform must carry. Throws one
+ * ValidationError with all problems.
+ */
+export function planMonitoringStack(args: MonitoringStackArgs): StackPlan {
+  const environment = args.environment ?? pulumi.getStack();
+  const services = args.services ?? [];
+  const synth = synthStack(args.stack, services, { environment });
+  const platform = synth.config.platform;
+  const secrets = args.secrets ?? {};
+  const workloads: StackPlan['workloads'] = {
+    prometheus: prometheusWorkload(synth),
+    alertmanager: alertmanagerWorkload(synth),
+    grafana: grafanaWorkload(synth),
+    exampleBackend:
+      platform === 'docker' && synth.config.docker.exampleBackend ? exampleBackendWorkload(synth) : undefined,
+  };
+  const issues = Object.values(workloads).flatMap((w) => (w ? workloadIssues(w, platform, secrets) : []));
+  // A secret read by two workloads is one thing to fix: report it once.
+  const seen = new Set<string>();
+  const unique = issues.filter((issue) => {
+    if (!issue.path.startsWith('secrets.')) return true;
+    if (seen.has(issue.path)) return false;
+    seen.add(issue.path);
+    return true;
+  });
+  if (unique.length > 0) throw new ValidationError(unique);
+  return { environment, synth, workloads, discoveryNamespaces: discoveryNamespaces(services) };
+}
+
+/**
+ * The whole monitoring stack of one environment: renders every config once (synthStack), then runs
+ * Prometheus, Alertmanager and Grafana on the platform the stack config names: Docker (a private
+ * network, containers, named volumes, and the example backend when `docker.exampleBackend`) or
+ * Kubernetes (a namespace with StatefulSets, a Deployment, ConfigMaps, Secrets, Services, RBAC).
+ * Nothing is created when the config, the services or the secrets have a problem.
+ */
+export class MonitoringStack extends pulumi.ComponentResource {
+  readonly prometheusUrl: pulumi.Output<string>;
+  readonly alertmanagerUrl: pulumi.Output<string>;
+  readonly grafanaUrl: pulumi.Output<string>;
+  /** Names of the monitored services. */
+  readonly services: pulumi.Output<string[]>;
+  /** Every rendered file by synth path (`prometheus/prometheus.yml`, ...): plain text, never secret. */
+  readonly files: pulumi.Output<Record<string, string>>;
+  /** The validated plan, as plain data (synth result and workloads). */
+  readonly plan: StackPlan;
+
+  constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = planMonitoringStack(args);
+    super('promstack:index:MonitoringStack', name, {}, opts);
+    const { synth, environment } = plan;
+    const config = synth.config;
+    const secrets = args.secrets ?? {};
+
+    let placement: Placement;
+    if (config.platform === 'docker') {
+      const base = {
+        prefix: `promstack-${environment}`,
+        retainVolumes: config.docker.retainVolumes,
+        labels: { 'promstack.environment': environment },
+      };
+      placement = { platform: 'docker', ...base, network: dockerNetwork(name, base, { parent: this }) };
+    } else {
+      const labels = { 'app.kubernetes.io/managed-by': 'pulumi', 'promstack.io/environment': environment };
+      const namespace = kubernetesNamespace(name, config.kubernetes.namespace, labels, { parent: this });
+      placement = {
+        platform: 'kubernetes',
+        namespace: namespace.metadata.name,
+        namespaceName: config.kubernetes.namespace,
+        storageClass: config.kubernetes.storageClass,
+        labels,
+      };
+    }
+
+    const child = { parent: this };
+    const alertmanager = new Alertmanager(`${name}-alertmanager`, { synth, placement, secrets }, child);
+    const prometheus = new Prometheus(
+      `${name}-prometheus`,
+      { synth, placement, secrets, discoveryNamespaces: plan.discoveryNamespaces },
+      child,
+    );
+    const grafana = new Grafana(`${name}-grafana`, { synth, placement, secrets }, child);
+    if (plan.workloads.exampleBackend && placement.platform === 'docker') {
+      deployDockerWorkload(`${name}-example-backend`, plan.workloads.exampleBackend, placement, {
+        parent: this,
+        secrets,
+        repositoryRoot: args.repositoryRoot,
+      });
+    }
+
+    this.plan = plan;
+    this.prometheusUrl = prometheus.url;
+    this.alertmanagerUrl = alertmanager.url;
+    this.grafanaUrl = grafana.url;
+    this.services = pulumi.output(synth.summary.services);
+    this.files = pulumi.output(synth.files);
+    this.registerOutputs({
+      prometheusUrl: this.prometheusUrl,
+      alertmanagerUrl: this.alertmanagerUrl,
+      grafanaUrl: this.grafanaUrl,
+      services: this.services,
+      files: this.files,
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  installMocks,
+  plainPart,
+  runProgram,
+  setProgramConfig,
+  unwrapSecrets,
+} from '../components/pulumi/testing';
+import { synthStack } from '../components/stack';
+import { IMAGES } from '../components/stack/images';
+import { repoStackConfig } from '../components/stack/testing';
+import { services } from './services';
+
+const mocks = installMocks('dev');
+const SECRETS = {
+  'grafana-admin-password': 'dev-SECRET-grafana-3141',
+  'slack-webhook-url': 'https://hooks.slack.test/services/dev-SECRET-slack-2718',
+};
+setProgramConfig(repoStackConfig('dev'), SECRETS);
+
+let outputs: Record<string, unknown>;
+beforeAll(async () => {
+  // The program runs when it is loaded: after its config is set.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  outputs = await runProgram(mocks, () => require('./index'));
+});
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const container = (name: string) => unwrapSecrets(mocks.named(`promstack-${name}-container`).inputs) as Obj;
+
+describe('the dev stack (Pulumi.dev.yaml)', () => {
+  it('exports the URLs on 127.0.0.1, the services and every rendered file', () => {
+    expect(outputs).toMatchObject({
+      prometheusUrl: 'http://127.0.0.1:9090',
+      alertmanagerUrl: 'http://127.0.0.1:9093',
+      grafanaUrl: 'http://127.0.0.1:3000',
+      services: ['orders'],
+    });
+    expect(outputs.files).toEqual(synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files);
+  });
+
+  it('runs on Docker only: a network, four containers (the example backend built), three volumes', () => {
+    const types = mocks.resources.filter((r) => r.custom).map((r) => r.type);
+    const count = (type: string) => types.filter((t) => t === type).length;
+    expect(types.every((t) => t.startsWith('docker:'))).toBe(true);
+    expect(count('docker:index/network:Network')).toBe(1);
+    expect(count('docker:index/container:Container')).toBe(4);
+    expect(count('docker:index/image:Image')).toBe(1);
+    expect(count('docker:index/volume:Volume')).toBe(3);
+    expect(
+      mocks
+        .ofType('docker:index/remoteImage:RemoteImage')
+        .map((r) => r.inputs.name)
+        .sort(),
+    ).toEqual([IMAGES.alertmanager, IMAGES.grafana, IMAGES.prometheus].sort());
+  });
+
+  it('labels series with environment dev and keeps 7 days', () => {
+    const prometheus = container('prometheus');
+    const config = prometheus.uploads.find((u: Obj) => u.file === '/etc/prometheus/prometheus.yml').content;
+    expect(config).toContain('environment: dev');
+    expect(prometheus.command).toContain('--storage.tsdb.retention.time=7d');
+    expect(container('alertmanager').command).toContain('--cluster.listen-address=');
+  });
+
+  it('publishes Prometheus and Alertmanager on 127.0.0.1 only', () => {
+    for (const name of ['prometheus', 'alertmanager', 'grafana', 'example-backend'])
+      for (const port of container(name).ports) expect(port.ip).toBe('127.0.0.1');
+  });
+
+  it('names containers and volumes per environment and keeps the volumes', () => {
+    expect(container('prometheus').name).toBe('promstack-dev-prometheus');
+    for (const volume of mocks.ofType('docker:index/volume:Volume')) {
+      expect(volume.inputs.name).toMatch(/^promstack-dev-/);
+      expect(mocks.options.get(volume.name)?.retainOnDelete).toBe(true);
+    }
+  });
+
+  it('keeps the secrets out of every plain input', () => {
+    const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
+    for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);
+    expect(JSON.stringify(outputs)).not.toContain(SECRETS['grafana-admin-password']);
+  });
+});

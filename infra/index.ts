@@ -1,0 +1,21 @@
+import * as pulumi from '@pulumi/pulumi';
+import { MonitoringStack } from '../components/pulumi';
+import { readSettings } from './config';
+import { services as catalogue } from './services';
+
+// A bad stack config or a missing secret throws a ValidationError here, before any resource exists.
+const settings = readSettings();
+const stack = new MonitoringStack('promstack', {
+  stack: settings.stack,
+  services: catalogue,
+  environment: pulumi.getStack(),
+  secrets: settings.secrets,
+});
+
+export const prometheusUrl = stack.prometheusUrl;
+export const alertmanagerUrl = stack.alertmanagerUrl;
+export const grafanaUrl = stack.grafanaUrl;
+/** Names of the monitored services. */
+export const services = stack.services;
+/** Every rendered config file in clear: `pulumi preview --diff` shows config changes line by line here. */
+export const files = stack.files;

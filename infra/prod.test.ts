@@ -1,0 +1,93 @@
+import {
+  installMocks,
+  isSecretEnvelope,
+  plainPart,
+  runProgram,
+  setProgramConfig,
+  unwrapSecrets,
+} from '../components/pulumi/testing';
+import { repoStackConfig } from '../components/stack/testing';
+
+const mocks = installMocks('prod');
+const SECRETS = {
+  'grafana-admin-password': 'prod-SECRET-grafana-5772',
+  'slack-webhook-url': 'https://hooks.slack.test/services/prod-SECRET-slack-6931',
+  'pagerduty-shop-routing-key': 'prod-SECRET-pd-shop-1123',
+  'pagerduty-platform-routing-key': 'prod-SECRET-pd-platform-5813',
+  'mimir-password': 'prod-SECRET-mimir-2134',
+};
+setProgramConfig(repoStackConfig('prod'), SECRETS);
+
+let outputs: Record<string, unknown>;
+beforeAll(async () => {
+  // The program runs when it is loaded: after its config is set.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  outputs = await runProgram(mocks, () => require('./index'));
+});
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const inputs = (name: string) => unwrapSecrets(mocks.named(name).inputs) as Obj;
+const secretOf = (component: string) => {
+  const found = mocks
+    .ofType('kubernetes:core/v1:Secret')
+    .find((r) => r.name === `promstack-${component}-secrets`)!;
+  expect(isSecretEnvelope(found.inputs.stringData)).toBe(true);
+  return unwrapSecrets(found.inputs.stringData) as Record<string, string>;
+};
+
+describe('the prod stack (Pulumi.prod.yaml)', () => {
+  it('runs two Prometheus replicas, each told its pod name for the replica label', () => {
+    const spec = inputs('promstack-prometheus-statefulset').spec;
+    expect(spec.replicas).toBe(2);
+    expect(spec.template.spec.containers[0].env).toContainEqual({
+      name: 'POD_NAME',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
+    expect((outputs.files as Record<string, string>)['prometheus/prometheus.yml']).toContain(
+      'replica: ${POD_NAME}',
+    );
+    expect(spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.size=90GB']),
+    );
+    expect(spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
+  });
+
+  it('runs a cluster of three Alertmanagers', () => {
+    const spec = inputs('promstack-alertmanager-statefulset').spec;
+    expect(spec.replicas).toBe(3);
+    expect(
+      spec.template.spec.containers[0].args.filter((a: string) => a.startsWith('--cluster.peer=')),
+    ).toHaveLength(3);
+  });
+
+  it('writes to Mimir with the password from the stack secret', () => {
+    const rendered = (outputs.files as Record<string, string>)['prometheus/prometheus.yml'];
+    expect(rendered).toContain('url: https://mimir.example.com/api/v1/push');
+    expect(rendered).toContain('password_file: /etc/prometheus/secrets/mimir-password');
+    expect(secretOf('prometheus')).toEqual({ 'mimir-password': SECRETS['mimir-password'] });
+  });
+
+  it('pages through PagerDuty and notifies Slack with keys from the stack secrets', () => {
+    const rendered = (outputs.files as Record<string, string>)['alertmanager/alertmanager.yml'];
+    expect(rendered).toContain('routing_key_file: /etc/alertmanager/secrets/pagerduty-shop-routing-key');
+    expect(rendered).toContain('api_url_file: /etc/alertmanager/secrets/slack-webhook-url');
+    expect(Object.keys(secretOf('alertmanager')).sort()).toEqual([
+      'pagerduty-platform-routing-key',
+      'pagerduty-shop-routing-key',
+      'slack-webhook-url',
+    ]);
+    expect(secretOf('grafana')).toEqual({ 'grafana-admin-password': SECRETS['grafana-admin-password'] });
+  });
+
+  it('keeps the secrets out of every plain input and output', () => {
+    const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
+    for (const value of Object.values(SECRETS)) {
+      expect(plain).not.toContain(value);
+      expect(JSON.stringify(outputs)).not.toContain(value);
+    }
+  });
+
+  it('exports Grafana at its public root URL', () => {
+    expect(outputs.grafanaUrl).toBe('https://grafana.example.com/');
+  });
+});

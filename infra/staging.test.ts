@@ -1,0 +1,60 @@
+import {
+  installMocks,
+  plainPart,
+  runProgram,
+  setProgramConfig,
+  unwrapSecrets,
+} from '../components/pulumi/testing';
+import { repoStackConfig } from '../components/stack/testing';
+
+const mocks = installMocks('staging');
+const SECRETS = {
+  'grafana-admin-password': 'staging-SECRET-grafana-1618',
+  'slack-webhook-url': 'https://hooks.slack.test/services/staging-SECRET-slack-1414',
+};
+setProgramConfig(repoStackConfig('staging'), SECRETS);
+
+let outputs: Record<string, unknown>;
+beforeAll(async () => {
+  // The program runs when it is loaded: after its config is set.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  outputs = await runProgram(mocks, () => require('./index'));
+});
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const inputs = (name: string) => unwrapSecrets(mocks.named(name).inputs) as Obj;
+
+describe('the staging stack (Pulumi.staging.yaml)', () => {
+  it('exports the in-cluster URLs', () => {
+    expect(outputs).toMatchObject({
+      prometheusUrl: 'http://prometheus.monitoring.svc:9090',
+      alertmanagerUrl: 'http://alertmanager.monitoring.svc:9093',
+      grafanaUrl: 'http://grafana.monitoring.svc:3000',
+      services: ['orders'],
+    });
+  });
+
+  it('runs on Kubernetes only, one Prometheus and one Alertmanager', () => {
+    const types = mocks.resources.filter((r) => r.custom).map((r) => r.type);
+    expect(types.every((t) => t.startsWith('kubernetes:'))).toBe(true);
+    expect(inputs('promstack-prometheus-statefulset').spec.replicas).toBe(1);
+    const am = inputs('promstack-alertmanager-statefulset').spec;
+    expect(am.replicas).toBe(1);
+    expect(am.template.spec.containers[0].args).toContain('--cluster.listen-address=');
+    expect(inputs('promstack-namespace').metadata.name).toBe('monitoring');
+  });
+
+  it('labels series with environment staging and keeps 15 days', () => {
+    const rendered = outputs.files as Record<string, string>;
+    expect(rendered['prometheus/prometheus.yml']).toContain('environment: staging');
+    expect(rendered['prometheus/prometheus.yml']).not.toContain('replica:');
+    expect(inputs('promstack-prometheus-statefulset').spec.template.spec.containers[0].args).toContain(
+      '--storage.tsdb.retention.time=15d',
+    );
+  });
+
+  it('keeps the secrets out of every plain input', () => {
+    const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
+    for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);
+  });
+});
