@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { copyRepository, runCli, TESTDATA, type CliRun } from './testing';
+import { type CliRun, copyRepository, removeTempDirs, runCli, TESTDATA } from './testing';
 
 const STACKS = join(TESTDATA, 'stacks');
 
@@ -18,6 +18,8 @@ interface CheckJson {
 }
 
 describe('promstack check', () => {
+  afterAll(removeTempDirs);
+
   // The slow runs (promtool test rules) start together and are awaited by the tests that need them.
   let runs: Record<'devText' | 'devJson' | 'nullroute', Promise<CliRun>>;
   beforeAll(() => {

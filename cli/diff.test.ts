@@ -1,11 +1,12 @@
-import { readFileSync, writeFileSync, mkdtempSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyRepository, git, runCli } from './testing';
+import { copyRepository, git, removeTempDirs, runCli, tempDir } from './testing';
 
 const ROOT = join(__dirname, '..');
 
 describe('promstack diff', () => {
+  afterAll(removeTempDirs);
+
   it('--base renders the commit with its own code and reports threshold, route and dashboard changes', async () => {
     const repo = copyRepository();
     git(repo, ['init', '--quiet', '--initial-branch=main']);
@@ -61,7 +62,7 @@ describe('promstack diff', () => {
   });
 
   it('--against compares two environments of the working tree', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'promstack-diff-'));
+    const root = tempDir();
     copyFileSync(join(ROOT, 'Pulumi.dev.yaml'), join(root, 'Pulumi.dev.yaml'));
     const prod = readFileSync(join(ROOT, 'Pulumi.dev.yaml'), 'utf8')
       .replace('scrapeInterval: 15s', 'scrapeInterval: 30s')

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unifiedDiff } from './line-diff';
+import { removeTempDirs, tempDir } from './testing';
 
 /** Pseudo-random lines from a small alphabet, so that texts share many lines in shuffled order. */
 function lines(count: number, seed: number, finalNewline: boolean): string {
@@ -16,6 +16,8 @@ function lines(count: number, seed: number, finalNewline: boolean): string {
 }
 
 describe('unifiedDiff', () => {
+  afterAll(removeTempDirs);
+
   it('prints hunks with three lines of context, like diff -u', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\nh\ni\n';
     const after = 'a\nb\nc\nd\nE\nf\ng\nh\ni\nj\n';
@@ -39,7 +41,7 @@ describe('unifiedDiff', () => {
   });
 
   it('produces patches that git apply turns the old text into the new one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promstack-line-diff-'));
+    const dir = tempDir();
     execFileSync('git', ['init', '--quiet'], { cwd: dir });
     for (let seed = 1; seed <= 60; seed++) {
       const before = lines(seed % 23, seed, seed % 5 !== 0);

@@ -1,14 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runTool } from '../components/tools/binaries';
-import { runCli, TESTDATA } from './testing';
+import { removeTempDirs, runCli, tempDir, TESTDATA } from './testing';
 
 const ROOT = join(__dirname, '..');
 const VALID = relative(ROOT, join(TESTDATA, 'rules', 'valid.yml'));
 const BROKEN = relative(ROOT, join(TESTDATA, 'rules', 'broken.yml'));
 
 describe('promstack rules', () => {
+  afterAll(removeTempDirs);
+
   it('check accepts a rule file that promtool accepts', async () => {
     const [run, promtool] = await Promise.all([
       runCli(['rules', 'check', VALID]),
@@ -38,7 +39,7 @@ describe('promstack rules', () => {
   });
 
   it('check --json and a file that is not YAML', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promstack-rules-'));
+    const dir = tempDir();
     const notYaml = join(dir, 'not-yaml.yml');
     writeFileSync(notYaml, 'groups:\n  - name: a\n    rules: [\n');
     const run = await runCli(['rules', 'check', notYaml, BROKEN, '--json']);
@@ -75,7 +76,7 @@ describe('promstack rules', () => {
         '          team: shop',
       ].join('\n'),
     );
-    const formatted = join(mkdtempSync(join(tmpdir(), 'promstack-fmt-')), 'rules.yml');
+    const formatted = join(tempDir(), 'rules.yml');
     writeFileSync(formatted, run.stdout);
     expect((await runTool('promtool', ['check', 'rules', formatted])).code).toBe(0);
     const again = await runCli(['rules', 'fmt', formatted]);

@@ -1,14 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST } from './output-dir';
-import { readTree, runCli, TESTDATA } from './testing';
+import { readTree, removeTempDirs, runCli, tempDir, TESTDATA } from './testing';
 
 const STACKS = join(TESTDATA, 'stacks');
 
 describe('promstack synth', () => {
+  afterAll(removeTempDirs);
+
   it('writes every file of the dev stack and summarizes it, identically across runs, time zones and locales', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'promstack-synth-')), 'out');
+    const out = join(tempDir(), 'out');
     const first = await runCli(['synth', '--stack', 'dev', '--out', out]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -47,7 +48,7 @@ describe('promstack synth', () => {
   });
 
   it('--json lists the files it wrote and the summary, and the folder holds exactly those', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'promstack-synth-json-'));
+    const out = tempDir();
     const run = await runCli(['synth', '--stack', 'dev', '--out', out, '--json']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as {
@@ -64,7 +65,7 @@ describe('promstack synth', () => {
   });
 
   it('removes what the previous synth wrote and nothing else', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'promstack-synth-clear-'));
+    const out = tempDir();
     // As if an earlier synth had rendered a service that has since been removed.
     mkdirSync(join(out, 'prometheus', 'rules'), { recursive: true });
     writeFileSync(join(out, 'prometheus', 'rules', 'payments.yml'), 'groups: []\n');
@@ -81,7 +82,7 @@ describe('promstack synth', () => {
   });
 
   it('prints every validation error as path: message and exits 1, without touching the secrets', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'promstack-synth-broken-')), 'out');
+    const out = join(tempDir(), 'out');
     const run = await runCli(['synth', '--root', STACKS, '--stack', 'broken', '--out', out]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -104,7 +105,7 @@ describe('promstack synth', () => {
   });
 
   it('reports a stack file that is not YAML, or has no promstack:stack key, as a validation error', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'promstack-synth-yaml-'));
+    const root = tempDir();
     writeFileSync(join(root, 'Pulumi.bad.yaml'), 'config:\n  promstack:stack: [\n');
     writeFileSync(join(root, 'Pulumi.empty.yaml'), 'config:\n  aws:region: eu-west-1\n');
     const [bad, empty] = await Promise.all([

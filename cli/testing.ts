@@ -1,9 +1,22 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 export const LAUNCHER = join(__dirname, 'promstack.js');
+
+const created: string[] = [];
+
+/** A fresh temporary folder, removed by removeTempDirs (call it in afterAll). */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'promstack-cli-test-'));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 export const TESTDATA = join(__dirname, 'testdata');
 
 export interface CliRun {
@@ -65,7 +78,7 @@ const NOT_COPIED = new Set([
  */
 export function copyRepository(): string {
   const source = join(__dirname, '..');
-  const target = mkdtempSync(join(tmpdir(), 'promstack-repo-'));
+  const target = tempDir();
   for (const name of readdirSync(source)) {
     if (NOT_COPIED.has(name)) continue;
     cpSync(join(source, name), join(target, name), { recursive: true });
