@@ -6,6 +6,7 @@ import {
   unwrapSecrets,
 } from '../components/pulumi/testing';
 import { synthStack } from '../components/stack';
+import { vendoredRuleFiles } from './rule-files';
 import { IMAGES } from '../components/stack/images';
 import { repoStackConfig } from '../components/stack/testing';
 import { services } from './services';
@@ -35,7 +36,11 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
       grafanaUrl: 'http://127.0.0.1:3000',
       services: ['orders'],
     });
-    expect(outputs.files).toEqual(synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files);
+    expect(outputs.files).toEqual(
+      synthStack(repoStackConfig('dev'), services, { environment: 'dev', ruleFiles: vendoredRuleFiles() })
+        .files,
+    );
+    expect(outputs.files['prometheus/rules/vendor-host.yml']).toContain('HostOutOfMemory');
   });
 
   it('runs on Docker only: a network, four containers (the example backend built), three volumes', () => {

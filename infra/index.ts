@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { MonitoringStack } from '../components/pulumi';
 import { readSettings } from './config';
+import { vendoredRuleFiles } from './rule-files';
 import { services as catalogue } from './services';
 
 // A bad stack config or a missing secret throws a ValidationError here, before any resource exists.
@@ -10,6 +11,7 @@ const stack = new MonitoringStack('promstack', {
   services: catalogue,
   environment: pulumi.getStack(),
   secrets: settings.secrets,
+  ruleFiles: vendoredRuleFiles(),
 });
 
 export const prometheusUrl = stack.prometheusUrl;

@@ -117,7 +117,11 @@ function metaRecords(ctx: ServiceContext, slo: SloSpec): RecordingRuleInput[] {
   const period = slo.period ?? '30d';
   const on = 'on (sloth_id, sloth_slo, sloth_service) group_left';
   return [
-    { record: SLO_RECORDS.objective, expr: `vector(${slo.objective / 100})`, labels },
+    {
+      record: SLO_RECORDS.objective,
+      expr: `vector(${Number((slo.objective / 100).toPrecision(12))})`,
+      labels,
+    },
     { record: SLO_RECORDS.errorBudget, expr: `vector(${errorBudget(slo.objective)})`, labels },
     { record: SLO_RECORDS.periodDays, expr: `vector(${parseInt(period, 10)})`, labels },
     {

@@ -294,9 +294,9 @@ describe('the prod stack on Kubernetes', () => {
     expect(
       podSpec('prod-grafana-deployment').containers[0].volumeMounts.map((m: Obj) => m.mountPath),
     ).toEqual([
+      '/etc/grafana/dashboards',
       '/etc/grafana/provisioning',
       '/etc/grafana/secrets',
-      '/var/lib/grafana/dashboards',
       '/var/lib/grafana',
     ]);
   });

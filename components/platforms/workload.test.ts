@@ -162,11 +162,11 @@ describe('grafanaWorkload', () => {
     ]);
     const paths = w.configFiles.map((f) => f.path);
     expect(paths).toContain('/etc/grafana/provisioning/datasources/promstack.yaml');
-    expect(paths).toContain('/var/lib/grafana/dashboards/promstack-overview.json');
+    expect(paths).toContain('/etc/grafana/dashboards/promstack-overview.json');
     expect(w.configDirs).toEqual([
+      '/etc/grafana/dashboards',
       '/etc/grafana/provisioning',
       '/etc/grafana/secrets',
-      '/var/lib/grafana/dashboards',
     ]);
     for (const file of w.configFiles) expect(file.content).toBe(synth.files[file.source]);
   });

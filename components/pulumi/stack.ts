@@ -35,6 +35,8 @@ export interface MonitoringStackArgs {
   secrets?: SecretValues;
   /** Folder the example backend's build context is relative to. Default: this repository. */
   repositoryRoot?: string;
+  /** Existing rule files (community rules, vendored mixins) to deploy beside the generated ones, by name. */
+  ruleFiles?: Readonly<Record<string, string>>;
 }
 
 /** The workloads of a stack, all validated: what MonitoringStack deploys. */
@@ -53,7 +55,7 @@ export interface StackPlan {
 export function planMonitoringStack(args: MonitoringStackArgs): StackPlan {
   const environment = args.environment ?? pulumi.getStack();
   const services = args.services ?? [];
-  const synth = synthStack(args.stack, services, { environment });
+  const synth = synthStack(args.stack, services, { environment, ruleFiles: args.ruleFiles });
   const platform = synth.config.platform;
   const secrets = args.secrets ?? {};
   const workloads: StackPlan['workloads'] = {

@@ -19,7 +19,8 @@ export const CONTAINER_LAYOUT: StackLayout = {
   alertmanagerConfigDir: '/etc/alertmanager',
   alertmanagerSecretsDir: '/etc/alertmanager/secrets',
   grafanaConfigDir: '/etc/grafana',
-  grafanaDashboardsDir: '/var/lib/grafana/dashboards',
+  // Outside Grafana's data volume, so that a dashboard removed from the code leaves Grafana too.
+  grafanaDashboardsDir: '/etc/grafana/dashboards',
   grafanaSecretsDir: '/etc/grafana/secrets',
 };
 

@@ -58,7 +58,8 @@ export function prometheusConfigOf(
   const p = config.prometheus;
   const externalLabels: Record<string, string> = { ...p.externalLabels, environment: options.environment };
   // Each replica must tell its series apart for deduplication; Prometheus 3 expands ${VAR} here.
-  if (options.platform === 'kubernetes' && p.replicas > 1) externalLabels.replica = '${POD_NAME}';
+  const replicated = options.platform === 'kubernetes' && p.replicas > 1;
+  if (replicated) externalLabels.replica = '${POD_NAME}';
   const self = (job: string, targets: string[]): ScrapeConfig => ({
     job_name: job,
     static_configs: [{ targets, labels: { service: job, team: config.platformTeam } }],
@@ -72,6 +73,8 @@ export function prometheusConfigOf(
     },
     rule_files: [`${options.layout.prometheusConfigDir}/rules/*.yml`],
     alerting: {
+      // Both replicas send the same alert; without their replica label Alertmanager sees one alert, not two.
+      alert_relabel_configs: replicated ? [{ regex: 'replica', action: 'labeldrop' }] : undefined,
       alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: options.endpoints.alertmanagers }] }],
     },
     scrape_configs: [
