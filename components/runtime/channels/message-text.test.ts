@@ -19,12 +19,9 @@ describe('readQuotedWords', () => {
     expect(readQuotedWords(text)).toEqual(words);
   });
 
-  it.each(['a', '"open', '"a""b"', '"a"  "b"', '"\\q"', '"\\x4"', '"\\U00110000"'])(
-    'refuses %s',
-    (text) => {
-      expect(readQuotedWords(text)).toBeUndefined();
-    },
-  );
+  it.each(['a', '"open', '"a""b"', '"a"  "b"', '"\\q"', '"\\x4"', '"\\U00110000"'])('refuses %s', (text) => {
+    expect(readQuotedWords(text)).toBeUndefined();
+  });
 });
 
 /** What DRILL_TEXT renders to for one alert, as Alertmanager wrote it in the e2e test. */
@@ -56,7 +53,12 @@ describe('parseDrillText', () => {
           annotations: { summary: 'Errors above 5%' },
           status: 'resolved',
         },
-        { alertname: 'HighErrorRate', labels: { alertname: 'HighErrorRate' }, annotations: {}, status: 'firing' },
+        {
+          alertname: 'HighErrorRate',
+          labels: { alertname: 'HighErrorRate' },
+          annotations: {},
+          status: 'firing',
+        },
       ],
     });
   });
@@ -124,7 +126,12 @@ describe('parseDefaultAlertList', () => {
       'Labels:\n - alertname = A\n - severity = info\nAnnotations:\n - summary = s = t\nSource: http://x\n' +
       'Labels:\n - alertname = B\nAnnotations:\nSource: \n';
     expect(parseDefaultAlertList(text, 'resolved')).toEqual([
-      { alertname: 'A', labels: { alertname: 'A', severity: 'info' }, annotations: { summary: 's = t' }, status: 'resolved' },
+      {
+        alertname: 'A',
+        labels: { alertname: 'A', severity: 'info' },
+        annotations: { summary: 's = t' },
+        status: 'resolved',
+      },
       { alertname: 'B', labels: { alertname: 'B' }, annotations: {}, status: 'resolved' },
     ]);
   });
