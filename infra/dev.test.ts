@@ -40,7 +40,9 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
       synthStack(repoStackConfig('dev'), services, { environment: 'dev', ruleFiles: vendoredRuleFiles() })
         .files,
     );
-    expect(outputs.files['prometheus/rules/vendor-host.yml']).toContain('HostOutOfMemory');
+    expect((outputs.files as Record<string, string>)['prometheus/rules/vendor-host.yml']).toContain(
+      'HostOutOfMemory',
+    );
   });
 
   it('runs on Docker only: a network, four containers (the example backend built), three volumes', () => {

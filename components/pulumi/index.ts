@@ -3,3 +3,4 @@ export * from './grafana';
 export * from './prometheus';
 export * from './stack';
 export * from './workload-component';
+export * from './service';

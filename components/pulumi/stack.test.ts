@@ -80,6 +80,8 @@ describe('component structure', () => {
       'promstack:index:Alertmanager',
       'promstack:index:Grafana',
       'promstack:index:Grafana',
+      'promstack:index:MonitoredService',
+      'promstack:index:MonitoredService',
       'promstack:index:MonitoringStack',
       'promstack:index:MonitoringStack',
       'promstack:index:Prometheus',

@@ -15,6 +15,7 @@ import { synthStack, type SynthResult } from '../stack/synth';
 import { Alertmanager } from './alertmanager';
 import { Grafana } from './grafana';
 import { Prometheus } from './prometheus';
+import { MonitoredService } from './service';
 import { workloadIssues, type Placement, type SecretValues } from './workload-component';
 
 /** Arguments of {@link MonitoringStack}. */
@@ -124,6 +125,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
     }
 
     const child = { parent: this };
+    for (const service of args.services ?? []) {
+      new MonitoredService(`${name}-service-${service.name}`, { service, synth }, child);
+    }
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { synth, placement, secrets }, child);
     const prometheus = new Prometheus(
       `${name}-prometheus`,

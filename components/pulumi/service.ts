@@ -1,0 +1,50 @@
+import * as pulumi from '@pulumi/pulumi';
+import { serviceDashboardUid } from '../../dashboards';
+import type { ServiceDefinition } from '../service';
+import type { SynthResult } from '../stack/synth';
+
+/** Arguments of {@link MonitoredService}. */
+export interface MonitoredServiceArgs {
+  /** The service, as declared with defineService in the catalogue. */
+  service: ServiceDefinition;
+  /** The stack's rendered files, from which the service's own artifacts are read. */
+  synth: SynthResult;
+}
+
+/**
+ * One monitored service in the stack's resource tree: `pulumi preview` lists each service, and its
+ * outputs say what the stack derived from it (scrape job, alerts, dashboard, rule file). It creates
+ * nothing itself: the rendered files travel with Prometheus and Grafana.
+ */
+export class MonitoredService extends pulumi.ComponentResource {
+  /** The scrape job, which is also the `service` label of every series and alert. */
+  readonly job: pulumi.Output<string>;
+  readonly team: pulumi.Output<string>;
+  /** Generated and custom alerts: key → alert name and severity, and whether promtool tests cover it. */
+  readonly alerts: pulumi.Output<Record<string, { alertname: string; severity: string; tested: boolean }>>;
+  /** Uid of the service's Grafana dashboard. */
+  readonly dashboardUid: pulumi.Output<string>;
+  /** The rendered rule file of the service (never secret). */
+  readonly ruleFile: pulumi.Output<string>;
+
+  constructor(name: string, args: MonitoredServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('promstack:index:MonitoredService', name, {}, opts);
+    const { service, synth } = args;
+    const alerts: Record<string, { alertname: string; severity: string; tested: boolean }> = {};
+    for (const alert of synth.summary.alerts.filter((a) => a.service === service.name)) {
+      alerts[alert.key] = { alertname: alert.alertname, severity: alert.severity, tested: alert.tested };
+    }
+    this.job = pulumi.output(service.name);
+    this.team = pulumi.output(service.team);
+    this.alerts = pulumi.output(alerts);
+    this.dashboardUid = pulumi.output(serviceDashboardUid(service.name));
+    this.ruleFile = pulumi.output(synth.files[`prometheus/rules/${service.name}.yml`] ?? '');
+    this.registerOutputs({
+      job: this.job,
+      team: this.team,
+      alerts: this.alerts,
+      dashboardUid: this.dashboardUid,
+      ruleFile: this.ruleFile,
+    });
+  }
+}
