@@ -33,6 +33,25 @@ function teamRoute(team: string, routing: StackConfig['teams'][string]): Route {
   };
 }
 
+type Receiver = AlertmanagerConfigInput['receivers'][number];
+
+/**
+ * Slack messages use the stack's templates (alertmanager/templates/promstack.tmpl) unless a receiver
+ * sets its own title or text: every alert's summary, description and labels, instead of Alertmanager's
+ * terse default.
+ */
+function withStackTemplates(receiver: Receiver): Receiver {
+  if (!receiver.slack_configs) return receiver;
+  return {
+    ...receiver,
+    slack_configs: receiver.slack_configs.map((slack) => ({
+      ...slack,
+      title: slack.title ?? '{{ template "promstack.title" . }}',
+      text: slack.text ?? '{{ template "promstack.text" . }}',
+    })),
+  };
+}
+
 /**
  * alertmanager.yml of a stack: the Watchdog first (to its own receiver only), then one route per owner
  * team by severity, then the default receiver. Inhibitions: critical silences warning and info of the
@@ -64,7 +83,7 @@ export function alertmanagerConfigOf(config: StackConfig, layout: StackLayout): 
         ...teams.map((team) => teamRoute(team, config.teams[team])),
       ],
     },
-    receivers: [...config.receivers, ...(needsNull ? [{ name: NULL_RECEIVER }] : [])],
+    receivers: [...config.receivers.map(withStackTemplates), ...(needsNull ? [{ name: NULL_RECEIVER }] : [])],
     inhibit_rules: [
       {
         source_matchers: ['severity="critical"'],
