@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { SynthResult } from '../components/stack';
+import { layoutUnder, type SynthResult } from '../components/stack';
 import { findTool, runTool, type ToolName } from '../components/tools/binaries';
 import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
 import { paint, printJson, type Io } from './io';
-import { layoutUnder } from './layout';
 import { testRoutes, type AlertRoute } from './routing';
 import { PROJECT_ROOT, stackFileName, validationIssues } from './stacks';
 import { reportIssues } from './synth';

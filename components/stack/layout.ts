@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { StackConfig } from './config';
 
 export type Platform = 'docker' | 'kubernetes' | 'local';
@@ -23,6 +24,22 @@ export const CONTAINER_LAYOUT: StackLayout = {
   grafanaDashboardsDir: '/etc/grafana/dashboards',
   grafanaSecretsDir: '/etc/grafana/secrets',
 };
+
+/**
+ * The container paths mapped below one folder, so that the real tools find the rule files, templates and
+ * secret files the rendered configs name (promstack check, the local runtime, the tests).
+ */
+export function layoutUnder(root: string): StackLayout {
+  return {
+    prometheusConfigDir: join(root, 'prometheus'),
+    prometheusSecretsDir: join(root, 'prometheus', 'secrets'),
+    alertmanagerConfigDir: join(root, 'alertmanager'),
+    alertmanagerSecretsDir: join(root, 'alertmanager', 'secrets'),
+    grafanaConfigDir: join(root, 'grafana'),
+    grafanaDashboardsDir: join(root, 'grafana', 'dashboards'),
+    grafanaSecretsDir: join(root, 'grafana', 'secrets'),
+  };
+}
 
 /** `host:port` of every instance of each component, as Prometheus and Grafana reach them. */
 export interface Endpoints {

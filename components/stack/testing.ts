@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { StackConfigInput } from './config';
-import type { StackLayout } from './layout';
+export { layoutUnder } from './layout';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -13,19 +13,6 @@ export function repoStackConfig(environment: string): StackConfigInput {
     config: Record<string, unknown>;
   };
   return doc.config['promstack:stack'] as StackConfigInput;
-}
-
-/** A layout whose folders are below `root`, as `promstack local` and the tool checks lay files out. */
-export function layoutUnder(root: string): StackLayout {
-  return {
-    prometheusConfigDir: join(root, 'prometheus'),
-    prometheusSecretsDir: join(root, 'prometheus', 'secrets'),
-    alertmanagerConfigDir: join(root, 'alertmanager'),
-    alertmanagerSecretsDir: join(root, 'alertmanager', 'secrets'),
-    grafanaConfigDir: join(root, 'grafana'),
-    grafanaDashboardsDir: join(root, 'grafana', 'dashboards'),
-    grafanaSecretsDir: join(root, 'grafana', 'secrets'),
-  };
 }
 
 /** Writes synth output below `root` (keys are paths relative to it) and returns `root`. */
