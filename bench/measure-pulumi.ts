@@ -1,0 +1,73 @@
+/**
+ * Child process of `npm run bench`: runs the MonitoringStack component under Pulumi's mocks (the harness
+ * of components/pulumi/testing.ts) for one catalogue size and platform, and prints one JSON line.
+ *   node --import tsx bench/measure-pulumi.ts <services> <docker|kubernetes>
+ */
+import { installMocks, unwrapSecrets, type Registered } from '../components/pulumi/testing';
+import { MonitoringStack } from '../components/pulumi/stack';
+import { BENCH_SECRETS, benchStackConfig, syntheticCatalogue } from './catalogue';
+import { MiB, peakRssMiB } from './stats';
+
+export interface PulumiFigures {
+  services: number;
+  platform: 'docker' | 'kubernetes';
+  /** From the component's constructor to the last resource registration. */
+  ms?: number;
+  /** The program's failure (a ValidationError, say), when it did not deploy. */
+  error?: string;
+  resources: number;
+  peakRssMiB: number;
+  /**
+   * Kubernetes only: ConfigMaps and Secrets as sent, their count and the largest data (keys and values,
+   * what the API server holds to 1 MiB).
+   */
+  configMaps?: { count: number; largestBytes: number; overLimit: number };
+}
+
+async function main(): Promise<void> {
+  const services = syntheticCatalogue(Number(process.argv[2]));
+  const platform = process.argv[3] as PulumiFigures['platform'];
+  const mocks = installMocks('bench');
+  const figures: PulumiFigures = { services: services.length, platform, resources: 0, peakRssMiB: 0 };
+  const start = process.hrtime.bigint();
+  try {
+    new MonitoringStack('bench', {
+      stack: benchStackConfig(platform),
+      services,
+      environment: 'bench',
+      secrets: BENCH_SECRETS,
+    });
+    await mocks.settle();
+    figures.ms = Number(process.hrtime.bigint() - start) / 1e6;
+  } catch (error) {
+    figures.error = String((error as Error).message ?? error)
+      .split('\n')
+      .slice(0, 3)
+      .join(' | ');
+  }
+  figures.resources = mocks.resources.length;
+  figures.peakRssMiB = peakRssMiB();
+  if (platform === 'kubernetes') {
+    const sizes = mocks.resources
+      .filter((r) => r.type === 'kubernetes:core/v1:ConfigMap' || r.type === 'kubernetes:core/v1:Secret')
+      .map(dataBytes);
+    figures.configMaps = {
+      count: sizes.length,
+      largestBytes: Math.max(0, ...sizes),
+      overLimit: sizes.filter((size) => size >= MiB).length,
+    };
+  }
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** Bytes of a ConfigMap's or Secret's keys and values, as the API server adds them up. */
+export function dataBytes(resource: Registered): number {
+  const inputs = unwrapSecrets(resource.inputs) as { data?: object; stringData?: object };
+  const data = { ...inputs.data, ...inputs.stringData } as Record<string, string>;
+  return Object.entries(data).reduce(
+    (sum, [key, value]) => sum + Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8'),
+    0,
+  );
+}
+
+void main();

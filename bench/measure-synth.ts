@@ -1,0 +1,130 @@
+/**
+ * Child process of `npm run bench`: synthesises one catalogue size several times and prints one JSON
+ * line on stdout. Run alone in its own process so that its peak RSS is the synth's, not the bench's.
+ *   node --import tsx bench/measure-synth.ts <services> <runs>
+ */
+import { parse, stringify } from 'yaml';
+import { peakRssMiB, median, timed } from './stats';
+
+const ALREADY_LOADED_MIB = peakRssMiB();
+// Imported after the first sample, so that the figure below says what loading the code costs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { synthStack } = require('../components/stack/synth') as typeof import('../components/stack/synth');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const catalogue = require('./catalogue') as typeof import('./catalogue');
+
+/** The YAML library's options renderYaml uses, so the floor serialises the same style. */
+const YAML_OPTIONS = { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0, indent: 2 } as const;
+
+export interface SynthFigures {
+  services: number;
+  platform: 'kubernetes';
+  runs: number;
+  /** Synth of each run, in order; the first includes JIT warm-up. */
+  runMs: number[];
+  medianMs: number;
+  /** Building the catalogue with defineService. */
+  catalogueMs: number;
+  /** RSS after node, tsx and the bench's own imports, before the program's modules. */
+  baseRssMiB: number;
+  /** RSS after loading the program's modules and building the catalogue. */
+  loadedRssMiB: number;
+  /** Peak RSS over every synth run (before the floor measurement allocates its own copies). */
+  peakRssMiB: number;
+  files: { count: number; bytes: number; largestBytes: number; largestPath: string };
+  /** Bytes and file count by kind: prometheus.yml, rules, tests, dashboards, other. */
+  kinds: Record<string, { count: number; bytes: number }>;
+  /** Serialising the same objects with the yaml and JSON libraries alone (median of `runs`). */
+  floor: { medianMs: number; yamlMs: number; jsonMs: number; runMs: number[] };
+  summary: { alerts: number; recordingRules: number; dashboards: number };
+}
+
+function kindOf(path: string): string {
+  if (path === 'prometheus/prometheus.yml') return 'prometheus.yml';
+  if (path.startsWith('prometheus/scrape/')) return 'scrape';
+  if (path.startsWith('prometheus/rules/')) return 'rules';
+  if (path.startsWith('prometheus/tests/')) return 'tests';
+  if (path.startsWith('grafana/dashboards/')) return 'dashboards';
+  return 'other';
+}
+
+function main(): void {
+  const services = Number(process.argv[2]);
+  const runs = Number(process.argv[3] ?? 5);
+  const config = () => catalogue.benchStackConfig('kubernetes');
+  const built = timed(() => catalogue.syntheticCatalogue(services));
+  const loadedRssMiB = peakRssMiB();
+  const runMs: number[] = [];
+  let files: Record<string, string> = {};
+  let summary = { alerts: 0, recordingRules: 0, dashboards: 0 };
+  for (let i = 0; i < runs; i++) {
+    const run = timed(() => synthStack(config(), built.value, { environment: 'bench' }));
+    runMs.push(run.ms);
+    files = run.value.files;
+    summary = {
+      alerts: run.value.summary.alerts.length,
+      recordingRules: run.value.summary.recordingRules,
+      dashboards: run.value.summary.dashboards.length,
+    };
+  }
+  const peak = peakRssMiB();
+
+  const kinds: SynthFigures['kinds'] = {};
+  let largest = { path: '', bytes: 0 };
+  let total = 0;
+  for (const [path, text] of Object.entries(files)) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const kind = (kinds[kindOf(path)] ??= { count: 0, bytes: 0 });
+    kind.count++;
+    kind.bytes += bytes;
+    total += bytes;
+    if (bytes > largest.bytes) largest = { path, bytes };
+  }
+
+  // The floor: the same data as plain objects (parsed back, untimed), serialised by the libraries alone.
+  const objects = Object.entries(files).flatMap(([path, text]) => {
+    if (path.endsWith('.json')) return [{ json: true, data: JSON.parse(text) as unknown }];
+    if (path.endsWith('.yml')) return [{ json: false, data: parse(text, { version: '1.1' }) as unknown }];
+    return [];
+  });
+  const floorRuns: { yamlMs: number; jsonMs: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    let yamlMs = 0;
+    let jsonMs = 0;
+    for (const { json, data } of objects) {
+      if (json) jsonMs += timed(() => JSON.stringify(data, null, 2)).ms;
+      else yamlMs += timed(() => stringify(data, YAML_OPTIONS)).ms;
+    }
+    floorRuns.push({ yamlMs, jsonMs });
+  }
+  const floorTotals = floorRuns.map((r) => r.yamlMs + r.jsonMs);
+
+  const figures: SynthFigures = {
+    services,
+    platform: 'kubernetes',
+    runs,
+    runMs,
+    medianMs: median(runMs),
+    catalogueMs: built.ms,
+    baseRssMiB: ALREADY_LOADED_MIB,
+    loadedRssMiB,
+    peakRssMiB: peak,
+    files: {
+      count: Object.keys(files).length,
+      bytes: total,
+      largestBytes: largest.bytes,
+      largestPath: largest.path,
+    },
+    kinds,
+    floor: {
+      medianMs: median(floorTotals),
+      yamlMs: median(floorRuns.map((r) => r.yamlMs)),
+      jsonMs: median(floorRuns.map((r) => r.jsonMs)),
+      runMs: floorTotals,
+    },
+    summary,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+main();

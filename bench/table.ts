@@ -1,0 +1,123 @@
+import type { PulumiFigures } from './measure-pulumi';
+import type { SynthFigures } from './measure-synth';
+import { MiB } from './stats';
+
+export interface BenchResults {
+  date: string;
+  machine: { nproc: number; model: string; memoryGiB: number; node: string };
+  sizes: { services: number; synth: SynthFigures; pulumi: PulumiFigures[] }[];
+  targets?: TargetCheck[];
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+const count = (n: number) => n.toLocaleString('en-US');
+/** An error as one table cell: first line only, no pipes. */
+const failure = (error: string, length: number) =>
+  `fails: ${error
+    .replace(/\s*\|\s*/g, ' ')
+    .replace(/^\d+ validation errors?:\s*/, '')
+    .slice(0, length)}`;
+
+function pulumiCell(figures: PulumiFigures | undefined): string {
+  if (!figures) return '—';
+  if (figures.error) return failure(figures.error, 80);
+  return `${seconds(figures.ms)} (${count(figures.resources)} res., ${Math.round(figures.peakRssMiB)} MiB)`;
+}
+
+/** The figures as a Markdown table, one row per catalogue size, then the targets. */
+export function renderTable(results: BenchResults): string {
+  const header = [
+    'services',
+    'synth median (runs; first)',
+    'peak RSS',
+    'floor (yaml + JSON)',
+    'synth / floor',
+    'files (rendered)',
+    'largest file',
+    'Pulumi mocks: docker',
+    'Pulumi mocks: kubernetes',
+    'largest ConfigMap',
+  ];
+  const rows = results.sizes.map(({ services, synth, pulumi }) => {
+    const k8s = pulumi.find((p) => p.platform === 'kubernetes');
+    return [
+      count(services),
+      `${seconds(synth.medianMs)} (${synth.runs}; ${seconds(synth.runMs[0])})`,
+      `${Math.round(synth.peakRssMiB)} MiB`,
+      `${seconds(synth.floor.medianMs)} (${seconds(synth.floor.yamlMs)} + ${seconds(synth.floor.jsonMs)})`,
+      `${(synth.medianMs / synth.floor.medianMs).toFixed(2)}x`,
+      `${count(synth.files.count)}, ${mib(synth.files.bytes)}`,
+      `${mib(synth.files.largestBytes)} ${synth.files.largestPath}`,
+      pulumiCell(pulumi.find((p) => p.platform === 'docker')),
+      pulumiCell(k8s),
+      k8s?.configMaps && !k8s.error ? `${mib(k8s.configMaps.largestBytes)} of ${k8s.configMaps.count}` : '—',
+    ];
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
+  let text = line(header) + line(header.map(() => '---')) + rows.map(line).join('');
+  if (results.targets?.length) {
+    text += '\n' + line(['target', 'measured', 'met']) + line(['---', '---', '---']);
+    for (const t of results.targets) text += line([t.target, t.measured, t.met ? 'yes' : '**no**']);
+  }
+  return text;
+}
+
+/** The issue's targets, checked against whichever sizes were measured. */
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const at = (n: number) => results.sizes.find((s) => s.services === n);
+  const checks: TargetCheck[] = [];
+  const thousand = at(1000);
+  if (thousand) {
+    const { synth } = thousand;
+    checks.push(
+      {
+        target: '1,000 services: synth < 2 s',
+        measured: seconds(synth.medianMs),
+        met: synth.medianMs < 2000,
+      },
+      {
+        target: '1,000 services: peak RSS < 500 MB',
+        measured: `${Math.round((synth.peakRssMiB * MiB) / 1e6)} MB`,
+        met: synth.peakRssMiB * MiB < 500e6,
+      },
+      {
+        target: '1,000 services: synth within 3x of the serialisation floor',
+        measured: `${(synth.medianMs / synth.floor.medianMs).toFixed(2)}x`,
+        met: synth.medianMs <= 3 * synth.floor.medianMs,
+      },
+    );
+    for (const p of thousand.pulumi) {
+      checks.push({
+        target: `1,000 services: Pulumi program under mocks (${p.platform}) < 20 s`,
+        measured: p.error ? failure(p.error, 80) : seconds(p.ms),
+        met: !p.error && (p.ms ?? Infinity) < 20_000,
+      });
+    }
+  }
+  const fiveThousand = at(5000);
+  if (thousand && fiveThousand) {
+    const ratio = fiveThousand.synth.medianMs / thousand.synth.medianMs;
+    checks.push({
+      target: '5,000 services: synth within 6x of 1,000 services',
+      measured: `${ratio.toFixed(2)}x`,
+      met: ratio <= 6,
+    });
+  }
+  for (const { services, pulumi } of results.sizes) {
+    const k8s = pulumi.find((p) => p.platform === 'kubernetes');
+    if (!k8s) continue;
+    checks.push({
+      target: `${count(services)} services: every ConfigMap and Secret < 1 MiB, program deploys`,
+      measured: k8s.error ? failure(k8s.error, 120) : `largest ${mib(k8s.configMaps?.largestBytes ?? 0)}`,
+      met: !k8s.error && (k8s.configMaps?.overLimit ?? 0) === 0,
+    });
+  }
+  return checks;
+}
