@@ -16,6 +16,38 @@ export interface PromqlSyntaxError {
 /** Syntax errors of a PromQL expression, first one first; empty when the expression parses. */
 export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
   if (expr.trim() === '') return [{ column: 1, message: 'empty expression' }];
+  const shape = shapeOf(expr);
+  if (shape !== undefined && validShapes.has(shape)) return [];
+  const errors = parseErrors(expr);
+  if (errors.length === 0 && shape !== undefined) {
+    if (validShapes.size >= SHAPE_CACHE_LIMIT) validShapes.clear();
+    validShapes.add(shape);
+  }
+  return errors;
+}
+
+/**
+ * Shapes of expressions that parsed. A generated stack has thousands of expressions that differ only in
+ * label values and thresholds (`up{job="a"} == 0`, `up{job="b"} == 0`); the parser sees tokens, not
+ * their text, so an expression whose shape parsed parses too, and is not parsed again. Errors are never
+ * cached: their messages quote the expression.
+ */
+const validShapes = new Set<string>();
+const SHAPE_CACHE_LIMIT = 10_000;
+
+/**
+ * The expression with every double-quoted string emptied and every number written 0; undefined where
+ * that cannot be done without a tokenizer (comments, other quotes, a string left open).
+ */
+function shapeOf(expr: string): string | undefined {
+  if (/[#'`]/.test(expr)) return undefined;
+  const shape = expr
+    .replace(/"(?:[^"\\\n]|\\[^\n])*"/g, '""')
+    .replace(/(?<![\w.])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])/g, '0');
+  return shape.replace(/""/g, '').includes('"') ? undefined : shape;
+}
+
+function parseErrors(expr: string): PromqlSyntaxError[] {
   const errors: PromqlSyntaxError[] = [];
   parser.parse(expr).iterate({
     enter: (node) => {
