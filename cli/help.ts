@@ -2,7 +2,7 @@
 
 export const MAIN_HELP = `Usage: promstack <command> [options]
 
-Review a stack's generated configs before they deploy, without the Pulumi CLI.
+Review a stack's generated configs before they deploy, and run it locally, without the Pulumi CLI.
 
 Commands:
   synth --stack ENV --out DIR     render every file of a stack into DIR and summarize it
@@ -12,6 +12,7 @@ Commands:
   diff --stack ENV --against ENV2 routes, scrape jobs, dashboards, then the unified diff
   rules check FILE...             validate Prometheus rule files with the promstack model
   rules fmt FILE                  print a rule file re-rendered in canonical form
+  local --stack ENV               run the stack as local processes on 127.0.0.1 until Ctrl-C
 
 Run "promstack <command> --help" for a command's options. Every command takes --json.
 
@@ -102,4 +103,33 @@ Options:
   -h, --help    show this help
 
 Exit codes: 0 valid; 1 problems found (fmt: the file is not valid); 2 usage error or unreadable file.
+`;
+
+export const LOCAL_HELP = `Usage: promstack local --stack ENV [--root DIR] [--data DIR] [--json]
+
+Runs the stack on this machine as processes listening on 127.0.0.1, with the same flags and files the
+Docker and Kubernetes workloads get: Prometheus, Alertmanager (a gossip cluster when
+alertmanager.replicas > 1), Grafana when grafana-server is installed, and the example backend when
+docker.exampleBackend is true. Waits until each answers its readiness check, prints the URLs, and runs
+until Ctrl-C (SIGINT or SIGTERM), which stops every process cleanly.
+
+Ports are the stack's: docker.prometheusPort (9090), docker.alertmanagerPort (9093; member N of a
+cluster listens on +2N and gossips on the port after it), grafana.port (3000), and 18080 for the
+example backend (where the catalogue's local target scrapes it).
+
+The data folder keeps the Prometheus samples, Alertmanager silences and Grafana database between
+runs; the configs in it are rewritten on every start. Secret files are written there (mode 0600):
+the value of PROMSTACK_SECRET_<NAME> (e.g. PROMSTACK_SECRET_SLACK_WEBHOOK_URL) when set, else the
+file already there, else a generated Grafana admin password or a placeholder. Values are never printed.
+
+Options:
+  --stack ENV   stack to run (Pulumi.ENV.yaml)
+  --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
+  --data DIR    data folder (default: .promstack/local/ENV in the repository)
+  --json        once everything is ready, print {"ok", "stack", "data", "urls", "processes",
+                "notStarted", "secrets"}; progress goes to standard error
+  -h, --help    show this help
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 validation errors, a process failed to start or
+exited on its own; 2 usage error, or prometheus/alertmanager missing (install them with \`npm run tools\`).
 `;

@@ -1,5 +1,5 @@
 import { EXIT, UsageError } from './args';
-import { CHECK_HELP, DIFF_HELP, MAIN_HELP, RULES_HELP, SYNTH_HELP } from './help';
+import { CHECK_HELP, DIFF_HELP, LOCAL_HELP, MAIN_HELP, RULES_HELP, SYNTH_HELP } from './help';
 import { processIo, type Io } from './io';
 
 type Command = (args: readonly string[], io: Io) => Promise<number>;
@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { help: string; load: () => Command }> = {
   check: { help: CHECK_HELP, load: () => (require('./check') as typeof import('./check')).checkCommand },
   diff: { help: DIFF_HELP, load: () => (require('./diff') as typeof import('./diff')).diffCommand },
   rules: { help: RULES_HELP, load: () => (require('./rules') as typeof import('./rules')).rulesCommand },
+  local: { help: LOCAL_HELP, load: () => (require('./local') as typeof import('./local')).localCommand },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -95,6 +95,13 @@ export interface WorkloadOptions {
   listenHost?: string;
   /** Ports the tools listen on. Default PORTS (what the rendered endpoints name). */
   ports?: Partial<Record<keyof typeof PORTS, number>>;
+  /**
+   * Alertmanager gossip peers (`host:port`). Default: alertmanagerPeers of the platform. Local processes
+   * share one host, so each member is named by its own port (see localAlertmanagerWorkloads).
+   */
+  clusterPeers?: string[];
+  /** Port the example backend listens on as a local process. Default EXAMPLE_BACKEND.hostPort. */
+  exampleBackendPort?: number;
 }
 
 export interface DataDirs {
@@ -234,8 +241,8 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
 
 /**
  * Gossip peers of an Alertmanager cluster: each replica's stable name on the platform (Docker aliases
- * `alertmanager-N`, Kubernetes pod DNS through the headless Service). Locally one instance runs: several
- * processes on one host would need a port each, which one description cannot say.
+ * `alertmanager-N`, Kubernetes pod DNS through the headless Service). None locally: members on one host
+ * need a port each, which localAlertmanagerWorkloads gives them.
  */
 export function alertmanagerPeers(synth: SynthResult, platform: Platform, clusterPort: number): string[] {
   const replicas = platform === 'local' ? 1 : synth.config.alertmanager.replicas;
@@ -254,7 +261,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
   const am = synth.config.alertmanager;
   const docker = synth.config.docker;
   const dir = o.layout.alertmanagerConfigDir;
-  const peers = alertmanagerPeers(synth, o.platform, o.ports.alertmanagerCluster);
+  const peers = options.clusterPeers ?? alertmanagerPeers(synth, o.platform, o.ports.alertmanagerCluster);
   const cluster =
     peers.length > 0
       ? [
@@ -302,6 +309,40 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
     readOnlyRootFilesystem: true,
     resources: am.resources,
   };
+}
+
+/** One member of an Alertmanager cluster run as a local process: its own ports and data folder. */
+export interface LocalAlertmanagerMember {
+  port: number;
+  clusterPort: number;
+  dataDir: string;
+}
+
+/**
+ * Alertmanager as local processes on one host: one workload per member (`alertmanager-N` when there are
+ * several), each with its own web and gossip port and data folder, every member listing all gossip
+ * ports as peers, the same flags and files as a replica on Docker or Kubernetes otherwise.
+ */
+export function localAlertmanagerWorkloads(
+  synth: SynthResult,
+  members: readonly LocalAlertmanagerMember[],
+  options: WorkloadOptions = {},
+): Workload[] {
+  const host = options.listenHost ?? '127.0.0.1';
+  const peers = members.length > 1 ? members.map((m) => `${host}:${m.clusterPort}`) : [];
+  return members.map((member, i) => ({
+    ...alertmanagerWorkload(synth, {
+      ...options,
+      platform: 'local',
+      listenHost: host,
+      ports: { ...options.ports, alertmanager: member.port, alertmanagerCluster: member.clusterPort },
+      dataDirs: { ...options.dataDirs, alertmanager: member.dataDir },
+      clusterPeers: peers,
+    }),
+    name: members.length > 1 ? `${NAMES.alertmanager}-${i}` : NAMES.alertmanager,
+    // Each workload is one process; the cluster is the list.
+    replicas: 1,
+  }));
 }
 
 /** Grafana: provisioned datasources and dashboards, the admin password read from a secret file. */
@@ -361,9 +402,14 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
   };
 }
 
-/** The instrumented example backend (backend/), built from its Dockerfile; Docker dev stacks only. */
+/**
+ * The instrumented example backend (backend/), built from its Dockerfile on Docker; a local process
+ * listens where the catalogue's local target scrapes it (EXAMPLE_BACKEND.hostPort).
+ */
 export function exampleBackendWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
   const o = resolve(synth, options);
+  const port =
+    o.platform === 'local' ? (options.exampleBackendPort ?? EXAMPLE_BACKEND.hostPort) : EXAMPLE_BACKEND.port;
   return {
     name: EXAMPLE_BACKEND.name,
     image: EXAMPLE_BACKEND.image,
@@ -371,14 +417,14 @@ export function exampleBackendWorkload(synth: SynthResult, options: WorkloadOpti
     args: [],
     env: sortedEnv({
       HOST: o.host,
-      PORT: String(EXAMPLE_BACKEND.port),
+      PORT: String(port),
       SERVICE_NAME: EXAMPLE_BACKEND.alias,
       TRAFFIC_RPS: EXAMPLE_BACKEND.trafficRps,
     }),
     ports: [
       {
         name: 'http',
-        container: EXAMPLE_BACKEND.port,
+        container: port,
         publish:
           o.platform === 'docker'
             ? { hostAddress: synth.config.docker.bindAddress, hostPort: EXAMPLE_BACKEND.hostPort }
@@ -389,7 +435,7 @@ export function exampleBackendWorkload(synth: SynthResult, options: WorkloadOpti
     secretFiles: [],
     configDirs: [],
     volumes: [],
-    healthCheck: { httpPath: '/healthz', port: EXAMPLE_BACKEND.port, startPeriodSeconds: 10 },
+    healthCheck: { httpPath: '/healthz', port, startPeriodSeconds: 10 },
     user: USERS.exampleBackend,
     replicas: 1,
     aliases: [EXAMPLE_BACKEND.alias],

@@ -1,0 +1,6 @@
+export * from './commands';
+export * from './layout';
+export * from './local-process';
+export * from './ports';
+export * from './secrets';
+export * from './stack';

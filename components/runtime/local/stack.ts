@@ -1,0 +1,326 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  exampleBackendWorkload,
+  grafanaWorkload,
+  localAlertmanagerWorkloads,
+  prometheusWorkload,
+  secretsNeeded,
+  type Workload,
+  type WorkloadOptions,
+} from '../../platforms/workload';
+import type { ServiceDefinition } from '../../service';
+import { synthStack, validateStack, type SynthResult } from '../../stack/synth';
+import { findTool, locateTool } from '../../tools/binaries';
+import { exampleBackendCommand, grafanaCommand, grafanaHome, toolCommand } from './commands';
+import { localDataDirs, localLayout, localPaths, type LocalPaths } from './layout';
+import { LocalProcess, type ExitListener, type LocalCommand } from './local-process';
+import { defaultLocalPorts, freeLocalPorts, portInUse, type LocalPorts } from './ports';
+import { writeLocalSecrets, type LocalSecret } from './secrets';
+
+/** Binaries a local stack runs; grafana-server is optional. */
+export type LocalTool = 'prometheus' | 'alertmanager' | 'grafana-server';
+
+export interface LocalStackOptions {
+  /** The `promstack:stack` object of Pulumi.<env>.yaml (validated here). */
+  stack: unknown;
+  services: readonly ServiceDefinition[];
+  /** Stack name: the `environment` label, and part of the default data folder. */
+  environment: string;
+  /** Data folder; configs, secrets, data and logs go below it and persist between runs. */
+  root: string;
+  /** Default: the stack's own ports (defaultLocalPorts); `free` picks unused ones. */
+  ports?: Partial<LocalPorts> | 'free';
+  /** Existing rule files deployed beside the generated ones (synthStack's ruleFiles). */
+  ruleFiles?: Readonly<Record<string, string>>;
+  /** Run the example backend. Default: the stack's docker.exampleBackend. */
+  exampleBackend?: boolean;
+  /** Binaries to run instead of the ones findTool/locateTool find; `grafana-server: undefined` skips Grafana. */
+  tools?: Partial<Record<LocalTool, string | undefined>>;
+  /** Where PROMSTACK_SECRET_<NAME> values are read. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines while starting and stopping. */
+  log?: (line: string) => void;
+  /** Aborts a start in progress (Ctrl-C while Prometheus replays its WAL). */
+  signal?: AbortSignal;
+  /** A process that exits while the stack runs, without being asked to. */
+  onUnexpectedExit?: ExitListener;
+}
+
+export interface LocalStack {
+  environment: string;
+  paths: LocalPaths;
+  ports: LocalPorts;
+  synth: SynthResult;
+  urls: { prometheus: string; alertmanagers: string[]; grafana?: string; exampleBackend?: string };
+  /** By workload name, in start order: prometheus, alertmanager (or alertmanager-N), grafana, example-backend. */
+  processes: Record<string, LocalProcess>;
+  /** Processes left out, with why (Grafana without grafana-server). */
+  notStarted: { name: string; reason: string }[];
+  /** Where each secret file's value came from; never the values. */
+  secrets: LocalSecret[];
+  /** Stops every process (SIGTERM, so the tools flush their data) and releases the data folder. */
+  stop(): Promise<void>;
+}
+
+/** Written into the config folder, so that only a folder promstack wrote is ever replaced. */
+const CONFIG_MARKER = '.promstack-local';
+
+const STOP_GRACE_MS: Record<string, number> = { prometheus: 30_000 };
+
+/**
+ * Runs a stack as processes on 127.0.0.1: the same flags, files and environment as the Docker and
+ * Kubernetes workloads (components/platforms/workload.ts), with paths in the data folder. Resolves when
+ * every process is ready; on any failure stops what it started and throws.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const paths = localPaths(options.root);
+  const config = validateStack(options.stack, options.services);
+  const replicas = config.alertmanager.replicas;
+  const ports: LocalPorts =
+    options.ports === 'free'
+      ? await freeLocalPorts(replicas)
+      : { ...defaultLocalPorts(config), ...options.ports };
+  if (ports.alertmanagers.length !== replicas) {
+    throw new Error(
+      `ports.alertmanagers lists ${ports.alertmanagers.length} members, the stack has alertmanager.replicas ${replicas}`,
+    );
+  }
+  const host = '127.0.0.1';
+  const url = (port: number) => `http://${host}:${port}`;
+  const layout = localLayout(paths);
+  const synth = synthStack(options.stack, options.services, {
+    environment: options.environment,
+    platform: 'local',
+    layout,
+    endpoints: {
+      prometheus: [`${host}:${ports.prometheus}`],
+      alertmanagers: ports.alertmanagers.map((m) => `${host}:${m.web}`),
+      grafana: `${host}:${ports.grafana}`,
+    },
+    ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
+  });
+
+  const tool = (name: LocalTool) =>
+    options.tools && Object.hasOwn(options.tools, name) ? options.tools[name] : undefined;
+  const prometheusBinary = tool('prometheus') ?? findTool('prometheus');
+  const alertmanagerBinary = tool('alertmanager') ?? findTool('alertmanager');
+  const grafanaBinary =
+    options.tools && Object.hasOwn(options.tools, 'grafana-server')
+      ? tool('grafana-server')
+      : locateTool('grafana-server');
+  const home = grafanaBinary ? grafanaHome(grafanaBinary, options.env) : undefined;
+  const notStarted: LocalStack['notStarted'] = [];
+  if (!grafanaBinary) notStarted.push({ name: 'grafana', reason: 'grafana-server not found' });
+  else if (!home)
+    notStarted.push({
+      name: 'grafana',
+      reason: `no Grafana home (conf/defaults.ini) found for ${grafanaBinary}: set GRAFANA_HOME`,
+    });
+
+  const data = localDataDirs(paths, replicas);
+  const workloadOptions: WorkloadOptions = {
+    platform: 'local',
+    layout,
+    listenHost: host,
+    dataDirs: { prometheus: data.prometheus, grafana: data.grafana },
+    ports: { prometheus: ports.prometheus, grafana: ports.grafana },
+    exampleBackendPort: ports.exampleBackend,
+  };
+  const members = ports.alertmanagers.map((m, i) => ({
+    port: m.web,
+    clusterPort: m.cluster,
+    dataDir: data.alertmanagers[i],
+  }));
+  const planned: { workload: Workload; command: LocalCommand }[] = [
+    toolPlan(prometheusWorkload(synth, workloadOptions), prometheusBinary),
+    ...localAlertmanagerWorkloads(synth, members, workloadOptions).map((w) =>
+      toolPlan(w, alertmanagerBinary),
+    ),
+  ];
+  if (grafanaBinary && home) {
+    const workload = grafanaWorkload(synth, workloadOptions);
+    planned.push({ workload, command: grafanaCommand(workload, grafanaBinary, home, data.grafana) });
+  }
+  if (options.exampleBackend ?? config.docker.exampleBackend) {
+    const workload = exampleBackendWorkload(synth, workloadOptions);
+    planned.push({ workload, command: exampleBackendCommand(workload) });
+  }
+
+  const releaseLock = acquireLock(paths);
+  const processes: Record<string, LocalProcess> = {};
+  const exitHook = () => {
+    // The stack must not outlive this process: the tools get SIGTERM and flush on their own.
+    for (const p of Object.values(processes)) {
+      try {
+        if (p.pid) process.kill(p.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on('exit', exitHook);
+  const stopAll = async () => {
+    const all = Object.values(processes);
+    const members = all.filter((p) => p.spec.workload.cluster);
+    const others = all.filter((p) => !p.spec.workload.cluster);
+    // One member at a time: a member leaving while the others still listen is acknowledged at once,
+    // while members leaving together each wait out the leave timeout (10 s).
+    const leave = async () => {
+      for (const member of members) await member.stop();
+    };
+    await Promise.all([leave(), ...others.map((p) => p.stop())]);
+    process.off('exit', exitHook);
+    releaseLock();
+  };
+
+  try {
+    for (const { workload } of planned) {
+      for (const port of workload.ports) {
+        if (await portInUse(port.container)) {
+          throw new Error(
+            `port ${port.container} on ${host} is in use, ${workload.name} cannot listen there: stop what runs there or change the stack's ports`,
+          );
+        }
+      }
+    }
+    log(`data folder ${paths.root}`);
+    const written = writeConfigs(
+      paths,
+      planned.map((p) => p.workload),
+    );
+    log(`configs written: ${written} files in ${paths.config}`);
+    const secrets = writeLocalSecrets(paths.secrets, secretsNeeded(planned.map((p) => p.workload)), {
+      env: options.env,
+      generate: [config.grafana.adminPasswordSecret],
+    });
+    for (const secret of secrets) log(describeSecret(secret));
+    for (const { workload } of planned) {
+      for (const volume of workload.volumes) mkdirSync(volume.path, { recursive: true });
+    }
+
+    for (const { workload, command } of planned) {
+      processes[workload.name] = new LocalProcess(
+        {
+          name: workload.name,
+          workload,
+          command,
+          url: url(workload.healthCheck.port),
+          readyPath: workload.healthCheck.readyPath ?? workload.healthCheck.httpPath,
+          readyTimeoutMs: workload.healthCheck.startPeriodSeconds * 1000,
+          logFile: join(paths.logs, `${workload.name}.log`),
+          stopGraceMs: STOP_GRACE_MS[workload.name] ?? 10_000,
+        },
+        options.onUnexpectedExit,
+      );
+    }
+    // Independent of each other: Prometheus retries Alertmanager and its targets until they answer.
+    const results = await Promise.allSettled(
+      Object.values(processes).map(async (p) => {
+        log(`starting ${p.name} on ${p.url}`);
+        await p.start(options.signal);
+        log(`${p.name} ready (${(p.readyAfterMs / 1000).toFixed(1)} s)`);
+      }),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) {
+      throw new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'));
+    }
+    for (const skipped of notStarted) log(`${skipped.name}: not started (${skipped.reason})`);
+    return {
+      environment: options.environment,
+      paths,
+      ports,
+      synth,
+      urls: {
+        prometheus: url(ports.prometheus),
+        alertmanagers: ports.alertmanagers.map((m) => url(m.web)),
+        ...(processes.grafana ? { grafana: url(ports.grafana) } : {}),
+        ...(processes['example-backend'] ? { exampleBackend: url(ports.exampleBackend) } : {}),
+      },
+      processes,
+      notStarted,
+      secrets,
+      stop: async () => {
+        log('stopping');
+        await stopAll();
+        log('stopped');
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function toolPlan(workload: Workload, binary: string) {
+  return { workload, command: toolCommand(workload, binary) };
+}
+
+function describeSecret(secret: LocalSecret): string {
+  switch (secret.source) {
+    case 'env':
+      return `secret ${secret.name}: from ${secret.envVar}`;
+    case 'file':
+      return `secret ${secret.name}: kept from ${secret.path}`;
+    case 'generated':
+      return `secret ${secret.name}: generated, in ${secret.path}`;
+    case 'placeholder':
+      return `secret ${secret.name}: placeholder (set ${secret.envVar} for a real value)`;
+  }
+}
+
+/** Replaces the config folder with the workloads' files; returns how many were written. */
+function writeConfigs(paths: LocalPaths, workloads: readonly Workload[]): number {
+  if (existsSync(paths.config)) {
+    if (!existsSync(join(paths.config, CONFIG_MARKER))) {
+      throw new Error(
+        `${paths.config} exists and was not written by promstack local: choose another data folder`,
+      );
+    }
+    rmSync(paths.config, { recursive: true, force: true });
+  }
+  mkdirSync(paths.config, { recursive: true });
+  writeFileSync(join(paths.config, CONFIG_MARKER), 'Rendered by promstack local; replaced on every start.\n');
+  const files = new Map<string, string>();
+  for (const workload of workloads)
+    for (const file of workload.configFiles) files.set(file.path, file.content);
+  for (const [path, content] of files) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+  return files.size;
+}
+
+/** Data folders of the stacks this process runs. */
+const running = new Set<string>();
+
+/** Claims the data folder for this process; throws when another stack, here or elsewhere, holds it. */
+function acquireLock(paths: LocalPaths): () => void {
+  if (running.has(paths.root)) throw new Error(`a stack already runs in ${paths.root}: stop it first`);
+  mkdirSync(paths.root, { recursive: true });
+  if (existsSync(paths.lock)) {
+    const pid = Number(readFileSync(paths.lock, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`another promstack local (pid ${pid}) runs the stack in ${paths.root}: stop it first`);
+    }
+  }
+  writeFileSync(paths.lock, `${process.pid}\n`);
+  running.add(paths.root);
+  return () => {
+    running.delete(paths.root);
+    if (existsSync(paths.lock) && readFileSync(paths.lock, 'utf8').trim() === String(process.pid))
+      rmSync(paths.lock, { force: true });
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,126 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalStack } from '../../components/runtime/local';
+import { getJson, waitFor } from '../../components/runtime/processes';
+import {
+  drillAlert,
+  faultStackConfig,
+  metricValue,
+  postAlerts,
+  removeFaultRoots,
+  startFaultStack,
+  WebhookSink,
+} from './testing';
+
+interface Targets {
+  data: { activeTargets: { labels: Record<string, string>; health: string; lastScrape: string }[] };
+}
+interface Rules {
+  data: { groups: { name: string; lastEvaluation: string; rules: { name: string }[] }[] };
+}
+
+const BROKEN = 'global:\n  scrape_interval: [1s\nroute: {receiver: nobody\n';
+
+async function reload(url: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${url}/-/reload`, { method: 'POST' });
+  return { status: response.status, text: await response.text() };
+}
+
+describe('a broken config pushed to running processes', () => {
+  let sink: WebhookSink;
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    sink = await WebhookSink.start();
+    stack = await startFaultStack(faultStackConfig(sink.url));
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await sink?.close();
+    removeFaultRoots();
+  });
+
+  it('Prometheus refuses it and keeps scraping and evaluating with the old one', async () => {
+    const prometheus = stack.urls.prometheus;
+    const selfTarget = async () =>
+      (await getJson<Targets>(`${prometheus}/api/v1/targets`)).data.activeTargets.find(
+        (t) => t.labels.job === 'prometheus',
+      );
+    const stackRules = async () =>
+      (await getJson<Rules>(`${prometheus}/api/v1/rules`)).data.groups.find((g) =>
+        g.rules.some((r) => r.name === 'Watchdog'),
+      );
+    await waitFor(async () => ((await selfTarget())?.health === 'up' ? true : undefined), {
+      timeoutMs: 20_000,
+      describe: () => 'Prometheus never scraped itself',
+    });
+    const configBefore = (await getJson<{ data: { yaml: string } }>(`${prometheus}/api/v1/status/config`))
+      .data.yaml;
+    const rulesBefore = (await getJson<Rules>(`${prometheus}/api/v1/rules`)).data.groups.map((g) => g.name);
+
+    const file = join(stack.paths.config, 'prometheus', 'prometheus.yml');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, BROKEN);
+    const refused = await reload(prometheus);
+    const brokenAt = Date.now();
+    expect(refused.status).toBe(500);
+    expect(refused.text).toContain('prometheus.yml');
+    expect(await metricValue(prometheus, 'prometheus_config_last_reload_successful')).toBe(0);
+
+    // Scrapes and rule evaluations after the refused reload, with the old config.
+    await waitFor(
+      async () => {
+        const [target, group] = await Promise.all([selfTarget(), stackRules()]);
+        return target?.health === 'up' &&
+          Date.parse(target.lastScrape) > brokenAt &&
+          group !== undefined &&
+          Date.parse(group.lastEvaluation) > brokenAt
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 10_000, describe: () => 'no scrape or rule evaluation after the refused reload' },
+    );
+    expect((await getJson<{ data: { yaml: string } }>(`${prometheus}/api/v1/status/config`)).data.yaml).toBe(
+      configBefore,
+    );
+    expect((await getJson<Rules>(`${prometheus}/api/v1/rules`)).data.groups.map((g) => g.name)).toEqual(
+      rulesBefore,
+    );
+    expect(stack.processes.prometheus.alive).toBe(true);
+
+    // The good config goes back in: the next reload is accepted again.
+    writeFileSync(file, good);
+    expect((await reload(prometheus)).status).toBe(200);
+    expect(await metricValue(prometheus, 'prometheus_config_last_reload_successful')).toBe(1);
+  });
+
+  it('Alertmanager refuses it and keeps routing with the old one', async () => {
+    const am = stack.urls.alertmanagers[0];
+    const original = async () =>
+      (await getJson<{ config: { original: string } }>(`${am}/api/v2/status`)).config.original;
+    const configBefore = await original();
+    writeFileSync(join(stack.paths.config, 'alertmanager', 'alertmanager.yml'), BROKEN);
+    const refused = await reload(am);
+    expect(refused.status).toBe(500);
+    expect(refused.text).toContain('failed to reload config');
+    expect(await metricValue(am, 'alertmanager_config_last_reload_successful')).toBe(0);
+    expect(await original()).toBe(configBefore);
+
+    const alert = drillAlert('FaultDrillBrokenConfig');
+    expect(await postAlerts([am], [alert])).toEqual([200]);
+    const delivered = await waitFor(
+      async () => {
+        const got = sink.carrying(alert.labels.alertname, 'accepted');
+        return got.length > 0 ? got : undefined;
+      },
+      {
+        timeoutMs: 15_000,
+        describe: () => `not routed after the refused reload: ${JSON.stringify(sink.requests)}`,
+      },
+    );
+    expect(delivered[0].receiver).toBe('fault-hook');
+    expect(delivered[0].alerts.map((a) => a.labels)).toEqual([alert.labels]);
+    expect(stack.processes.alertmanager.alive).toBe(true);
+  });
+});
