@@ -58,7 +58,9 @@ export function runTool(
         resolvePromise({ code: error ? (error.code as number) : 0, stdout, stderr });
       },
     );
-    // Some commands (promtool check metrics) read only standard input.
+    // Some commands (promtool check metrics) read only standard input. A tool that exits without
+    // reading it closes the pipe first (EPIPE): its exit code and output still tell the result.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
 }
