@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '..');
+
+/**
+ * A stand-in for the Pulumi CLI (which cannot be installed here): it keeps config in a JSON file and
+ * logs every call, so that the script's own logic is what is tested.
+ */
+function fakePulumi(dir: string): { log: string; store: string } {
+  const log = join(dir, 'calls.log');
+  const store = join(dir, 'config.json');
+  writeFileSync(store, '{}');
+  const script = `#!/usr/bin/env node
+const fs = require('fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(log)}, args.join(' ') + '\\n');
+const store = JSON.parse(fs.readFileSync(${JSON.stringify(store)}, 'utf8'));
+if (args[0] === 'config' && args[1] === 'get') {
+  const key = args[args.indexOf('--path') + 1];
+  if (!(key in store)) process.exit(1);
+  process.stdout.write(store[key]);
+} else if (args[0] === 'config' && args[1] === 'set') {
+  const key = args[args.indexOf('--path') + 1];
+  store[key] = args[args.indexOf('--path') + 2];
+  fs.writeFileSync(${JSON.stringify(store)}, JSON.stringify(store));
+}
+`;
+  writeFileSync(join(dir, 'pulumi'), script);
+  chmodSync(join(dir, 'pulumi'), 0o755);
+  return { log, store };
+}
+
+describe('npm run up (scripts/up.sh)', () => {
+  it('creates the dev stack, fills the missing dev secrets once, then deploys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
+    const { log, store } = fakePulumi(dir);
+    const env = {
+      ...process.env,
+      PATH: `${dir}:${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${dir}/state`,
+    };
+    await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
+    const secrets = JSON.parse(readFileSync(store, 'utf8')) as Record<string, string>;
+    expect(Object.keys(secrets).sort()).toEqual([
+      'secrets.grafana-admin-password',
+      'secrets.slack-webhook-url',
+    ]);
+    expect(secrets['secrets.grafana-admin-password']).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls[0]).toBe('stack select --create dev');
+    expect(calls.at(-1)).toBe('up --yes --stack dev');
+    expect(calls.filter((c) => c.startsWith('config set'))).toHaveLength(2);
+    expect(calls.filter((c) => c.startsWith('config set')).every((c) => c.includes('--secret'))).toBe(true);
+
+    // A second run keeps what is set.
+    await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
+    const again = readFileSync(log, 'utf8').trim().split('\n').slice(calls.length);
+    expect(again.filter((c) => c.startsWith('config set'))).toEqual([]);
+    expect(JSON.parse(readFileSync(store, 'utf8'))).toEqual(secrets);
+  });
+
+  it('never invents secrets for other stacks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
+    const { log } = fakePulumi(dir);
+    const env = {
+      ...process.env,
+      PATH: `${dir}:${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${dir}/state`,
+    };
+    await run('bash', [join(ROOT, 'scripts/up.sh'), 'prod'], { cwd: ROOT, env, timeout: 60_000 });
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+      'stack select --create prod',
+      'up --yes --stack prod',
+    ]);
+  });
+});
