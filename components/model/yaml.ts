@@ -141,8 +141,31 @@ function keyText(key: string, indent: string): string {
 }
 
 function stringText(value: string, indent: string, block: boolean): string {
+  if (!block && isPlainValue(value)) return value;
   if (value === '<<') throw UNSUPPORTED;
   return writeString(value, contextsAt(indent).value, block);
+}
+
+/** The tests by which plainString quotes a string that would read back as another type (1.1: yes, 0755). */
+const OTHER_TYPE_TESTS: RegExp[] = (() => {
+  const { tags, compat } = ROOT_CONTEXT.doc.schema;
+  return [...tags, ...(compat ?? [])].flatMap((tag) =>
+    tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test ? [tag.test] : [],
+  );
+})();
+// The library's own test for characters it writes double-quoted.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+
+/**
+ * Whether the library would write a one-line value as it is: the checks of its plainString, in the
+ * same order, for a value (not a key) below the root with no line folding. Everything else is left to it.
+ */
+function isPlainValue(value: string): boolean {
+  if (value.includes('\n') || CONTROL_CHARACTERS.test(value) || NOT_PLAIN.test(value)) return false;
+  for (const test of OTHER_TYPE_TESTS) if (test.test(value)) return false;
+  return true;
 }
 
 /** Numbers and booleans, written by the library as a document of their own (few distinct values). */
