@@ -57,7 +57,17 @@ export function checkDashboard(dashboard: PlainDashboard): ValidationIssue[] {
 
 /** checkDashboard for a set of dashboards that are provisioned together, plus unique uids and titles. */
 export function checkDashboards(dashboards: readonly PlainDashboard[]): ValidationIssue[] {
-  const issues = dashboards.flatMap(checkDashboard);
+  return [...dashboards.flatMap(checkDashboard), ...checkDashboardIdentities(dashboards)];
+}
+
+/**
+ * The part of checkDashboards that looks across dashboards: unique uids and titles. Needs only those two
+ * fields, so that a caller checking and rendering one dashboard at a time need not keep them all.
+ */
+export function checkDashboardIdentities(
+  dashboards: readonly Pick<PlainDashboard, 'uid' | 'title'>[],
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
   for (const field of ['uid', 'title'] as const) {
     const seen = new Set<string>();
     for (const dashboard of dashboards) {

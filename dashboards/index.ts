@@ -14,7 +14,7 @@ export {
   type GrafanaVariableRef,
   type MacroContext,
 } from './macros';
-export { assertDashboards, checkDashboard, checkDashboards } from './check';
+export { assertDashboards, checkDashboard, checkDashboardIdentities, checkDashboards } from './check';
 export { dashboardQueriesAsRuleFile, panelQueries, type PanelQuery } from './queries';
 export {
   DATASOURCE_VARIABLE,

@@ -1,12 +1,12 @@
 import type { PlainDashboard, PlainPanel, PlainTarget } from './types';
 
 /** The name a dashboard goes by in reports: its uid, else its title. */
-export function dashboardName(dashboard: PlainDashboard): string {
+export function dashboardName(dashboard: Pick<PlainDashboard, 'uid' | 'title'>): string {
   return nonEmpty(dashboard.uid) ?? nonEmpty(dashboard.title) ?? '?';
 }
 
 /** Where a dashboard's error paths start: `dashboards.<uid>`. */
-export function dashboardPath(dashboard: PlainDashboard): string {
+export function dashboardPath(dashboard: Pick<PlainDashboard, 'uid' | 'title'>): string {
   return `dashboards.${dashboardName(dashboard)}`;
 }
 
