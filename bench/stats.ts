@@ -5,11 +5,18 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Milliseconds a call takes, and what it returned. */
-export function timed<T>(run: () => T): { ms: number; value: T } {
+/**
+ * Milliseconds a call takes (wall clock), the CPU milliseconds this process spent meanwhile (user and
+ * system, GC helper threads included: steadier than wall time when other work shares the cores), and
+ * what the call returned.
+ */
+export function timed<T>(run: () => T): { ms: number; cpuMs: number; value: T } {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const value = run();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, value };
 }
 
 /** Peak resident set size of this process so far, in MiB (getrusage's ru_maxrss). */
