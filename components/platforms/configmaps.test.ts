@@ -15,10 +15,14 @@ function withFiles(files: Record<string, string>): Workload {
 }
 
 describe('planConfigVolumes', () => {
-  it('keeps prometheus.yml apart from the rules, every rule file in its folder', () => {
+  it('keeps prometheus.yml apart from the rules and scrape jobs, every file in its folder', () => {
     const { plan, issues } = planConfigVolumes(prometheusWorkload(prod));
     expect(issues).toEqual([]);
-    expect(plan.configMaps.map((c) => c.id)).toEqual(['prometheus-0', 'prometheus-rules-0']);
+    expect(plan.configMaps.map((c) => c.id)).toEqual([
+      'prometheus-0',
+      'prometheus-rules-0',
+      'prometheus-scrape-0',
+    ]);
     expect(plan.configMaps[0].items).toEqual([
       { key: 'prometheus.yml', dir: '/etc/prometheus', path: 'prometheus.yml' },
     ]);
@@ -27,6 +31,7 @@ describe('planConfigVolumes', () => {
       'rules/promstack-stack.yml',
     ]);
     expect(plan.configMaps[1].data['orders.yml']).toBe(prod.files['prometheus/rules/orders.yml']);
+    expect(plan.configMaps[2].items.map((i) => i.path)).toEqual(['scrape/orders.yml']);
     expect(plan.secretItems).toEqual([
       { key: 'mimir-password', dir: '/etc/prometheus', path: 'secrets/mimir-password' },
     ]);

@@ -135,8 +135,8 @@ describe('the prod stack on Kubernetes', () => {
       statefulSets: 2,
       deployments: 1,
       services: 3,
-      // prometheus.yml, rules; alertmanager.yml, templates; dashboards, two provisioning folders.
-      configMaps: 7,
+      // prometheus.yml, rules, scrape jobs; alertmanager.yml, templates; dashboards, two provisioning folders.
+      configMaps: 8,
       secrets: 3,
       claims: 1,
       serviceAccounts: 1,
@@ -357,6 +357,7 @@ describe('rules larger than one ConfigMap', () => {
       'rules/big-b.yml',
       'rules/orders.yml',
       'rules/promstack-stack.yml',
+      'scrape/orders.yml',
     ]);
   });
 });

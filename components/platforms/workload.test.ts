@@ -43,10 +43,12 @@ describe('prometheusWorkload', () => {
     expect(prometheusWorkload(synthOf(config)).args).toContain('--storage.tsdb.retention.size=18GB');
   });
 
-  it('carries prometheus.yml and every rule file as rendered, but not the promtool tests', () => {
+  it('carries prometheus.yml, every rule file and scrape job file as rendered, but not the promtool tests', () => {
     const synth = synthOf(dev());
     const w = prometheusWorkload(synth);
-    const expected = Object.keys(synth.files).filter((k) => /^prometheus\/(prometheus\.yml|rules\/)/.test(k));
+    const expected = Object.keys(synth.files).filter((k) =>
+      /^prometheus\/(prometheus\.yml|rules\/|scrape\/)/.test(k),
+    );
     expect(w.configFiles.map((f) => f.source)).toEqual(expected);
     for (const file of w.configFiles) {
       expect(file.content).toBe(synth.files[file.source]);

@@ -11,6 +11,11 @@ import { scrapeConfig } from './scrape';
 export const prometheusConfig = z.strictObject({
   global: globalConfig.optional(),
   rule_files: z.array(z.string().min(1)).optional(),
+  /**
+   * Files (globs) of further scrape jobs, each holding only `scrape_configs`: what keeps prometheus.yml
+   * the same size however many services a catalogue has. Job names must be unique across all files.
+   */
+  scrape_config_files: z.array(z.string().min(1)).optional(),
   alerting: alertingConfig.optional(),
   scrape_configs: z.array(scrapeConfig).optional(),
   remote_write: z.array(remoteWriteConfig).optional(),

@@ -1,6 +1,6 @@
 import { SecretFiles } from '../secrets';
 import { renderYaml } from '../yaml';
-import { validatePrometheusConfig } from './config';
+import { validatePrometheusConfig, type PrometheusConfig } from './config';
 
 export interface PrometheusRenderOptions {
   /** Folder where the platform mounts the stack's secrets for Prometheus, one file per secret. */
@@ -20,5 +20,21 @@ export function renderPrometheusConfig(input: unknown, options: PrometheusRender
   const config = validatePrometheusConfig(input);
   const secretFiles = new SecretFiles(options.secretsDir);
   const yaml = renderYaml(secretFiles.resolve(config), options.header);
+  return { yaml, secrets: secretFiles.names() };
+}
+
+/** A scrape job as validatePrometheusConfig returns it. */
+export type ValidScrapeConfig = NonNullable<PrometheusConfig['scrape_configs']>[number];
+
+/**
+ * Renders a file that `scrape_config_files` names: only `scrape_configs`. The jobs come from a validated
+ * config, so that job names and timeouts were checked against every other job and the global settings.
+ */
+export function renderScrapeConfigFile(
+  jobs: readonly ValidScrapeConfig[],
+  options: PrometheusRenderOptions,
+): RenderedConfig {
+  const secretFiles = new SecretFiles(options.secretsDir);
+  const yaml = renderYaml(secretFiles.resolve({ scrape_configs: jobs }), options.header);
   return { yaml, secrets: secretFiles.names() };
 }
