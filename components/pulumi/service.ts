@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { serviceDashboardUid } from '../../dashboards';
 import type { ServiceDefinition } from '../service';
-import type { SynthResult } from '../stack/synth';
+import type { AlertSummary, SynthResult } from '../stack/synth';
 
 /** Arguments of {@link MonitoredService}. */
 export interface MonitoredServiceArgs {
@@ -31,7 +31,7 @@ export class MonitoredService extends pulumi.ComponentResource {
     super('promstack:index:MonitoredService', name, {}, opts);
     const { service, synth } = args;
     const alerts: Record<string, { alertname: string; severity: string; tested: boolean }> = {};
-    for (const alert of synth.summary.alerts.filter((a) => a.service === service.name)) {
+    for (const alert of alertsOf(synth, service.name)) {
       alerts[alert.key] = { alertname: alert.alertname, severity: alert.severity, tested: alert.tested };
     }
     this.job = pulumi.output(service.name);
@@ -47,4 +47,26 @@ export class MonitoredService extends pulumi.ComponentResource {
       ruleFile: this.ruleFile,
     });
   }
+}
+
+/** Alerts by service, built once per synth result: a stack makes one MonitoredService per service. */
+const alertIndexes = new WeakMap<
+  readonly AlertSummary[],
+  { size: number; byService: Map<string, AlertSummary[]> }
+>();
+
+/** The summary's alerts of one service, in summary order. */
+function alertsOf(synth: SynthResult, service: string): AlertSummary[] {
+  const alerts = synth.summary.alerts;
+  let index = alertIndexes.get(alerts);
+  if (!index || index.size !== alerts.length) {
+    index = { size: alerts.length, byService: new Map() };
+    for (const alert of alerts) {
+      const list = index.byService.get(alert.service);
+      if (list) list.push(alert);
+      else index.byService.set(alert.service, [alert]);
+    }
+    alertIndexes.set(alerts, index);
+  }
+  return index.byService.get(service) ?? [];
 }
