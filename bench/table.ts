@@ -16,7 +16,8 @@ export interface TargetCheck {
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
-const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+const mib = (bytes: number) =>
+  bytes < MiB ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / MiB).toFixed(1)} MiB`;
 const count = (n: number) => n.toLocaleString('en-US');
 /** An error as one table cell: first line only, no pipes. */
 const failure = (error: string, length: number) =>
@@ -36,9 +37,10 @@ export function renderTable(results: BenchResults): string {
   const header = [
     'services',
     'synth median (runs; first)',
-    'peak RSS',
-    'floor (yaml + JSON)',
+    'peak RSS (1 synth; all runs)',
+    'floor: yaml + JSON libraries',
     'synth / floor',
+    'own writers alone',
     'files (rendered)',
     'largest file',
     'Pulumi mocks: docker',
@@ -50,9 +52,10 @@ export function renderTable(results: BenchResults): string {
     return [
       count(services),
       `${seconds(synth.medianMs)} (${synth.runs}; ${seconds(synth.runMs[0])})`,
-      `${Math.round(synth.peakRssMiB)} MiB`,
+      `${Math.round(synth.firstRunPeakRssMiB)} MiB; ${Math.round(synth.peakRssMiB)} MiB`,
       `${seconds(synth.floor.medianMs)} (${seconds(synth.floor.yamlMs)} + ${seconds(synth.floor.jsonMs)})`,
       `${(synth.medianMs / synth.floor.medianMs).toFixed(2)}x`,
+      seconds(synth.writerFloorMs),
       `${count(synth.files.count)}, ${mib(synth.files.bytes)}`,
       `${mib(synth.files.largestBytes)} ${synth.files.largestPath}`,
       pulumiCell(pulumi.find((p) => p.platform === 'docker')),
@@ -83,9 +86,9 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         met: synth.medianMs < 2000,
       },
       {
-        target: '1,000 services: peak RSS < 500 MB',
-        measured: `${Math.round((synth.peakRssMiB * MiB) / 1e6)} MB`,
-        met: synth.peakRssMiB * MiB < 500e6,
+        target: '1,000 services: peak RSS < 500 MB (a fresh process, one synth)',
+        measured: `${Math.round((synth.firstRunPeakRssMiB * MiB) / 1e6)} MB (${Math.round((synth.peakRssMiB * MiB) / 1e6)} MB over ${synth.runs} back-to-back runs)`,
+        met: synth.firstRunPeakRssMiB * MiB < 500e6,
       },
       {
         target: '1,000 services: synth within 3x of the serialisation floor',
