@@ -1,7 +1,7 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { rangeQuery, timeseriesPanel } from './panels';
-import { refIdName, renderDashboardJson, toPlainDashboard } from './plain';
+import { jsonCopy, refIdName, renderDashboardJson, toPlainDashboard } from './plain';
 
 function build() {
   return new DashboardBuilder('Plain')
@@ -65,4 +65,48 @@ describe('refIdName', () => {
     [701, 'ZZ'],
     [702, 'AAA'],
   ])('%i -> %s', (index, name) => expect(refIdName(index)).toBe(name));
+});
+
+describe('jsonCopy', () => {
+  class Point {
+    constructor(
+      readonly x: number,
+      readonly y = undefined,
+    ) {}
+  }
+  const nullProto = Object.assign(Object.create(null) as object, { a: 1 });
+  const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+
+  it.each([
+    ['an SDK dashboard', build()],
+    ['undefined and functions in objects', { a: undefined, b: () => 1, c: 'kept', [Symbol('s')]: 1 }],
+    ['undefined, functions and symbols in arrays', [undefined, () => 1, Symbol('s'), 'kept']],
+    ['numbers JSON cannot write', [NaN, Infinity, -Infinity, -0, 1.5, { n: -0 }]],
+    ['integer-like keys first', { b: 1, 10: 2, a: 3, 2: 4 }],
+    ['nested empties', { a: [], b: {}, c: [[], [{}]] }],
+    ['a Date', { at: new Date(0) }],
+    ['a toJSON method', { a: { toJSON: () => 'replaced' } }],
+    ['a class instance', { p: new Point(1) }],
+    ['an object without prototype', { n: nullProto }],
+    ['a __proto__ key', JSON.parse('{"a": {"__proto__": {"x": 1}}}') as unknown],
+    ['a boxed string', { s: new String('boxed') }],
+  ])('copies %s exactly as a JSON round trip does', (_name, value) => {
+    const copy = jsonCopy(value);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(roundTrip(value)));
+    expect(copy).toStrictEqual(roundTrip(value));
+  });
+
+  it.each([
+    ['a bigint', { n: 1n }],
+    [
+      'a cycle',
+      (() => {
+        const a: Record<string, unknown> = {};
+        a.self = a;
+        return a;
+      })(),
+    ],
+  ])('fails on %s as JSON.stringify does', (_name, value) => {
+    expect(() => jsonCopy(value)).toThrow(TypeError);
+  });
 });

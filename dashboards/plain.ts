@@ -10,7 +10,7 @@ import type { PlainDashboard, PlainPanel } from './types';
  * builders' business.
  */
 export function toPlainDashboard(built: Dashboard | PlainDashboard): PlainDashboard {
-  const plain = JSON.parse(JSON.stringify(built)) as PlainDashboard;
+  const plain = jsonCopy(built) as PlainDashboard;
   let nextId = 1;
   // `type` and `id` first, where a reader of the JSON looks for them.
   const number = (panel: PlainPanel): PlainPanel => {
@@ -47,4 +47,57 @@ export function refIdName(index: number): string {
 /** The dashboard file as Grafana's file provider reads it. */
 export function renderDashboardJson(dashboard: PlainDashboard): string {
   return renderJson(dashboard);
+}
+
+/**
+ * `JSON.parse(JSON.stringify(value))` without the text in between: members that are undefined or
+ * functions dropped from objects and null in arrays, non-finite numbers null, -0 as 0. Anything JSON
+ * would treat specially (toJSON, class instances, a `__proto__` key, bigints, cycles) takes the JSON
+ * round trip itself, so the result (or the error) is always the round trip's.
+ */
+export function jsonCopy(value: unknown): unknown {
+  try {
+    return copyJson(value);
+  } catch {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  }
+}
+
+/** Thrown inside copyJson for what only the round trip handles. */
+const ROUND_TRIP = new Error('needs the JSON round trip');
+
+function copyJson(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        const out: unknown[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          out[i] =
+            item === undefined || typeof item === 'function' || typeof item === 'symbol'
+              ? null
+              : copyJson(item);
+        }
+        return out;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) throw ROUND_TRIP;
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        if (key === '__proto__') throw ROUND_TRIP;
+        const member = (value as Record<string, unknown>)[key];
+        if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+        out[key] = copyJson(member);
+      }
+      return out;
+    }
+    default:
+      throw ROUND_TRIP;
+  }
 }
