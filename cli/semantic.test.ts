@@ -122,3 +122,20 @@ describe('semanticChanges', () => {
     expect(semanticChanges(files, { ...files })).toEqual([]);
   });
 });
+
+describe('scrape jobs in per-service files', () => {
+  it('reports a service scrape job added, removed and changed through prometheus/scrape/<service>.yml', () => {
+    const job = (interval: string) =>
+      `scrape_configs:\n  - job_name: orders\n    scrape_interval: ${interval}\n`;
+    const added = semanticChanges({}, { 'prometheus/scrape/orders.yml': job('15s') });
+    expect(added.map(formatChange)).toEqual([expect.stringMatching(/scrape job.*orders/)]);
+    expect(added[0].op).toBe('added');
+    expect(semanticChanges({ 'prometheus/scrape/orders.yml': job('15s') }, {})[0].op).toBe('removed');
+    const changed = semanticChanges(
+      { 'prometheus/scrape/orders.yml': job('15s') },
+      { 'prometheus/scrape/orders.yml': job('30s') },
+    );
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({ op: 'changed', kind: 'scrape job', name: 'orders' });
+  });
+});

@@ -83,6 +83,7 @@ function fileKindNote(path: string): string {
 
 function fileChanges(path: string, a: string | undefined, b: string | undefined): SemanticChange[] {
   if (path === 'prometheus/prometheus.yml') return prometheusChanges(loadYaml(a), loadYaml(b));
+  if (path.startsWith('prometheus/scrape/')) return scrapeFileChanges(loadYaml(a), loadYaml(b));
   if (path === 'alertmanager/alertmanager.yml') return alertmanagerChanges(loadYaml(a), loadYaml(b));
   if (path.startsWith('grafana/dashboards/') && path.endsWith('.json')) {
     return dashboardChanges(
@@ -293,11 +294,18 @@ function stripQuoted(expr: string): string {
 
 // ---- prometheus.yml ---------------------------------------------------------------------------------
 
+const scrapeJobs = (doc: Obj | undefined) =>
+  new Map(list(doc?.scrape_configs).map((job) => [str(job.job_name), job]));
+
+/** A service's own scrape file (prometheus/scrape/<service>.yml): added, removed or changed jobs. */
+function scrapeFileChanges(a: Obj | undefined, b: Obj | undefined): SemanticChange[] {
+  return keyedChanges('scrape job', scrapeJobs(a), scrapeJobs(b));
+}
+
 function prometheusChanges(a: Obj | undefined, b: Obj | undefined): SemanticChange[] {
   if (!a || !b) return [];
   const changes: SemanticChange[] = [];
-  const jobs = (doc: Obj) => new Map(list(doc.scrape_configs).map((job) => [str(job.job_name), job]));
-  changes.push(...keyedChanges('scrape job', jobs(a), jobs(b)));
+  changes.push(...keyedChanges('scrape job', scrapeJobs(a), scrapeJobs(b)));
   for (const field of unionKeys(a, b)) {
     if (field === 'scrape_configs') continue;
     for (const detail of deepChanges(a[field], b[field], '')) {
