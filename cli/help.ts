@@ -13,6 +13,8 @@ Commands:
   rules check FILE...             validate Prometheus rule files with the promstack model
   rules fmt FILE                  print a rule file re-rendered in canonical form
   local --stack ENV               run the stack as local processes on 127.0.0.1 until Ctrl-C
+  drill --stack ENV               the alert fire drill: break the example backend on a compressed
+                                  clock and prove every alert reaches exactly its receivers
 
 Run "promstack <command> --help" for a command's options. Every command takes --json.
 
@@ -132,4 +134,45 @@ Options:
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 validation errors, a process failed to start or
 exited on its own; 2 usage error, or prometheus/alertmanager missing (install them with \`npm run tools\`).
+`;
+
+export const DRILL_HELP = `Usage: promstack drill --stack ENV [--json FILE] [--time-scale N] [--root DIR] [--data DIR] [--keep]
+
+The alert fire drill. Runs the stack as local processes on 127.0.0.1 (as promstack local does) on a
+compressed clock, with its receivers pointed at local stand-ins for e-mail, Slack, PagerDuty and
+webhooks, then breaks the example backend through its fault API and proves, scenario by scenario:
+
+  target down     the backend hangs: TargetDown fires and reaches exactly its receivers
+  latency, CPU    slow and CPU-heavy answers: HighLatency and HighCpuUsage
+  error ratio     every /api request fails: HighErrorRate
+  SLO fast burn   the same errors page (AvailabilityErrorBudgetBurn, sloth_severity=page)
+  inhibition      the burn's ticket fires too but the page inhibits it: it reaches no one
+  dashboards      every panel query of every dashboard returns data
+  silence         a silence made through the API keeps the notification away; expiring it lets it in
+  maintenance     a time interval on the owner team's route mutes it (config reloaded, then restored)
+  stack health    no alert of the monitoring stack itself fires
+
+Each alert must fire in Prometheus, reach exactly the receivers \`amtool config routes test\` names
+for its labels, carry its alertname, service, team and severity, and send its resolved notification
+once the fault is cleared. Its latency (fault to first notification) is compared with two floors: the
+configured one (scrape + evaluation interval + for + group_wait) and a window-aware one that adds the
+time the rule's range window needs to cross its threshold; it passes within 1.5x the window-aware
+floor. See docs/drill.md.
+
+The clock: every rule window and "for", the scrape, evaluation and Alertmanager grouping intervals are
+divided by N (at least 1s). The report gives the drill-clock figures and the real-clock ones.
+
+Options:
+  --stack ENV       stack to drill (Pulumi.ENV.yaml); its service catalogue must scrape the example
+                    backend (infra/services/orders.ts)
+  --json FILE       also write the report as JSON to FILE
+  --time-scale N    divide the clock by N (default: the factor that makes the scrape interval 1s,
+                    15 for dev); 1 runs on the real clock
+  --root DIR        folder holding Pulumi.ENV.yaml (default: the repository root)
+  --data DIR        data folder of the drill's stack, kept (default: a temporary folder, removed)
+  --keep            keep the temporary data folder (configs, logs) and print its path
+  -h, --help        show this help
+
+Exit codes: 0 every scenario passed; 1 a scenario failed, validation errors, or the stack did not run;
+2 usage error, or prometheus/alertmanager/promtool/amtool missing (install them with \`npm run tools\`).
 `;

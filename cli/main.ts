@@ -1,5 +1,5 @@
 import { EXIT, UsageError } from './args';
-import { CHECK_HELP, DIFF_HELP, LOCAL_HELP, MAIN_HELP, RULES_HELP, SYNTH_HELP } from './help';
+import { CHECK_HELP, DIFF_HELP, DRILL_HELP, LOCAL_HELP, MAIN_HELP, RULES_HELP, SYNTH_HELP } from './help';
 import { processIo, type Io } from './io';
 
 type Command = (args: readonly string[], io: Io) => Promise<number>;
@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { help: string; load: () => Command }> = {
   diff: { help: DIFF_HELP, load: () => (require('./diff') as typeof import('./diff')).diffCommand },
   rules: { help: RULES_HELP, load: () => (require('./rules') as typeof import('./rules')).rulesCommand },
   local: { help: LOCAL_HELP, load: () => (require('./local') as typeof import('./local')).localCommand },
+  drill: { help: DRILL_HELP, load: () => (require('./drill') as typeof import('./drill')).drillCommand },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

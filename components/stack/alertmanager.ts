@@ -12,7 +12,9 @@ export const NULL_RECEIVER = 'null';
 
 /**
  * Routes of one team: one route per (severity, receiver). Every route but the last of a severity has
- * `continue: true`, so an alert reaches all the receivers its severity lists.
+ * `continue: true`, so an alert reaches all the receivers its severity lists. The team's maintenance
+ * windows go on every one of them: Alertmanager does not pass mute_time_intervals down to child routes,
+ * and the children are the ones that notify.
  */
 function teamRoute(team: string, routing: StackConfig['teams'][string]): Route {
   const routes: Route[] = [];
@@ -23,14 +25,11 @@ function teamRoute(team: string, routing: StackConfig['teams'][string]): Route {
         receiver,
         matchers: [`severity="${severity}"`],
         continue: i < receivers.length - 1 ? true : undefined,
+        mute_time_intervals: routing.muteTimeIntervals,
       });
     });
   }
-  return {
-    matchers: [`team="${team}"`],
-    mute_time_intervals: routing.muteTimeIntervals,
-    routes,
-  };
+  return { matchers: [`team="${team}"`], routes };
 }
 
 type Receiver = AlertmanagerConfigInput['receivers'][number];

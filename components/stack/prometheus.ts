@@ -80,7 +80,7 @@ export function prometheusConfigOf(
     scrape_configs: [
       self('prometheus', options.endpoints.prometheus),
       self('alertmanager', options.endpoints.alertmanagers),
-      self('grafana', [options.endpoints.grafana]),
+      ...(options.endpoints.grafana ? [self('grafana', [options.endpoints.grafana])] : []),
       ...services.flatMap((service) => serviceScrapeJob(service, options.platform) ?? []),
     ],
     remote_write: p.remoteWrite.length > 0 ? p.remoteWrite : undefined,

@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   exampleBackend?: boolean;
   /** Binaries to run instead of the ones findTool/locateTool find; `grafana-server: undefined` skips Grafana. */
   tools?: Partial<Record<LocalTool, string | undefined>>;
+  /** Every rule window and `for` divided by this factor (synthStack's timeScale), for alert drills. */
+  timeScale?: number;
   /** Where PROMSTACK_SECRET_<NAME> values are read. Default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Progress lines while starting and stopping. */
@@ -90,17 +92,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const host = '127.0.0.1';
   const url = (port: number) => `http://${host}:${port}`;
   const layout = localLayout(paths);
-  const synth = synthStack(options.stack, options.services, {
-    environment: options.environment,
-    platform: 'local',
-    layout,
-    endpoints: {
-      prometheus: [`${host}:${ports.prometheus}`],
-      alertmanagers: ports.alertmanagers.map((m) => `${host}:${m.web}`),
-      grafana: `${host}:${ports.grafana}`,
-    },
-    ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
-  });
 
   const tool = (name: LocalTool) =>
     options.tools && Object.hasOwn(options.tools, name) ? options.tools[name] : undefined;
@@ -118,6 +109,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       name: 'grafana',
       reason: `no Grafana home (conf/defaults.ini) found for ${grafanaBinary}: set GRAFANA_HOME`,
     });
+  const runsGrafana = grafanaBinary !== undefined && home !== undefined;
+
+  const synth = synthStack(options.stack, options.services, {
+    environment: options.environment,
+    platform: 'local',
+    layout,
+    endpoints: {
+      prometheus: [`${host}:${ports.prometheus}`],
+      alertmanagers: ports.alertmanagers.map((m) => `${host}:${m.web}`),
+      // Only a Grafana that runs is scraped: one that is not installed would only be down.
+      ...(runsGrafana ? { grafana: `${host}:${ports.grafana}` } : {}),
+    },
+    ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+  });
 
   const data = localDataDirs(paths, replicas);
   const workloadOptions: WorkloadOptions = {
