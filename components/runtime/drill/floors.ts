@@ -119,7 +119,9 @@ export function windowFill(input: {
   during: Rates;
   /** How the rates read, e.g. "errors/requests per second". */
   unit: string;
+  /** Seconds before the fault shows in the samples at all, and why. */
   delay?: number;
+  delayWhy?: string;
 }): Fill {
   const delay = input.delay ?? 0;
   const crossing = windowSeconds(input);
@@ -129,7 +131,9 @@ export function windowFill(input: {
   if (!Number.isFinite(crossing)) return { seconds: crossing, how: `${how}: never` };
   return {
     seconds: crossing + delay,
-    how: `${how}: after ${s(crossing)}` + (delay > 0 ? ` + ${s(delay)} until the first faulty answer` : ''),
+    how:
+      `${how}: after ${s(crossing)}` +
+      (delay > 0 ? ` + ${s(delay)} ${input.delayWhy ?? 'until the first faulty answer'}` : ''),
   };
 }
 

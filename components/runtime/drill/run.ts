@@ -17,6 +17,9 @@ import { poll } from './watch';
 /** A notification may take at most this many window-aware floors. */
 export const LATENCY_LIMIT = 1.5;
 
+/** Rates assumed before they are measured, only to bound how long to wait: a third of requests failing. */
+export const WAIT_RATES = { before: { part: 0, whole: 1 }, during: { part: 0.3, whole: 1 } };
+
 /** What the drill's run is made of: the stack it started and what it was started from. */
 export interface RunInput {
   /** The stack file's `promstack:stack` object and the catalogue, as given. */

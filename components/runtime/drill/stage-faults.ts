@@ -1,10 +1,9 @@
 import { errorBudget, sloAlertName } from '../../../rules/slo';
-import { scaleDuration } from '../../stack/time-scale';
 import type { AlertScenario } from './alert-scenario';
-import { checkDashboardQueries, type PanelOutcome } from './dashboards';
-import { burnFill, burnSeconds, round, windowFill, type Rates } from './floors';
-import type { DrillRun } from './run';
-import { notificationsOf, receiversOf, sleep } from './watch';
+import { dashboards, dashboardsResult, type PanelOutcome } from './dashboards';
+import { burnFill, burnSeconds, windowFill, type Rates } from './floors';
+import { watchTicket, type TicketWatch } from './inhibition';
+import { WAIT_RATES, type DrillRun } from './run';
 
 /** The CPU fault aims this far from the threshold towards the one core the backend can burn. */
 const CPU_HEADROOM = 0.3;
@@ -12,8 +11,6 @@ const CPU_HEADROOM = 0.3;
 const BURN_SLICE_MS = 25;
 /** The drill's extra requests rise to their rate over this long: a sudden crowd would make a backlog. */
 const LOAD_RAMP_SECONDS = 4;
-/** Rates assumed before they are measured, only to bound how long to wait: a third of requests failing. */
-const WAIT_RATES = { before: { part: 0, whole: 1 }, during: { part: 0.3, whole: 1 } };
 
 /**
  * Errors, latency and CPU in one stage, in two phases, each alert measured from the fault that sets it
@@ -105,6 +102,7 @@ export async function faultsStage(
               unit: 'cores',
               // The extra requests rise over LOAD_RAMP_SECONDS: the full burn starts half-way, on average.
               delay: LOAD_RAMP_SECONDS / 2,
+              delayWhy: "while the drill's requests ramp up",
             };
             return {
               scaled: windowFill({ ...input, window }),
@@ -248,147 +246,5 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>, delay: nu
         run.pending.push(done.then(() => ticket?.finish(page.inactiveAt)));
       } else ticket?.finish(undefined);
     },
-  };
-}
-
-interface TicketWatch {
-  finish: (pageInactiveAt: number | undefined) => void;
-}
-
-/**
- * The burn's ticket must fire in Prometheus, be inhibited by the page in Alertmanager, and reach no
- * receiver while the page fires.
- */
-async function watchTicket(
-  run: DrillRun,
-  alertname: string,
-  faultAt: number,
-  budget: number,
-  fault: Record<string, unknown>,
-): Promise<TicketWatch> {
-  const identity = { alertname, sloth_severity: 'ticket', ...run.serviceLabels };
-  const pageIdentity = { alertname, sloth_severity: 'page', ...run.serviceLabels };
-  const { clock } = run;
-  const bound = burnSeconds(
-    run.burnConditions('ticket', run.r.factor),
-    budget,
-    WAIT_RATES,
-    run.historyAt(faultAt),
-  );
-  const problems: string[] = [];
-  let inhibitedBy: string[] = [];
-  const firedAt = await run.until(
-    async () => ((await run.prometheus.alerts(identity, 'firing')).length > 0 ? Date.now() : undefined),
-    (faultAt - Date.now()) / 1000 + 2 * (bound + clock.scrapeInterval + 2 * clock.evaluationInterval) + 15,
-  );
-  if (firedAt === undefined) problems.push('the ticket never fired in Prometheus during the burn');
-  else {
-    const inhibited = await run.until(
-      async () => {
-        const [ticket] = await run.alertmanager.alerts(identity);
-        const [pageAlert] = await run.alertmanager.alerts(pageIdentity);
-        return ticket && ticket.status.state === 'suppressed' && ticket.status.inhibitedBy.length > 0
-          ? { by: ticket.status.inhibitedBy, page: pageAlert?.fingerprint }
-          : undefined;
-      },
-      clock.groupWait + 2 * clock.evaluationInterval + 10,
-    );
-    if (!inhibited) problems.push('Alertmanager did not mark the ticket as inhibited');
-    else {
-      inhibitedBy = inhibited.by;
-      if (inhibited.page === undefined || !inhibited.by.includes(inhibited.page))
-        problems.push(`the ticket is inhibited by ${inhibited.by.join(', ')}, not by the page's fingerprint`);
-      // The ticket's group flushes group_wait after it arrived: let that flush happen, inhibited.
-      await sleep((clock.groupWait + clock.evaluationInterval + 1) * 1000);
-    }
-  }
-  run.log(
-    `SLO ticket: ${firedAt ? `fired after ${round((firedAt - faultAt) / 1000, 1)} s` : 'did not fire'}` +
-      (inhibitedBy.length > 0 ? ', inhibited in Alertmanager' : ''),
-  );
-  return {
-    finish: (pageInactiveAt) => {
-      const until = pageInactiveAt ?? Date.now();
-      const reached = receiversOf(notificationsOf(run.r.sinks, identity, 'firing', faultAt, until));
-      if (reached.length > 0)
-        problems.push(
-          `the ticket reached ${reached.join(', ')} while the page fired: the inhibition did not hold`,
-        );
-      if (pageInactiveAt === undefined)
-        problems.push('the page never resolved, so the inhibition was not seen to end');
-      run.results.set('inhibition', () => {
-        // After the page, the ticket still burns over its long windows and goes where its route says.
-        const after = receiversOf(notificationsOf(run.r.sinks, identity, 'firing', until));
-        return {
-          name: 'inhibition',
-          kind: 'inhibition',
-          ok: problems.length === 0,
-          fault,
-          summary:
-            firedAt === undefined
-              ? 'the ticket did not fire'
-              : `the ticket (severity warning) fired ${round((firedAt - faultAt) / 1000, 1)} s into the burn, ` +
-                `Alertmanager inhibited it by the page (critical), and it reached ${reached.join(', ') || 'no receiver'} ` +
-                `while the page fired` +
-                (after.length > 0
-                  ? `; once the page resolved it reached ${after.join(', ')}, as routed`
-                  : ''),
-          details: {
-            ticketFiringAfter: firedAt === undefined ? undefined : round((firedAt - faultAt) / 1000),
-            inhibitedBy,
-            reachedWhilePageFired: reached,
-            reachedAfterPageResolved: after,
-          },
-          problems,
-        };
-      });
-    },
-  };
-}
-
-/** Every panel query of every dashboard against the drill's Prometheus, with Grafana's variables set. */
-async function dashboards(run: DrillRun): Promise<PanelOutcome[]> {
-  const { stack, factor } = run.r;
-  const scrape = run.clock.scrapeInterval;
-  const values = {
-    job: stack.synth.summary.jobs.join('|'),
-    service: run.r.service.name,
-    // What Grafana picks: 4 scrape intervals, the scrape interval, and an hour of dashboard range.
-    __rate_interval: `${4 * scrape}s`,
-    __interval: `${scrape}s`,
-    __range: scaleDuration('1h', factor),
-  };
-  const outcomes = await checkDashboardQueries(run.prometheus, stack.synth.files, values);
-  run.log(
-    `dashboards: ${outcomes.filter((o) => o.hasData).length} of ${outcomes.length} panel queries return data`,
-  );
-  return outcomes;
-}
-
-function dashboardsResult(during: PanelOutcome[], again: PanelOutcome[], fault: Record<string, unknown>) {
-  const name = (o: PanelOutcome) => `${o.dashboard} / ${o.panel} (${o.refId})`;
-  const empty = during.filter((o) => !o.hasData);
-  const stillEmpty = empty.filter((o) => !again.some((a) => a.expr === o.expr && a.hasData));
-  const problems = [
-    ...during.filter((o) => o.error).map((o) => `${name(o)}: ${o.error}`),
-    ...stillEmpty.filter((o) => !o.error).map((o) => `${name(o)} returns no data: ${o.expr}`),
-  ];
-  return {
-    name: 'dashboards',
-    kind: 'dashboards' as const,
-    ok: problems.length === 0,
-    fault,
-    summary:
-      `${during.length - empty.length} of ${during.length} panel queries returned data while the errors, the SLO ` +
-      `burn and their alerts held` +
-      (empty.length > 0
-        ? `; ${empty.length - stillEmpty.length} of the other ${empty.length} after the faults`
-        : ''),
-    details: {
-      queries: during.length,
-      emptyDuringFaults: empty.map(name),
-      emptyAfterFaults: stillEmpty.map(name),
-    },
-    problems,
   };
 }
