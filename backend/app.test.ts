@@ -58,6 +58,17 @@ describe('request metrics', () => {
     expect(routes).not.toMatch(/999|no\/such|verbose|orders\/1"/);
   });
 
+  it('exposes the success and injected-error series of every /api route at 0 before any request', async () => {
+    const series = await scrape(base);
+    const exposed = [...series.entries()].filter(([key]) => key.startsWith(`${HTTP_REQUESTS_TOTAL}{`));
+    expect(Object.fromEntries(exposed)).toEqual({
+      [`${HTTP_REQUESTS_TOTAL}{method="GET",route="/api/orders",status="200"}`]: 0,
+      [`${HTTP_REQUESTS_TOTAL}{method="GET",route="/api/orders",status="500"}`]: 0,
+      [`${HTTP_REQUESTS_TOTAL}{method="GET",route="/api/orders/:id",status="200"}`]: 0,
+      [`${HTTP_REQUESTS_TOTAL}{method="GET",route="/api/orders/:id",status="500"}`]: 0,
+    });
+  });
+
   it('answers a request target that is no URL with 404 instead of crashing', async () => {
     const firstLine = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(new URL(base).port), '127.0.0.1', () =>

@@ -6,10 +6,12 @@ import { FaultInjector, type FaultsInput } from './faults';
 import { BodyTooLarge, readBody, reply, replyJson } from './http';
 import { createMetrics, type BackendMetrics } from './metrics';
 import { burnCpu, findOrder, ORDERS, sleep, workTimes } from './orders';
-import { matchRoute, methodLabel, ROUTES, type RouteMatch } from './routes';
+import { API_ROUTES, matchRoute, methodLabel, ROUTES, type RouteMatch } from './routes';
 
 /** `status` label of requests whose client went away before the answer (nginx's convention). */
 export const CLIENT_CLOSED_STATUS = '499';
+/** `status` of /api requests the errorRate fault fails. */
+export const INJECTED_ERROR_STATUS = '500';
 const MAX_CONTROL_BODY = 64 * 1024;
 
 export interface AppOptions {
@@ -92,7 +94,10 @@ export function createApp(options: AppOptions = {}): App {
       if (cpuBurnMs > 0) burnCpu(cpuBurnMs);
       await sleep(latencyMs + nextWorkMs(), exchange.signal);
       if (exchange.signal.aborted) return;
-      if (fails) replyJson(exchange.res, 500, { error: `injected fault: errorRate ${errorRate}` });
+      if (fails)
+        replyJson(exchange.res, Number(INJECTED_ERROR_STATUS), {
+          error: `injected fault: errorRate ${errorRate}`,
+        });
       else answer();
     } finally {
       ordersInProgress--;
@@ -130,6 +135,13 @@ export function createApp(options: AppOptions = {}): App {
       },
     },
   };
+
+  // The series a fault makes are there from the start, at 0: a series born with the fault has no
+  // earlier sample, so rate() over it stays empty until a second scrape (Prometheus's "avoid missing
+  // metrics"), and an error ratio would read nothing for the first scrape interval of an outage.
+  for (const route of API_ROUTES)
+    for (const method of Object.keys(handlers[route] ?? {}))
+      for (const status of ['200', INJECTED_ERROR_STATUS]) metrics.requests.inc({ method, route, status }, 0);
 
   async function putFaults({ req, res }: Exchange): Promise<void> {
     let text: string;
