@@ -5,7 +5,7 @@ import { layoutUnder, type SynthResult } from '../components/stack';
 import { findTool, runTool, type ToolName } from '../components/tools/binaries';
 import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
 import { paint, printJson, type Io } from './io';
-import { testRoutes, type AlertRoute } from './routing';
+import { testRoutes, type AlertRoute } from '../components/stack/alert-routes';
 import { PROJECT_ROOT, stackFileName, validationIssues } from './stacks';
 import { reportIssues } from './synth';
 import { loadTree, synthWith } from './tree';

@@ -1,4 +1,4 @@
-import type { AlertRoute } from '../../../cli/routing';
+import type { AlertRoute } from '../../stack/alert-routes';
 import type { ChannelSinks } from '../channels';
 import type { PrometheusClient } from './clients';
 import type { RenderedAlert } from './expectations';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { testRoutes } from '../../../cli/routing';
+import { testRoutes } from '../../stack/alert-routes';
 import { errorBudget } from '../../../rules/slo';
 import { synthStack } from '../../stack/synth';
 import { renderedAlerts } from './expectations';

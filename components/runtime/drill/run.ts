@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AlertRoute } from '../../../cli/routing';
+import type { AlertRoute } from '../../stack/alert-routes';
 import { BURN_ALERTS } from '../../../rules/slo';
 import type { ServiceDefinition } from '../../service';
 import type { StackConfig } from '../../stack/config';

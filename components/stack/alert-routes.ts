@@ -1,9 +1,9 @@
 import { parse } from 'yaml';
-import { compareText } from '../components/model/errors';
-import type { AlertSummary, SynthResult } from '../components/stack';
-import { NULL_RECEIVER } from '../components/stack';
-import { runTool } from '../components/tools/binaries';
-import { WATCHDOG_ALERT } from '../rules/stack-health';
+import { compareText } from '../model/errors';
+import { NULL_RECEIVER } from './alertmanager';
+import type { AlertSummary, SynthResult } from './synth';
+import { runTool } from '../tools/binaries';
+import { WATCHDOG_ALERT } from '../../rules/stack-health';
 
 /** Where one generated alert goes, as the real Alertmanager routing tree decides. */
 export interface AlertRoute {
