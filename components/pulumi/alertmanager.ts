@@ -1,15 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ValidationError } from '../model/errors';
-import { alertmanagerWorkload, type Workload } from '../platforms/workload';
+import { alertmanagerWorkload } from '../platforms/workload';
 import type { SynthResult } from '../stack/synth';
-import {
-  configFilesOf,
-  deployWorkload,
-  workloadIssues,
-  workloadUrl,
-  type Placement,
-  type SecretValues,
-} from './workload-component';
+import { WorkloadComponent, type Placement, type SecretValues } from './workload-component';
 
 /** Arguments of {@link Alertmanager}. */
 export interface AlertmanagerArgs {
@@ -26,25 +18,18 @@ export interface AlertmanagerArgs {
  * cluster (containers `alertmanager-N` on Docker, a StatefulSet behind a headless Service on
  * Kubernetes) that Prometheus sends every alert to, member by member.
  */
-export class Alertmanager extends pulumi.ComponentResource {
-  /** URL of the Alertmanager UI and API (the first member on Docker). */
-  readonly url: pulumi.Output<string>;
-  /** Config files as mounted, by path: plain text, for review (receivers' credentials are files). */
-  readonly configFiles: pulumi.Output<Record<string, string>>;
-  /** What runs, as plain data. */
-  readonly workload: Workload;
-
+export class Alertmanager extends WorkloadComponent {
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const secrets = args.secrets ?? {};
-    const workload = alertmanagerWorkload(args.synth, { platform: args.placement.platform });
-    const issues = workloadIssues(workload, args.placement.platform, secrets);
-    if (issues.length > 0) throw new ValidationError(issues);
-    super('promstack:index:Alertmanager', name, {}, opts);
-
-    deployWorkload(name, workload, args.placement, secrets, this, { controller: 'StatefulSet' });
-    this.workload = workload;
-    this.url = pulumi.output(workloadUrl(workload, args.placement));
-    this.configFiles = pulumi.output(configFilesOf(workload));
-    this.registerOutputs({ url: this.url, configFiles: this.configFiles });
+    super(
+      'promstack:index:Alertmanager',
+      name,
+      {
+        workload: alertmanagerWorkload(args.synth, { platform: args.placement.platform }),
+        placement: args.placement,
+        secrets: args.secrets,
+        kubernetes: () => ({ controller: 'StatefulSet' }),
+      },
+      opts,
+    );
   }
 }

@@ -1,16 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { ValidationIssue } from '../model/errors';
+import { ValidationError, type ValidationIssue } from '../model/errors';
 import { planConfigVolumes } from '../platforms/configmaps';
-import {
-  deployDockerWorkload,
-  type DockerPlacement,
-  type DockerWorkloadResources,
-} from '../platforms/docker';
+import { deployDockerWorkload, type DockerPlacement } from '../platforms/docker';
 import {
   deployKubernetesWorkload,
   type KubernetesPlacement,
   type KubernetesWorkloadOptions,
-  type KubernetesWorkloadResources,
 } from '../platforms/kubernetes';
 import type { Workload } from '../platforms/workload';
 
@@ -39,18 +34,60 @@ export function workloadIssues(
   return issues;
 }
 
-/** Deploys a workload where the placement says; Kubernetes options are ignored on Docker. */
-export function deployWorkload(
-  name: string,
-  workload: Workload,
-  placement: Placement,
-  secrets: SecretValues,
-  parent: pulumi.Resource,
-  kubernetes: Omit<KubernetesWorkloadOptions, 'parent' | 'secrets'>,
-): DockerWorkloadResources | KubernetesWorkloadResources {
-  return placement.platform === 'docker'
-    ? deployDockerWorkload(name, workload, placement, { parent, secrets })
-    : deployKubernetesWorkload(name, workload, placement, { ...kubernetes, parent, secrets });
+/** What a {@link WorkloadComponent} deploys and how. */
+export interface WorkloadComponentSpec {
+  workload: Workload;
+  placement: Placement;
+  /** Values of the stack secrets the workload reads. Default none. */
+  secrets?: SecretValues;
+  /**
+   * Kubernetes options of the workload, given the component (the parent of anything made for them);
+   * not called on Docker.
+   */
+  kubernetes: (self: pulumi.Resource) => Omit<KubernetesWorkloadOptions, 'parent' | 'secrets'>;
+  /** The URL to expose, when not where the workload's `http` port is reached (workloadUrl). */
+  url?: string;
+  /** The Kubernetes Service port the URL names, when not the container's. */
+  servicePort?: number;
+}
+
+/**
+ * A stack component that runs one workload: checked before any resource exists (workloadIssues), then
+ * deployed where the placement says, exposing its URL and its config files as plain text for review.
+ */
+export abstract class WorkloadComponent extends pulumi.ComponentResource {
+  /** URL of the component's UI and API. */
+  readonly url: pulumi.Output<string>;
+  /** Config files as mounted, by path: plain text, for review (secrets are separate files). */
+  readonly configFiles: pulumi.Output<Record<string, string>>;
+  /** What runs, as plain data. */
+  readonly workload: Workload;
+
+  protected constructor(
+    type: string,
+    name: string,
+    spec: WorkloadComponentSpec,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    const { workload, placement } = spec;
+    const secrets = spec.secrets ?? {};
+    const issues = workloadIssues(workload, placement.platform, secrets);
+    if (issues.length > 0) throw new ValidationError(issues);
+    super(type, name, {}, opts);
+
+    if (placement.platform === 'docker')
+      deployDockerWorkload(name, workload, placement, { parent: this, secrets });
+    else
+      deployKubernetesWorkload(name, workload, placement, {
+        ...spec.kubernetes(this),
+        parent: this,
+        secrets,
+      });
+    this.workload = workload;
+    this.url = pulumi.output(spec.url ?? workloadUrl(workload, placement, spec.servicePort));
+    this.configFiles = pulumi.output(configFilesOf(workload));
+    this.registerOutputs({ url: this.url, configFiles: this.configFiles });
+  }
 }
 
 /**
