@@ -11,6 +11,8 @@ export const RESOURCE_RECORDS = {
 const DEFAULT_CPU_CORES = 0.8;
 const DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024;
 const FOR_MINUTES = 15;
+/** Test series run this long: past the evaluation at FOR_MINUTES + 10 and the 5m rate window. */
+const SAMPLE_MINUTES = FOR_MINUTES + 12;
 
 /** CPU and memory of each instance, from the process_* metrics every Prometheus client library exports. */
 export function resourceRules(ctx: ServiceContext): RuleSet {
@@ -27,77 +29,82 @@ export function resourceRules(ctx: ServiceContext): RuleSet {
 
 const outputLabels = (ctx: ServiceContext) => ({ instance: INSTANCE(ctx), service: ctx.service.name });
 
-function highCpu(ctx: ServiceContext): GeneratedAlert {
-  const length = FOR_MINUTES + 12;
-  // Seconds of CPU per one-minute step: `cores` cores busy for 60 s.
-  const series = (cores: number) => [
-    {
-      series: `process_cpu_seconds_total{${targetLabels(ctx)}}`,
-      values: `0+${Math.round(cores * 60 * 1000) / 1000}x${length}`,
-    },
+/** What sets one per-instance resource alert apart from the other; the shape is shared. */
+interface ResourceAlertSpec {
+  key: string;
+  threshold: number;
+  record: string;
+  /** The raw metric the recording reads, and its samples (one a minute) for a constant `value`. */
+  metric: string;
+  samples: (value: number) => string;
+  /** A value well over the threshold `t`, for the test that fires. */
+  over: (t: number) => number;
+  /** The summary as a template over `$value`, and as it reads rendered for a value. */
+  summary: { template: string; rendered: (value: number) => string };
+  /** The description for threshold `t`, with `{instance}` where the instance goes. */
+  description: (t: number) => string;
+}
+
+function resourceAlert(ctx: ServiceContext, spec: ResourceAlertSpec): GeneratedAlert {
+  const series = (value: number) => [
+    { series: `${spec.metric}{${targetLabels(ctx)}}`, values: spec.samples(value) },
   ];
-  const firing = (t: number) => t * 1.5;
+  const text = (instance: string, summary: string, t: number) => ({
+    summary: `${instance} of ${ctx.service.name} uses ${summary}`,
+    description: `${spec.description(t).replace('{instance}', instance)} for ${FOR_MINUTES} minutes.`,
+  });
+  const evalTime = minutes(FOR_MINUTES + 10);
   return {
-    key: 'HighCpuUsage',
-    threshold: ctx.service.resources?.cpuCores ?? DEFAULT_CPU_CORES,
+    key: spec.key,
+    threshold: spec.threshold,
     rule: (t) => ({
-      alert: 'HighCpuUsage',
-      expr: `${RESOURCE_RECORDS.cpu}{service="${ctx.service.name}"} > ${t}`,
+      alert: spec.key,
+      expr: `${spec.record}{service="${ctx.service.name}"} > ${t}`,
       for: minutes(FOR_MINUTES),
       labels: { ...ctx.alertLabels, severity: 'warning' },
-      annotations: {
-        summary: `{{ $labels.instance }} of ${ctx.service.name} uses {{ printf "%.2f" $value }} CPU cores`,
-        description: `CPU usage of {{ $labels.instance }} has been above ${t} cores for ${FOR_MINUTES} minutes.`,
-      },
+      annotations: text('{{ $labels.instance }}', spec.summary.template, t),
     }),
     tests: (t) => ({
       fires: {
-        series: series(firing(t)),
-        evalTime: minutes(FOR_MINUTES + 10),
+        series: series(spec.over(t)),
+        evalTime,
         outputLabels: outputLabels(ctx),
-        annotations: {
-          summary: `${INSTANCE(ctx)} of ${ctx.service.name} uses ${fixed2(firing(t))} CPU cores`,
-          description: `CPU usage of ${INSTANCE(ctx)} has been above ${t} cores for ${FOR_MINUTES} minutes.`,
-        },
+        annotations: text(INSTANCE(ctx), spec.summary.rendered(spec.over(t)), t),
       },
-      silent: { series: series(t / 2), evalTime: minutes(FOR_MINUTES + 10) },
+      silent: { series: series(t / 2), evalTime },
     }),
   };
 }
 
-function highMemory(ctx: ServiceContext): GeneratedAlert {
-  const length = FOR_MINUTES + 12;
-  const series = (bytes: number) => [
-    {
-      series: `process_resident_memory_bytes{${targetLabels(ctx)}}`,
-      values: `${Math.round(bytes)}x${length}`,
+function highCpu(ctx: ServiceContext): GeneratedAlert {
+  return resourceAlert(ctx, {
+    key: 'HighCpuUsage',
+    threshold: ctx.service.resources?.cpuCores ?? DEFAULT_CPU_CORES,
+    record: RESOURCE_RECORDS.cpu,
+    metric: 'process_cpu_seconds_total',
+    // Seconds of CPU per one-minute step: `cores` cores busy for 60 s.
+    samples: (cores) => `0+${Math.round(cores * 60 * 1000) / 1000}x${SAMPLE_MINUTES}`,
+    over: (t) => t * 1.5,
+    summary: {
+      template: '{{ printf "%.2f" $value }} CPU cores',
+      rendered: (cores) => `${fixed2(cores)} CPU cores`,
     },
-  ];
-  const firing = (t: number) => Math.round(t * 1.5);
-  return {
+    description: (t) => `CPU usage of {instance} has been above ${t} cores`,
+  });
+}
+
+function highMemory(ctx: ServiceContext): GeneratedAlert {
+  return resourceAlert(ctx, {
     key: 'HighMemoryUsage',
     threshold: ctx.service.resources?.memoryBytes ?? DEFAULT_MEMORY_BYTES,
-    rule: (t) => ({
-      alert: 'HighMemoryUsage',
-      expr: `${RESOURCE_RECORDS.memory}{service="${ctx.service.name}"} > ${t}`,
-      for: minutes(FOR_MINUTES),
-      labels: { ...ctx.alertLabels, severity: 'warning' },
-      annotations: {
-        summary: `{{ $labels.instance }} of ${ctx.service.name} uses {{ $value | humanize1024 }}B of memory`,
-        description: `Resident memory of {{ $labels.instance }} has been above ${humanize1024(t)}B for ${FOR_MINUTES} minutes.`,
-      },
-    }),
-    tests: (t) => ({
-      fires: {
-        series: series(firing(t)),
-        evalTime: minutes(FOR_MINUTES + 10),
-        outputLabels: outputLabels(ctx),
-        annotations: {
-          summary: `${INSTANCE(ctx)} of ${ctx.service.name} uses ${humanize1024(firing(t))}B of memory`,
-          description: `Resident memory of ${INSTANCE(ctx)} has been above ${humanize1024(t)}B for ${FOR_MINUTES} minutes.`,
-        },
-      },
-      silent: { series: series(t / 2), evalTime: minutes(FOR_MINUTES + 10) },
-    }),
-  };
+    record: RESOURCE_RECORDS.memory,
+    metric: 'process_resident_memory_bytes',
+    samples: (bytes) => `${Math.round(bytes)}x${SAMPLE_MINUTES}`,
+    over: (t) => Math.round(t * 1.5),
+    summary: {
+      template: '{{ $value | humanize1024 }}B of memory',
+      rendered: (bytes) => `${humanize1024(bytes)}B of memory`,
+    },
+    description: (t) => `Resident memory of {instance} has been above ${humanize1024(t)}B`,
+  });
 }
