@@ -1,46 +1,32 @@
-import {
-  installMocks,
-  plainPart,
-  runProgram,
-  setProgramConfig,
-  unwrapSecrets,
-} from '../components/pulumi/testing';
+import { plainPart } from '../components/pulumi/testing';
 import { synthStack } from '../components/stack';
 import { vendoredRuleFiles } from './rule-files';
 import { IMAGES } from '../components/stack/images';
 import { repoStackConfig } from '../components/stack/testing';
 import { services } from './services';
+import { programUnderMocks } from './testing';
 
-const mocks = installMocks('dev');
 const SECRETS = {
   'grafana-admin-password': 'dev-SECRET-grafana-3141',
   'slack-webhook-url': 'https://hooks.slack.test/services/dev-SECRET-slack-2718',
 };
-setProgramConfig(repoStackConfig('dev'), SECRETS);
-
-let outputs: Record<string, unknown>;
-beforeAll(async () => {
-  // The program runs when it is loaded: after its config is set.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  outputs = await runProgram(mocks, () => require('./index'));
-});
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const container = (name: string) => unwrapSecrets(mocks.named(`promstack-${name}-container`).inputs) as Obj;
+const program = programUnderMocks('dev', SECRETS);
+const { mocks, inputs } = program;
+const container = (name: string) => inputs(`promstack-${name}-container`);
 
 describe('the dev stack (Pulumi.dev.yaml)', () => {
   it('exports the URLs on 127.0.0.1, the services and every rendered file', () => {
-    expect(outputs).toMatchObject({
+    expect(program.outputs).toMatchObject({
       prometheusUrl: 'http://127.0.0.1:9090',
       alertmanagerUrl: 'http://127.0.0.1:9093',
       grafanaUrl: 'http://127.0.0.1:3000',
       services: ['orders'],
     });
-    expect(outputs.files).toEqual(
+    expect(program.outputs.files).toEqual(
       synthStack(repoStackConfig('dev'), services, { environment: 'dev', ruleFiles: vendoredRuleFiles() })
         .files,
     );
-    expect((outputs.files as Record<string, string>)['prometheus/rules/vendor-host.yml']).toContain(
+    expect((program.outputs.files as Record<string, string>)['prometheus/rules/vendor-host.yml']).toContain(
       'HostOutOfMemory',
     );
   });
@@ -63,7 +49,9 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
 
   it('labels series with environment dev and keeps 7 days', () => {
     const prometheus = container('prometheus');
-    const config = prometheus.uploads.find((u: Obj) => u.file === '/etc/prometheus/prometheus.yml').content;
+    const config = prometheus.uploads.find(
+      (u: { file: string }) => u.file === '/etc/prometheus/prometheus.yml',
+    ).content;
     expect(config).toContain('environment: dev');
     expect(prometheus.command).toContain('--storage.tsdb.retention.time=7d');
     expect(container('alertmanager').command).toContain('--cluster.listen-address=');
@@ -85,6 +73,6 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
   it('keeps the secrets out of every plain input', () => {
     const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
     for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);
-    expect(JSON.stringify(outputs)).not.toContain(SECRETS['grafana-admin-password']);
+    expect(JSON.stringify(program.outputs)).not.toContain(SECRETS['grafana-admin-password']);
   });
 });

@@ -1,14 +1,6 @@
-import {
-  installMocks,
-  isSecretEnvelope,
-  plainPart,
-  runProgram,
-  setProgramConfig,
-  unwrapSecrets,
-} from '../components/pulumi/testing';
-import { repoStackConfig } from '../components/stack/testing';
+import { programUnderMocks } from './testing';
+import { isSecretEnvelope, plainPart, unwrapSecrets } from '../components/pulumi/testing';
 
-const mocks = installMocks('prod');
 const SECRETS = {
   'grafana-admin-password': 'prod-SECRET-grafana-5772',
   'slack-webhook-url': 'https://hooks.slack.test/services/prod-SECRET-slack-6931',
@@ -16,17 +8,9 @@ const SECRETS = {
   'pagerduty-platform-routing-key': 'prod-SECRET-pd-platform-5813',
   'mimir-password': 'prod-SECRET-mimir-2134',
 };
-setProgramConfig(repoStackConfig('prod'), SECRETS);
+const program = programUnderMocks('prod', SECRETS);
+const { mocks, inputs } = program;
 
-let outputs: Record<string, unknown>;
-beforeAll(async () => {
-  // The program runs when it is loaded: after its config is set.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  outputs = await runProgram(mocks, () => require('./index'));
-});
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const inputs = (name: string) => unwrapSecrets(mocks.named(name).inputs) as Obj;
 const secretOf = (component: string) => {
   const found = mocks
     .ofType('kubernetes:core/v1:Secret')
@@ -43,7 +27,7 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
       name: 'POD_NAME',
       valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
     });
-    expect((outputs.files as Record<string, string>)['prometheus/prometheus.yml']).toContain(
+    expect((program.outputs.files as Record<string, string>)['prometheus/prometheus.yml']).toContain(
       'replica: ${POD_NAME}',
     );
     expect(spec.template.spec.containers[0].args).toEqual(
@@ -61,14 +45,14 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
   });
 
   it('writes to Mimir with the password from the stack secret', () => {
-    const rendered = (outputs.files as Record<string, string>)['prometheus/prometheus.yml'];
+    const rendered = (program.outputs.files as Record<string, string>)['prometheus/prometheus.yml'];
     expect(rendered).toContain('url: https://mimir.example.com/api/v1/push');
     expect(rendered).toContain('password_file: /etc/prometheus/secrets/mimir-password');
     expect(secretOf('prometheus')).toEqual({ 'mimir-password': SECRETS['mimir-password'] });
   });
 
   it('pages through PagerDuty and notifies Slack with keys from the stack secrets', () => {
-    const rendered = (outputs.files as Record<string, string>)['alertmanager/alertmanager.yml'];
+    const rendered = (program.outputs.files as Record<string, string>)['alertmanager/alertmanager.yml'];
     expect(rendered).toContain('routing_key_file: /etc/alertmanager/secrets/pagerduty-shop-routing-key');
     expect(rendered).toContain('api_url_file: /etc/alertmanager/secrets/slack-webhook-url');
     expect(Object.keys(secretOf('alertmanager')).sort()).toEqual([
@@ -83,11 +67,11 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
     const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
     for (const value of Object.values(SECRETS)) {
       expect(plain).not.toContain(value);
-      expect(JSON.stringify(outputs)).not.toContain(value);
+      expect(JSON.stringify(program.outputs)).not.toContain(value);
     }
   });
 
   it('exports Grafana at its public root URL', () => {
-    expect(outputs.grafanaUrl).toBe('https://grafana.example.com/');
+    expect(program.outputs.grafanaUrl).toBe('https://grafana.example.com/');
   });
 });

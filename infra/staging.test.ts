@@ -1,32 +1,16 @@
-import {
-  installMocks,
-  plainPart,
-  runProgram,
-  setProgramConfig,
-  unwrapSecrets,
-} from '../components/pulumi/testing';
-import { repoStackConfig } from '../components/stack/testing';
+import { programUnderMocks } from './testing';
+import { plainPart } from '../components/pulumi/testing';
 
-const mocks = installMocks('staging');
 const SECRETS = {
   'grafana-admin-password': 'staging-SECRET-grafana-1618',
   'slack-webhook-url': 'https://hooks.slack.test/services/staging-SECRET-slack-1414',
 };
-setProgramConfig(repoStackConfig('staging'), SECRETS);
-
-let outputs: Record<string, unknown>;
-beforeAll(async () => {
-  // The program runs when it is loaded: after its config is set.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  outputs = await runProgram(mocks, () => require('./index'));
-});
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const inputs = (name: string) => unwrapSecrets(mocks.named(name).inputs) as Obj;
+const program = programUnderMocks('staging', SECRETS);
+const { mocks, inputs } = program;
 
 describe('the staging stack (Pulumi.staging.yaml)', () => {
   it('exports the in-cluster URLs', () => {
-    expect(outputs).toMatchObject({
+    expect(program.outputs).toMatchObject({
       prometheusUrl: 'http://prometheus.monitoring.svc:9090',
       alertmanagerUrl: 'http://alertmanager.monitoring.svc:9093',
       grafanaUrl: 'http://grafana.monitoring.svc:3000',
@@ -45,7 +29,7 @@ describe('the staging stack (Pulumi.staging.yaml)', () => {
   });
 
   it('labels series with environment staging and keeps 15 days', () => {
-    const rendered = outputs.files as Record<string, string>;
+    const rendered = program.outputs.files as Record<string, string>;
     expect(rendered['prometheus/prometheus.yml']).toContain('environment: staging');
     expect(rendered['prometheus/prometheus.yml']).not.toContain('replica:');
     expect(inputs('promstack-prometheus-statefulset').spec.template.spec.containers[0].args).toContain(
