@@ -52,6 +52,29 @@ export class PrometheusClient {
     return result.length > 0 ? result[0].value : undefined;
   }
 
+  /**
+   * The time (ms) of the latest raw sample of the series `selectorExpr` selects within `lookback`
+   * seconds before `time` (ms), or undefined when there is none.
+   */
+  async lastSampleAt(selectorExpr: string, time: number, lookback: number): Promise<number | undefined> {
+    const params = new URLSearchParams({
+      query: `${selectorExpr}[${Math.ceil(lookback)}s]`,
+      time: String(time / 1000),
+    });
+    const body = await json<{
+      status: string;
+      error?: string;
+      data: { result: { values: [number, string][] }[] };
+    }>(`${this.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: params.toString(),
+    });
+    if (body.status !== 'success') throw new Error(`query ${selectorExpr}: ${body.error ?? body.status}`);
+    const times = body.data.result.flatMap((r) => r.values.map(([t]) => t * 1000));
+    return times.length > 0 ? Math.max(...times) : undefined;
+  }
+
   /** Alerts in the ALERTS series now, in `state` (firing or pending), matching every label given. */
   async alerts(labels: Record<string, string>, state: 'firing' | 'pending'): Promise<Sample[]> {
     return this.query(`ALERTS{${selector({ ...labels, alertstate: state })}}`);

@@ -5,6 +5,8 @@ import {
   burnFill,
   burnSeconds,
   historyForPageFirst,
+  stormPerSecond,
+  stormRates,
   plainFloor,
   timeoutFill,
   windowAwareFloor,
@@ -147,5 +149,34 @@ describe('the floors of an alert', () => {
     expect(ratio(history - 1)).toBeLessThan(1.5);
     // On an empty TSDB (a minute of history) the ticket would come first.
     expect(burnSeconds(ticket, 0.005, ALL_FAIL, 60)).toBeLessThan(burnSeconds(page, 0.005, ALL_FAIL, 60));
+  });
+
+  it('sizes the retry storm that makes a fast burn page within a given time', () => {
+    const page = conditions('page', 15);
+    const healthy = { part: 0, whole: 3 };
+    const input = { conditions: page, budget: 0.005, healthy, apiPerSecond: 2, seconds: 0.25, max: 1000 };
+    // 14.4x over the full 240 s window: 240 × 0.072 × 3 / (2 + R × (1 - 0.072)) ≤ 0.25.
+    const storm = stormPerSecond(input);
+    expect(storm).toBe(Math.ceil(((240 * 0.072 * 3) / 0.25 - 2) / (1 - 0.072)));
+    const crossing = (extra: number) =>
+      burnSeconds(page, 0.005, { before: healthy, during: stormRates(healthy, 2, extra) }, 1440);
+    expect(crossing(storm)).toBeLessThanOrEqual(0.25);
+    expect(crossing(storm - 1)).toBeGreaterThan(0.25);
+    expect(stormPerSecond({ ...input, max: 100 })).toBe(100);
+    // Unchanged traffic already fast enough: no storm.
+    expect(stormPerSecond({ ...input, seconds: 60 })).toBe(0);
+    expect(stormRates(healthy, 2, 10)).toEqual({ part: 12, whole: 13 });
+  });
+
+  it('finds the history for a burn under a storm, where the page gains less on the ticket', () => {
+    const [page, ticket] = [conditions('page', 15), conditions('ticket', 15)];
+    const healthy = { part: 0, whole: 3 };
+    const storm = { before: healthy, during: stormRates(healthy, 2, 222) };
+    const plain = historyForPageFirst(page, ticket, 0.005, 1.3)!;
+    const stormy = historyForPageFirst(page, ticket, 0.005, 1.3, storm)!;
+    expect(stormy).toBeGreaterThan(plain);
+    const ratio = (h: number) => burnSeconds(ticket, 0.005, storm, h) / burnSeconds(page, 0.005, storm, h);
+    expect(ratio(stormy)).toBeGreaterThanOrEqual(1.3);
+    expect(ratio(stormy - 1)).toBeLessThan(1.3);
   });
 });

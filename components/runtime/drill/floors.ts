@@ -188,23 +188,68 @@ export function burnFill(input: {
   };
 }
 
+/** A burn of every request at unchanged traffic. */
+export const FULL_BURN: { before: Rates; during: Rates } = {
+  before: { part: 0, whole: 1 },
+  during: { part: 1, whole: 1 },
+};
+
 /**
- * The clean history an SLO's windows must hold so that a burn of every request pages `margin` times
- * sooner than it opens a ticket: on an empty TSDB every window holds the same few minutes and the
- * ticket's lower factors cross first, the reverse of a stack that has run for a while. The shortest
- * such history in whole seconds, or undefined when no history does it.
+ * The clean history an SLO's windows must hold so that a burn at `rates` pages `margin` times sooner
+ * than it opens a ticket: on an empty TSDB every window holds the same few minutes and the ticket's
+ * lower factors cross first, the reverse of a stack that has run for a while. The shortest such history
+ * in whole seconds, or undefined when no history does it.
  */
 export function historyForPageFirst(
   page: readonly BurnCondition[],
   ticket: readonly BurnCondition[],
   budget: number,
   margin: number,
+  rates: { before: Rates; during: Rates } = FULL_BURN,
 ): number | undefined {
   const longest = Math.max(...[...page, ...ticket].flatMap((c) => c.windows));
-  const rates = { before: { part: 0, whole: 1 }, during: { part: 1, whole: 1 } };
   for (let history = 1; history <= longest; history++) {
     if (burnSeconds(ticket, budget, rates, history) >= margin * burnSeconds(page, budget, rates, history))
       return history;
   }
   return undefined;
+}
+
+/**
+ * The retry storm of a fast burn: the fewest extra requests per second, every one failing, that bring
+ * a burn alert's conditions to hold within `seconds` of the fault, on windows full of `healthy`
+ * traffic; `max` when even that many do not. Every /api request fails during the burn (`apiPerSecond`
+ * of the healthy traffic), the rest of the traffic goes on as before.
+ */
+export function stormPerSecond(input: {
+  conditions: readonly BurnCondition[];
+  budget: number;
+  healthy: Rates;
+  apiPerSecond: number;
+  seconds: number;
+  max: number;
+}): number {
+  const { conditions, budget, healthy, apiPerSecond } = input;
+  const history = Math.max(...conditions.flatMap((c) => c.windows));
+  const crossing = (extra: number) =>
+    burnSeconds(
+      conditions,
+      budget,
+      { before: healthy, during: stormRates(healthy, apiPerSecond, extra) },
+      history,
+    );
+  if (crossing(input.max) > input.seconds) return input.max;
+  let [low, high] = [0, input.max];
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (crossing(mid) <= input.seconds) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** Errors and requests per second while every /api request fails and `extra` more arrive, all failing. */
+export function stormRates(healthy: Rates, apiPerSecond: number, extra: number): Rates {
+  const whole = healthy.whole + extra;
+  return { part: Math.min(whole, healthy.part + apiPerSecond + extra), whole };
 }

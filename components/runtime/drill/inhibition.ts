@@ -4,7 +4,8 @@ import { notificationsOf, receiversOf, sleep } from './watch';
 
 /** Judges the ticket once the page has resolved (or never did). */
 export interface TicketWatch {
-  finish: (pageInactiveAt: number | undefined) => void;
+  /** `pageEndedAt`: when Prometheus resolved the page (run.firingEndedAt), undefined if it never did. */
+  finish: (pageEndedAt: number | undefined) => void;
 }
 
 /**
@@ -59,14 +60,14 @@ export async function watchTicket(
       (inhibitedBy.length > 0 ? ', inhibited in Alertmanager' : ''),
   );
   return {
-    finish: (pageInactiveAt) => {
-      const until = pageInactiveAt ?? Date.now();
+    finish: (pageEndedAt) => {
+      const until = pageEndedAt ?? Date.now();
       const reached = receiversOf(notificationsOf(run.r.sinks, identity, 'firing', faultAt, until));
       if (reached.length > 0)
         problems.push(
           `the ticket reached ${reached.join(', ')} while the page fired: the inhibition did not hold`,
         );
-      if (pageInactiveAt === undefined)
+      if (pageEndedAt === undefined)
         problems.push('the page never resolved, so the inhibition was not seen to end');
       run.results.set('inhibition', () => {
         // After the page, the ticket still burns over its long windows and goes where its route says.

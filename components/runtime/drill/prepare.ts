@@ -3,13 +3,20 @@ import { testRoutes } from '../../stack/alert-routes';
 import { errorBudget } from '../../../rules/slo';
 import { synthStack } from '../../stack/synth';
 import { renderedAlerts } from './expectations';
-import { historyForPageFirst, round } from './floors';
+import { historyForPageFirst, round, stormPerSecond, stormRates } from './floors';
 import { counterHistory, writeHistoryBlocks } from './history';
 import type { Baseline, DrillRun } from './run';
 import { sleep } from './watch';
 
 /** The SLO's ticket must cross this many times later than its page on the drill's history. */
 export const PAGE_BEFORE_TICKET = 1.3;
+/**
+ * The fast burn's retry storm is sized so that the page's windows cross within this share of a scrape
+ * interval: then the page waits on the pipeline (scrape, evaluations, group_wait), not on its windows.
+ */
+export const STORM_FILL_SHARE = 0.25;
+/** The drill sends at most this many requests per second: beyond, the drill itself would be the load. */
+export const STORM_MAX_PER_SECOND = 400;
 
 /**
  * Before any fault: what the routing tree and the rules expect, the backend's healthy traffic, a
@@ -27,6 +34,7 @@ export async function prepare(run: DrillRun): Promise<void> {
     }).files,
   );
   run.baseline = await measureBaseline(run);
+  run.storm = sizeStorm(run);
   await writeHistory(run);
   const quiet = await checkBaseline(run);
   run.results.set('baseline', () => quiet);
@@ -55,6 +63,19 @@ async function measureBaseline(run: DrillRun): Promise<Baseline> {
   return { counters, apiPerSecond: api ?? 0, cpuCores: cpu ?? 0 };
 }
 
+/** The retry storm of the SLO's fast burn, from the healthy traffic: see STORM_FILL_SHARE. */
+function sizeStorm(run: DrillRun): number {
+  if (!run.slo) return 0;
+  return stormPerSecond({
+    conditions: run.burnConditions('page', run.r.factor),
+    budget: errorBudget(run.slo.objective),
+    healthy: run.healthyRates,
+    apiPerSecond: run.baseline.apiPerSecond,
+    seconds: STORM_FILL_SHARE * run.clock.scrapeInterval,
+    max: STORM_MAX_PER_SECOND,
+  });
+}
+
 /**
  * Clean traffic before the drill's start, at the rates measured, written into the TSDB as blocks while
  * Prometheus is stopped. Without it every SLO window would hold the same few minutes, and a burn would
@@ -72,6 +93,7 @@ async function writeHistory(run: DrillRun): Promise<void> {
     run.burnConditions('ticket', factor),
     errorBudget(run.slo.objective),
     PAGE_BEFORE_TICKET,
+    { before: run.healthyRates, during: stormRates(run.healthyRates, run.baseline.apiPerSecond, run.storm) },
   );
   if (historySeconds === undefined) {
     run.history.reason = 'none: no history makes the page cross before the ticket';
@@ -99,7 +121,7 @@ async function writeHistory(run: DrillRun): Promise<void> {
     series: run.baseline.counters.length,
     reason:
       `${historySeconds} s (${round((historySeconds * factor) / 3600, 1)} h on the real clock) of the healthy ` +
-      `traffic measured at start, ${run.baseline.counters.length} series, so that a fast burn pages ` +
+      `traffic measured at start, ${run.baseline.counters.length} series, so that a fast burn (with its storm) pages ` +
       `${PAGE_BEFORE_TICKET}x sooner than it opens a ticket, as on a stack that has run for a while`,
   };
 }

@@ -41,7 +41,10 @@ export interface ScenarioResult {
   name: string;
   kind: ScenarioKind;
   ok: boolean;
-  /** The backend faults in effect (PUT /control/faults body). */
+  /**
+   * The backend faults in effect (PUT /control/faults body), and `extraApiRequestsPerSecond`: the /api
+   * requests the drill sent itself meanwhile (the fast burn's retry storm, the CPU burn's load).
+   */
   fault?: Record<string, unknown>;
   alert?: AlertOutcome;
   /** One line: what was checked and what came out. */

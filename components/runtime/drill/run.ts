@@ -7,12 +7,12 @@ import { scaleDuration } from '../../stack/time-scale';
 import type { ChannelSinks } from '../channels';
 import type { LocalStack } from '../local';
 import { AlertScenario, type AlertPlan, type DrillContext } from './alert-scenario';
-import { AlertmanagerClient, BackendClient, PrometheusClient } from './clients';
+import { AlertmanagerClient, BackendClient, PrometheusClient, selector } from './clients';
 import { scaleIntervals, seconds, stackIntervals, type DrillIntervals } from './config';
 import { findAlert, resolvedReceivers, type RenderedAlert } from './expectations';
 import { timeoutFill, type BurnCondition, type Clock, type Rates } from './floors';
 import type { DrillReport, ScenarioResult } from './report';
-import { poll } from './watch';
+import { poll, sleep } from './watch';
 
 /** A notification may take at most this many window-aware floors. */
 export const LATENCY_LIMIT = 1.5;
@@ -78,6 +78,8 @@ export class DrillRun {
   alerts: RenderedAlert[] = [];
   realAlerts: RenderedAlert[] = [];
   baseline: Baseline = { counters: [], apiPerSecond: 0, cpuCores: 0 };
+  /** Extra failing /api requests per second the drill sends during the fast burn (prepare's sizeStorm). */
+  storm = 0;
   history: DrillReport['history'] = { seconds: 0, realSeconds: 0, series: 0, reason: 'none written' };
   /** Since when (ms) the SLO windows hold clean traffic: the written history, or the stack's start. */
   historyStart: number;
@@ -214,13 +216,24 @@ export class DrillRun {
     return Date.now();
   }
 
-  /** Errors and requests per second of the service over `window` seconds before `at` (ms). */
-  async requestRates(at: number, window: number): Promise<Rates> {
+  /**
+   * Errors and requests per second of the service under a fault that began at `faultAt` (ms), over at
+   * most `window` seconds and only from samples taken after the fault: a window reaching back before it
+   * would average the fault with the healthy traffic. Waits, when needed, until two scrapes of the fault
+   * are in.
+   */
+  async faultRates(faultAt: number, window: number): Promise<Rates> {
+    const scrape = this.clock.scrapeInterval;
+    const settled = faultAt + 3 * scrape * 1000;
+    if (Date.now() < settled) await sleep(settled - Date.now());
+    const at = Date.now();
+    const span = Math.min(window, (at - faultAt) / 1000 - scrape);
+    const range = `${Math.floor(span * 1000)}ms`;
     const red = this.r.service.red!;
     const errors = `${red.requests}{job="${this.job}",${red.errors.label}=~"${red.errors.regex}"}`;
     const [part, whole] = await Promise.all([
-      this.prometheus.value(`sum(rate(${errors}[${window}s]))`, at),
-      this.prometheus.value(`sum(rate(${red.requests}{job="${this.job}"}[${window}s]))`, at),
+      this.prometheus.value(`sum(rate(${errors}[${range}]))`, at),
+      this.prometheus.value(`sum(rate(${red.requests}{job="${this.job}"}[${range}]))`, at),
     ]);
     if (whole === undefined) throw new Error(`no requests of ${this.job} in Prometheus`);
     return { part: part ?? 0, whole };
@@ -251,6 +264,21 @@ export class DrillRun {
           Promise.resolve({ scaled: timeoutFill(this.clock), real: timeoutFill(this.ctx.realClock) }),
       },
     );
+  }
+
+  /**
+   * When Prometheus stopped sending an alert as firing, given when the drill saw it gone: the
+   * evaluation after its last firing sample. Alertmanager cannot know earlier; the drill's poll sees it
+   * later, and what the alert held back (an inhibited notification) may be let through in between.
+   */
+  async firingEndedAt(identity: Record<string, string>, seenGoneAt: number): Promise<number> {
+    const evaluation = this.clock.evaluationInterval;
+    const last = await this.prometheus.lastSampleAt(
+      `ALERTS{${selector({ ...identity, alertstate: 'firing' })}}`,
+      seenGoneAt,
+      Math.max(60, 10 * evaluation),
+    );
+    return last === undefined ? seenGoneAt : Math.min(seenGoneAt, last + evaluation * 1000);
   }
 
   /** Waits until none of the alerts fires or is pending in Prometheus, `seconds` at most. */

@@ -1,5 +1,4 @@
 import { errorBudget, sloAlertName } from '../../../rules/slo';
-import type { AlertScenario } from './alert-scenario';
 import { dashboards, dashboardsResult, type PanelOutcome } from './dashboards';
 import { burnFill, burnSeconds, windowFill, type Rates } from './floors';
 import { watchTicket, type TicketWatch } from './inhibition';
@@ -16,18 +15,19 @@ const LOAD_RAMP_SECONDS = 4;
  * Errors, latency and CPU in one stage, in two phases, each alert measured from the fault that sets it
  * off:
  *
- * 1. every /api request fails (errorRate 1) and is slow (latencyMs): HighErrorRate, the SLO's page,
- *    its ticket (which the page must inhibit) and HighLatency; the dashboards are queried while all of
- *    that holds;
- * 2. the errors stop, the requests stay slow and burn CPU (cpuBurnMs): HighCpuUsage. Latency stays on
- *    until the end, since the burn slows answers too and HighLatency would otherwise flap.
+ * 1. every /api request fails at once (errorRate 1) and the drill adds a retry storm, failing requests
+ *    at `run.storm` per second: HighErrorRate, the SLO's page, its ticket (which the page must
+ *    inhibit); the dashboards are queried while all of that holds. The storm makes the burn fast: an
+ *    error ratio over a window crosses its threshold once the errors outweigh the window's healthy
+ *    traffic by the threshold, which at unchanged traffic takes 7.2% of the page's hour;
+ * 2. the errors and the storm stop, the requests become slow (latencyMs) and burn CPU (cpuBurnMs):
+ *    HighLatency and HighCpuUsage. Latency stays on until the end, since the burn slows answers too and
+ *    HighLatency would otherwise flap.
  *
  * The backend burns CPU on its one event loop and tops out at one core: the fault aims between the
  * threshold and that, and the drill adds its own /api requests so the burn comes in slices of about
  * BURN_SLICE_MS. With the traffic generator's 2 requests/s alone each request would hold the loop for
- * half a second, and scrapes (1 s timeout on the drill clock) would time out behind the queue. The extra
- * requests start only once the errors stop: failing, they would multiply the error rate against the
- * SLO's history and make the page and the ticket cross at nearly the same time.
+ * half a second, and scrapes (1 s timeout on the drill clock) would time out behind the queue.
  */
 export async function faultsStage(
   run: DrillRun,
@@ -35,12 +35,29 @@ export async function faultsStage(
   const latencyRule = run.rule('HighLatency');
   const cpuRule = run.rule('HighCpuUsage');
   const latencyMs = Math.min(120_000, Math.round((latencyRule?.threshold ?? 0.5) * 2000));
-  const errors = { errorRate: 1, latencyMs };
+  const errors = { errorRate: 1 };
+  const burst = run.storm > 0 ? { ...errors, extraApiRequestsPerSecond: run.storm } : errors;
+  const errorAlerts = errorScenarios(run, burst);
+
+  const cpuThreshold = cpuRule?.threshold ?? 0.8;
+  const targetCores = Math.min(0.95, cpuThreshold + CPU_HEADROOM * (1 - cpuThreshold));
+  const api = run.baseline.apiPerSecond;
+  const load = Math.max(0, Math.round(targetCores / (BURN_SLICE_MS / 1000) - api));
+  const burnCores = Math.max(0, targetCores - run.baseline.cpuCores);
+  const cpuBurnMs = api + load > 0 ? Math.min(10_000, Math.round((burnCores / (api + load)) * 1000)) : 0;
+  const slow = { latencyMs, cpuBurnMs };
+  let cpuProblem: string | undefined;
+  if (cpuBurnMs === 0) cpuProblem = 'the backend had no /api traffic to burn CPU in';
+  else if (targetCores <= cpuThreshold)
+    cpuProblem = `HighCpuUsage's threshold ${cpuThreshold} cores is beyond the one core the backend can burn`;
+  if (cpuProblem) run.failed('CPU', 'alert', 'no CPU fault possible', cpuProblem);
+  const slowFault = cpuProblem ? { latencyMs } : { ...slow, extraApiRequestsPerSecond: load };
+  const slowBackendFault = cpuProblem ? { latencyMs } : slow;
+  // A request is counted when it is answered, after latencyMs.
   const delay = latencyMs / 1000;
 
-  const errorAlerts = errorScenarios(run, errors, delay);
   const latency = run.scenario(
-    run.plan('latency', 'HighLatency', { alertname: 'HighLatency' }, errors, {
+    run.plan('latency', 'HighLatency', { alertname: 'HighLatency' }, slowFault, {
       fillBound: (latencyRule?.windowSeconds ?? 0) + delay,
       fill: async (at) => {
         const rule = latencyRule!;
@@ -60,32 +77,10 @@ export async function faultsStage(
       },
     }),
   );
-
-  const cpuThreshold = cpuRule?.threshold ?? 0.8;
-  const targetCores = Math.min(0.95, cpuThreshold + CPU_HEADROOM * (1 - cpuThreshold));
-  const api = run.baseline.apiPerSecond;
-  const load = Math.max(0, Math.round(targetCores / (BURN_SLICE_MS / 1000) - api));
-  const burnCores = Math.max(0, targetCores - run.baseline.cpuCores);
-  const cpuBurnMs = api + load > 0 ? Math.min(10_000, Math.round((burnCores / (api + load)) * 1000)) : 0;
-  const slow = { latencyMs, cpuBurnMs };
-  let cpu: AlertScenario | undefined;
-  if (cpuBurnMs === 0)
-    run.failed('CPU', 'alert', 'no CPU fault possible', `the backend had no /api traffic to burn CPU in`);
-  else if (targetCores <= cpuThreshold)
-    run.failed(
-      'CPU',
-      'alert',
-      'no CPU fault possible',
-      `HighCpuUsage's threshold ${cpuThreshold} cores is beyond the one core the backend can burn`,
-    );
-  else
-    cpu = run.scenario(
-      run.plan(
-        'CPU',
-        'HighCpuUsage',
-        { alertname: 'HighCpuUsage' },
-        { ...slow, extraApiRequestsPerSecond: load },
-        {
+  const cpu = cpuProblem
+    ? undefined
+    : run.scenario(
+        run.plan('CPU', 'HighCpuUsage', { alertname: 'HighCpuUsage' }, slowFault, {
           fillBound: cpuRule?.windowSeconds ?? 0,
           fill: async (at) => {
             const window = cpuRule!.windowSeconds;
@@ -109,34 +104,38 @@ export async function faultsStage(
               real: windowFill({ ...input, window: run.realRule('HighCpuUsage')!.windowSeconds }),
             };
           },
-        },
-      ),
-    );
+        }),
+      );
 
   const faultAt = await run.setFaults(errors);
-  await Promise.all([errorAlerts.fire(faultAt), latency?.awaitFiring(faultAt)]);
-  let clearedAt: number;
-  if (cpu) {
-    const cpuAt = await run.setFaults(slow);
-    errorAlerts.resolve(cpuAt);
+  if (run.storm > 0) run.log(`retry storm: ${run.storm} extra failing /api requests/s from the drill`);
+  // Answered at once: a quarter of a second of requests in flight is plenty.
+  const storm = run.backend.startLoad(run.storm, {
+    maxInFlight: Math.max(1, Math.ceil(run.storm / 4)),
+    rampSeconds: 0,
+  });
+  try {
+    await errorAlerts.fire(faultAt);
+  } finally {
+    await storm.stop();
+  }
+  const slowAt = await run.setFaults(slowBackendFault);
+  errorAlerts.resolve(slowAt);
+  if (!cpuProblem)
     run.log(
       `load: ${load} extra /api requests/s from the drill, so the burn comes in ${cpuBurnMs} ms slices`,
     );
-    // At most half a second of requests beyond those the latency holds: a backlog drains at once.
-    const extra = run.backend.startLoad(load, {
-      maxInFlight: Math.ceil(load * (latencyMs / 1000 + 0.5)),
-      rampSeconds: LOAD_RAMP_SECONDS,
-    });
-    try {
-      await cpu.awaitFiring(cpuAt);
-    } finally {
-      await extra.stop();
-    }
-    clearedAt = await run.clearFaults();
-  } else {
-    clearedAt = await run.clearFaults();
-    errorAlerts.resolve(clearedAt);
+  // At most half a second of requests beyond those the latency holds: a backlog drains at once.
+  const extra = run.backend.startLoad(cpuProblem ? 0 : load, {
+    maxInFlight: Math.max(1, Math.ceil(load * (latencyMs / 1000 + 0.5))),
+    rampSeconds: LOAD_RAMP_SECONDS,
+  });
+  try {
+    await Promise.all([latency?.awaitFiring(slowAt), cpu?.awaitFiring(slowAt)]);
+  } finally {
+    await extra.stop();
   }
+  const clearedAt = await run.clearFaults();
   run.resolveInBackground([latency, cpu], clearedAt, latencyRule?.windowSeconds ?? 0);
   return {
     recheck: () => errorAlerts.recheck(),
@@ -157,21 +156,24 @@ async function slowRates(run: DrillRun, at: number, window: number, threshold: n
   return { part: fast === undefined ? all : all - fast, whole: all };
 }
 
-/** HighErrorRate, the SLO's page and ticket, and the dashboards, while every /api request fails. */
-function errorScenarios(run: DrillRun, fault: Record<string, unknown>, delay: number) {
+/**
+ * HighErrorRate, the SLO's page and ticket, and the dashboards, while every /api request fails. The
+ * errors are answered at once: they show in the first scrape after the fault.
+ */
+function errorScenarios(run: DrillRun, fault: Record<string, unknown>) {
+  let faultAt = 0;
   const herRule = run.rule('HighErrorRate');
   const her = run.scenario(
     run.plan('error ratio', 'HighErrorRate', { alertname: 'HighErrorRate' }, fault, {
-      fillBound: (herRule?.windowSeconds ?? 0) + delay,
-      fill: async (at) => {
+      fillBound: herRule?.windowSeconds ?? 0,
+      fill: async () => {
         const window = herRule!.windowSeconds;
         const input = {
           what: 'error ratio',
           threshold: herRule!.threshold ?? 0.05,
           before: run.healthyRates,
-          during: await run.requestRates(at, window),
+          during: await run.faultRates(faultAt, window),
           unit: 'errors/requests per second',
-          delay,
         };
         return {
           scaled: windowFill({ ...input, window }),
@@ -185,22 +187,20 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>, delay: nu
   const budget = slo ? errorBudget(slo.objective) : 0;
   const pageConditions = run.burnConditions('page', run.r.factor);
   const shortWindow = Math.min(...pageConditions.flatMap((c) => c.windows));
-  let faultAt = 0;
   const page = slo
     ? run.scenario(
         run.plan('SLO fast burn', `SloBurn:${slo.name}:page`, { alertname, sloth_severity: 'page' }, fault, {
-          fillBound: burnSeconds(pageConditions, budget, WAIT_RATES, run.historyAt(Date.now())) + delay,
-          fill: async (at) => {
-            const rates = { before: run.healthyRates, during: await run.requestRates(at, shortWindow) };
+          fillBound: burnSeconds(pageConditions, budget, WAIT_RATES, run.historyAt(Date.now())),
+          fill: async () => {
+            const rates = { before: run.healthyRates, during: await run.faultRates(faultAt, shortWindow) };
             const history = run.historyAt(faultAt);
             return {
-              scaled: burnFill({ conditions: pageConditions, budget, ...rates, history, delay }),
+              scaled: burnFill({ conditions: pageConditions, budget, ...rates, history }),
               real: burnFill({
                 conditions: run.burnConditions('page', 1),
                 budget,
                 ...rates,
                 history: history * run.r.factor,
-                delay,
               }),
             };
           },
@@ -243,7 +243,15 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>, delay: nu
           clearedAt,
           Math.max(...pageConditions.map((c) => c.windows[0])),
         );
-        run.pending.push(done.then(() => ticket?.finish(page.inactiveAt)));
+        run.pending.push(
+          done.then(async () =>
+            ticket?.finish(
+              page.inactiveAt === undefined
+                ? undefined
+                : await run.firingEndedAt(page.plan.identity, page.inactiveAt),
+            ),
+          ),
+        );
       } else ticket?.finish(undefined);
     },
   };
