@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compareText } from '../errors';
+import { goQuotedEnd, goUnquote } from '../go-strings';
 import { LABEL_NAME } from '../names';
 import { re2Problem } from '../re2';
 
@@ -142,17 +143,12 @@ class Lexer {
   private quoted(): Token {
     const startColumn = this.column();
     const start = this.pos;
-    let escaped = false;
-    for (this.pos += 1; this.pos < this.input.length; this.pos += 1) {
-      const ch = this.input[this.pos];
-      if (escaped) escaped = false;
-      else if (ch === '\\') escaped = true;
-      else if (ch === '"') break;
-    }
-    if (this.pos >= this.input.length) {
+    const end = goQuotedEnd(this.input, start);
+    if (end === -1) {
+      this.pos = this.input.length;
       return { ok: false, error: `missing closing " for the string starting at column ${startColumn}` };
     }
-    this.pos += 1;
+    this.pos = end;
     const unquoted = goUnquote(this.input.slice(start + 1, this.pos - 1));
     if (typeof unquoted !== 'string') {
       return { ok: false, error: `${unquoted.error} in the string starting at column ${startColumn}` };
@@ -163,58 +159,6 @@ class Lexer {
   private skipSpace(): void {
     while (this.pos < this.input.length && SPACE.test(this.input[this.pos])) this.pos += 1;
   }
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  '"': '"',
-};
-
-/**
- * The body of a Go double-quoted string literal (strconv.Unquote). Octal and \x escapes above 0x7f are
- * refused: Go reads them as single bytes, which a JS string cannot hold; \u escapes say the same thing.
- */
-function goUnquote(body: string): string | { error: string } {
-  if (body.includes('\n')) return { error: 'a quoted string may not contain a line break: write \\n' };
-  let out = '';
-  for (let i = 0; i < body.length; i += 1) {
-    if (body[i] !== '\\') {
-      out += body[i];
-      continue;
-    }
-    const kind = body[i + 1];
-    if (kind in SIMPLE_ESCAPES) {
-      out += SIMPLE_ESCAPES[kind];
-      i += 1;
-      continue;
-    }
-    const digits =
-      kind === 'x' ? 2 : kind === 'u' ? 4 : kind === 'U' ? 8 : kind >= '0' && kind <= '7' ? 3 : undefined;
-    if (digits === undefined) return { error: `invalid escape \\${kind ?? ''}` };
-    const start = kind >= '0' && kind <= '7' ? i + 1 : i + 2;
-    const code = body.slice(start, start + digits);
-    const valid = kind >= '0' && kind <= '7' ? /^[0-7]{3}$/.test(code) : /^[0-9a-fA-F]+$/.test(code);
-    if (code.length !== digits || !valid)
-      return { error: `invalid escape \\${body.slice(i + 1, start + digits)}` };
-    const value = parseInt(code, kind >= '0' && kind <= '7' ? 8 : 16);
-    if ((kind === 'x' || (kind >= '0' && kind <= '7')) && value > 0x7f) {
-      const hex = value.toString(16).padStart(4, '0');
-      return { error: `escape \\${body.slice(i + 1, start + digits)} is a raw byte: write \\u${hex}` };
-    }
-    if (value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
-      return { error: `escape \\${body.slice(i + 1, start + digits)} is not a valid character` };
-    }
-    out += String.fromCodePoint(value);
-    i = start + digits - 1;
-  }
-  return out;
 }
 
 /** One matcher string, checked and rewritten into its canonical form. */

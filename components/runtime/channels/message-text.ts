@@ -1,3 +1,4 @@
+import { goQuotedEnd, goUnquote } from '../../model/go-strings';
 import type { AlertStatus, NotifiedAlert } from './types';
 
 const BEGIN = '-- promstack drill --';
@@ -155,53 +156,10 @@ export function readQuotedWords(text: string): string[] | undefined {
   return words;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  '"': '"',
-  "'": "'",
-};
-const HEX_ESCAPES: Record<string, number> = { x: 2, u: 4, U: 8 };
-
 /** One Go double-quoted string literal starting at `start`. Bytes written `\xHH` are taken as Latin-1. */
 function readGoQuoted(text: string, start: number): { value: string; end: number } | undefined {
-  if (text[start] !== '"') return undefined;
-  let value = '';
-  let i = start + 1;
-  while (i < text.length) {
-    const char = text[i];
-    if (char === '"') return { value, end: i + 1 };
-    if (char !== '\\') {
-      value += char;
-      i += 1;
-      continue;
-    }
-    const kind = text[i + 1];
-    if (kind === undefined) return undefined;
-    if (SIMPLE_ESCAPES[kind] !== undefined) {
-      value += SIMPLE_ESCAPES[kind];
-      i += 2;
-    } else if (HEX_ESCAPES[kind] !== undefined) {
-      const digits = text.slice(i + 2, i + 2 + HEX_ESCAPES[kind]);
-      const code = parseInt(digits, 16);
-      if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== HEX_ESCAPES[kind] || code > 0x10ffff)
-        return undefined;
-      value += String.fromCodePoint(code);
-      i += 2 + digits.length;
-    } else if (/[0-7]/.test(kind)) {
-      const digits = text.slice(i + 1, i + 4);
-      if (!/^[0-7]{3}$/.test(digits)) return undefined;
-      value += String.fromCharCode(parseInt(digits, 8));
-      i += 4;
-    } else {
-      return undefined;
-    }
-  }
-  return undefined;
+  const end = goQuotedEnd(text, start);
+  if (end === -1) return undefined;
+  const value = goUnquote(text.slice(start + 1, end - 1), { rawBytes: 'latin1' });
+  return typeof value === 'string' ? { value, end } : undefined;
 }
