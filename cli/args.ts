@@ -1,3 +1,4 @@
+import { findTool, type ToolName } from '../components/tools/binaries';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Exit codes every command documents. */
@@ -63,4 +64,28 @@ export function noPositionals(parsed: Parsed, command: string): void {
       `unexpected argument ${JSON.stringify(parsed.positionals[0])} (see: promstack ${command} --help)`,
     );
   }
+}
+
+/** Every tool the command runs must be there (npm run tools installs them); a usage error names the missing one. */
+export function requireTools(...tools: ToolName[]): void {
+  for (const tool of tools) {
+    try {
+      findTool(tool);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/**
+ * Calls `handler` on SIGINT and SIGTERM (Ctrl-C, a CI timeout) instead of exiting, so that a command can
+ * stop what it started; returns the function that removes it.
+ */
+export function onStopSignals(handler: (signal: NodeJS.Signals) => void): () => void {
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { layoutUnder, type SynthResult } from '../components/stack';
-import { findTool, runTool, type ToolName } from '../components/tools/binaries';
-import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
+import { runTool, type ToolName } from '../components/tools/binaries';
+import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, requireTools } from './args';
 import { paint, printJson, type Io } from './io';
 import { testRoutes, type AlertRoute } from '../components/stack/alert-routes';
 import { PROJECT_ROOT, stackFileName, validationIssues } from './stacks';
@@ -37,7 +37,7 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
   const stack = requireOption(parsed, 'stack', 'check');
   const root = resolve(stringOption(parsed, 'root') ?? PROJECT_ROOT);
   const json = parsed.values.json === true;
-  for (const tool of ['promtool', 'amtool'] as const) requireTool(tool);
+  requireTools('promtool', 'amtool');
 
   const dir = mkdtempSync(join(tmpdir(), 'promstack-check-'));
   try {
@@ -68,14 +68,6 @@ export async function checkCommand(args: readonly string[], io: Io): Promise<num
     return problems.length === 0 ? EXIT.ok : EXIT.findings;
   } finally {
     if (!parsed.values.keep) rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function requireTool(tool: ToolName): void {
-  try {
-    findTool(tool);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -1,10 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { formatReport, runDrill, timeScaleProblem } from '../components/runtime/drill';
-import { findTool, type ToolName } from '../components/tools/binaries';
 import { vendoredRuleFiles } from '../infra/rule-files';
 import { services } from '../infra/services';
-import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
+import {
+  EXIT,
+  noPositionals,
+  parseCommandArgs,
+  requireOption,
+  stringOption,
+  UsageError,
+  onStopSignals,
+  requireTools,
+} from './args';
 import { paint, type Io } from './io';
 import { PROJECT_ROOT, readStackInput, validationIssues } from './stacks';
 import { reportIssues } from './synth';
@@ -35,7 +43,7 @@ export async function drillCommand(args: readonly string[], io: Io): Promise<num
   }
   if (jsonFile === '') throw new UsageError('--json needs a file name (see: promstack drill --help)');
   const input = readStackInput(root, stack);
-  for (const tool of ['prometheus', 'alertmanager', 'promtool', 'amtool'] as const) requireTool(tool);
+  requireTools('prometheus', 'alertmanager', 'promtool', 'amtool');
 
   io.err(`${paint(io, 'bold', `promstack drill: stack ${stack}`)}\n`);
   const started = Date.now();
@@ -46,8 +54,7 @@ export async function drillCommand(args: readonly string[], io: Io): Promise<num
     if (!aborter.signal.aborted) io.err(`${signal}: stopping the drill\n`);
     aborter.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const removeSignalHandler = onStopSignals(onSignal);
   try {
     const report = await runDrill({
       stack: input,
@@ -80,16 +87,7 @@ export async function drillCommand(args: readonly string[], io: Io): Promise<num
     io.err(`${paint(io, 'red', 'promstack drill: the drill could not run')}:\n${message}\n`);
     return EXIT.findings;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-function requireTool(tool: ToolName): void {
-  try {
-    findTool(tool);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    removeSignalHandler();
   }
 }
 

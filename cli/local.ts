@@ -1,9 +1,16 @@
 import { join, relative, resolve } from 'node:path';
 import { startLocalStack, type LocalStack } from '../components/runtime/local';
-import { findTool, type ToolName } from '../components/tools/binaries';
 import { vendoredRuleFiles } from '../infra/rule-files';
 import { services } from '../infra/services';
-import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
+import {
+  EXIT,
+  noPositionals,
+  parseCommandArgs,
+  requireOption,
+  stringOption,
+  onStopSignals,
+  requireTools,
+} from './args';
 import { paint, printJson, type Io } from './io';
 import { PROJECT_ROOT, readStackInput, validationIssues } from './stacks';
 import { reportIssues } from './synth';
@@ -32,7 +39,7 @@ export async function localCommand(args: readonly string[], io: Io): Promise<num
   const data = resolve(stringOption(parsed, 'data') ?? defaultDataDir(stack));
   const json = parsed.values.json === true;
   const input = readStackInput(root, stack);
-  for (const tool of ['prometheus', 'alertmanager'] as const) requireTool(tool);
+  requireTools('prometheus', 'alertmanager');
 
   // With --json, standard output carries one document; progress goes to standard error.
   const progress = (line: string) => (json ? io.err(`${line}\n`) : io.out(`${line}\n`));
@@ -53,8 +60,7 @@ export async function localCommand(args: readonly string[], io: Io): Promise<num
     aborter.abort();
     finish({ kind: 'signal', signal });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const removeSignalHandler = onStopSignals(onSignal);
 
   let running: LocalStack | undefined;
   try {
@@ -99,16 +105,7 @@ export async function localCommand(args: readonly string[], io: Io): Promise<num
     await running.stop();
     return outcome.kind === 'signal' ? EXIT.ok : EXIT.findings;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-function requireTool(tool: ToolName): void {
-  try {
-    findTool(tool);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    removeSignalHandler();
   }
 }
 
