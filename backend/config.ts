@@ -1,35 +1,6 @@
 import { z } from 'zod';
+import { numberVariable, textVariable } from '../components/model/env';
 import { parseOrThrow } from '../components/model/validate';
-
-interface NumberRule {
-  min: number;
-  max: number;
-  whole: boolean;
-  fallback: number;
-  hint: string;
-}
-
-/** A numeric environment variable: unset or empty means the default, anything else must be in range. */
-function numberVariable({ min, max, whole, fallback, hint }: NumberRule) {
-  return z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return fallback;
-      const value = Number(text);
-      if (Number.isFinite(value) && value >= min && value <= max && (!whole || Number.isInteger(value)))
-        return value;
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not valid: ${hint}` });
-      return z.NEVER;
-    });
-}
-
-function textVariable(fallback: string) {
-  return z
-    .string()
-    .optional()
-    .transform((text) => (text === undefined || text.trim() === '' ? fallback : text.trim()));
-}
 
 const envSchema = z.object({
   PORT: numberVariable({

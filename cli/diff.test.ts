@@ -67,9 +67,9 @@ describe('promstack diff', () => {
     const prod = readFileSync(join(ROOT, 'Pulumi.dev.yaml'), 'utf8')
       .replace('scrapeInterval: 15s', 'scrapeInterval: 30s')
       .replace(
-        / {6}- name: platform-webhook\n {8}webhook_configs:\n {10}- url: http:\/\/alert-sink:8080\/platform\n/,
+        / {6}- name: platform-webhook\n {8}webhook_configs:\n {10}- url: http:\/\/alert-inbox:8080\/webhook\/platform-webhook\n/,
         (m) =>
-          `${m}      - name: platform-pager\n        webhook_configs:\n          - url: http://alert-sink:8080/platform-pager\n`,
+          `${m}      - name: platform-pager\n        webhook_configs:\n          - url: http://alert-inbox:8080/webhook/platform-pager\n`,
       )
       .replace('critical: [platform-webhook]', 'critical: [platform-pager]');
     writeFileSync(join(root, 'Pulumi.prod.yaml'), prod);

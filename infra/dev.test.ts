@@ -31,13 +31,13 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
     );
   });
 
-  it('runs on Docker only: a network, four containers (the example backend built), three volumes', () => {
+  it('runs on Docker only: a network, five containers (example backend and alert inbox built), three volumes', () => {
     const types = mocks.resources.filter((r) => r.custom).map((r) => r.type);
     const count = (type: string) => types.filter((t) => t === type).length;
     expect(types.every((t) => t.startsWith('docker:'))).toBe(true);
     expect(count('docker:index/network:Network')).toBe(1);
-    expect(count('docker:index/container:Container')).toBe(4);
-    expect(count('docker:index/image:Image')).toBe(1);
+    expect(count('docker:index/container:Container')).toBe(5);
+    expect(count('docker:index/image:Image')).toBe(2);
     expect(count('docker:index/volume:Volume')).toBe(3);
     expect(
       mocks
@@ -58,8 +58,25 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
   });
 
   it('publishes Prometheus and Alertmanager on 127.0.0.1 only', () => {
-    for (const name of ['prometheus', 'alertmanager', 'grafana', 'example-backend'])
+    for (const name of ['prometheus', 'alertmanager', 'grafana', 'example-backend', 'alert-inbox'])
       for (const port of container(name).ports) expect(port.ip).toBe('127.0.0.1');
+  });
+
+  it('runs the alert inbox every receiver delivers to, built from its Dockerfile, listed on 127.0.0.1:9095', () => {
+    const inbox = container('alert-inbox');
+    expect(inbox.ports).toEqual([{ internal: 8080, external: 9095, ip: '127.0.0.1' }]);
+    expect(inbox.networksAdvanced[0].aliases).toContain('alert-inbox');
+    expect(inbox.user).toBe('1000:1000');
+    const image = mocks.ofType('docker:index/image:Image').find((r) => r.name.includes('alert-inbox'))!;
+    expect((image.inputs.build as { dockerfile: string }).dockerfile).toMatch(
+      /components\/runtime\/channels\/Dockerfile$/,
+    );
+    const am = program.outputs.files as Record<string, string>;
+    const urls = [...am['alertmanager/alertmanager.yml'].matchAll(/url: (\S+)/g)].map((m) => m[1]);
+    expect(urls.sort()).toEqual([
+      'http://alert-inbox:8080/webhook/platform-webhook',
+      'http://alert-inbox:8080/webhook/shop-pager',
+    ]);
   });
 
   it('names containers and volumes per environment and keeps the volumes', () => {

@@ -1,9 +1,11 @@
-// Prints the names of the stack secrets a stack reads, one per line: every secret its rendered configs
-// name, and Grafana's admin password. Used by scripts/up.sh; run with tsx.
+// Prints the stack secrets a stack reads, one per line: every secret its rendered configs name, and
+// Grafana's admin password; after a tab, the value that makes it deliver to the alert inbox when the
+// stack runs one (docker.alertInbox). Used by scripts/up.sh; run with tsx.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { synthStack } from '../components/stack';
+import { alertInboxSecretValues } from '../components/stack/alert-inbox';
 import { services } from '../infra/services';
 import { vendoredRuleFiles } from '../infra/rule-files';
 
@@ -21,9 +23,10 @@ const names = new Set([
   ...synth.secrets.grafana,
   synth.config.grafana.adminPasswordSecret,
 ]);
+const inbox = alertInboxSecretValues(synth.config);
 process.stdout.write(
   [...names]
     .sort()
-    .map((name) => `${name}\n`)
+    .map((name) => (inbox[name] === undefined ? `${name}\n` : `${name}\t${inbox[name]}\n`))
     .join(''),
 );

@@ -51,6 +51,8 @@ describe('npm run up (scripts/up.sh)', () => {
       'secrets.slack-webhook-url',
     ]);
     expect(secrets['secrets.grafana-admin-password']).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    // dev runs the alert inbox: its Slack receiver delivers there until a real webhook URL is set.
+    expect(secrets['secrets.slack-webhook-url']).toBe('http://alert-inbox:8080/slack/shop-slack');
     const calls = readFileSync(log, 'utf8').trim().split('\n');
     expect(calls[0]).toBe('stack select --create dev');
     expect(calls.at(-1)).toBe('up --yes --stack dev');

@@ -122,6 +122,7 @@ export const USERS = {
   alertmanager: { uid: 65534, gid: 65534 },
   grafana: { uid: 472, gid: 472 },
   exampleBackend: { uid: 1000, gid: 1000 },
+  alertInbox: { uid: 1000, gid: 1000 },
 } as const;
 
 /** Grafana keeps users and preferences only (everything else is provisioned): a small volume. */
@@ -399,6 +400,53 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
     // Grafana writes below its home (plugins, sessions, temporary files), not only in its data folder.
     readOnlyRootFilesystem: false,
     resources: g.resources,
+  };
+}
+
+/**
+ * The alert inbox (components/runtime/channels/inbox.ts): stand-ins for webhook, Slack, PagerDuty and
+ * e-mail receivers on the stack's network, for a dev stack whose notifications should arrive somewhere
+ * visible. Receivers reach it at `http://alert-inbox:8080/...` and `alert-inbox:2525`.
+ */
+export const ALERT_INBOX = {
+  name: 'alert-inbox',
+  alias: 'alert-inbox',
+  port: 8080,
+  smtpPort: 2525,
+  image: 'promstack/alert-inbox:local',
+  build: { context: '.', dockerfile: 'components/runtime/channels/Dockerfile' },
+} as const;
+
+/** The alert inbox as a container (Docker only), its HTTP port published on `docker.alertInboxPort`. */
+export function alertInboxWorkload(synth: SynthResult): Workload {
+  const { docker } = synth.config;
+  return {
+    name: ALERT_INBOX.name,
+    image: ALERT_INBOX.image,
+    build: { ...ALERT_INBOX.build },
+    args: [],
+    env: sortedEnv({
+      HOST: '0.0.0.0',
+      HTTP_PORT: String(ALERT_INBOX.port),
+      SMTP_PORT: String(ALERT_INBOX.smtpPort),
+    }),
+    ports: [
+      {
+        name: 'http',
+        container: ALERT_INBOX.port,
+        publish: { hostAddress: docker.bindAddress, hostPort: docker.alertInboxPort },
+      },
+      { name: 'smtp', container: ALERT_INBOX.smtpPort },
+    ],
+    configFiles: [],
+    secretFiles: [],
+    configDirs: [],
+    volumes: [],
+    healthCheck: { httpPath: '/healthz', port: ALERT_INBOX.port, startPeriodSeconds: 5 },
+    user: USERS.alertInbox,
+    replicas: 1,
+    aliases: [ALERT_INBOX.alias],
+    readOnlyRootFilesystem: true,
   };
 }
 

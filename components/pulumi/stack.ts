@@ -5,6 +5,7 @@ import { kubernetesNamespace } from '../platforms/kubernetes';
 import {
   alertmanagerWorkload,
   discoveryNamespaces,
+  alertInboxWorkload,
   exampleBackendWorkload,
   grafanaWorkload,
   prometheusWorkload,
@@ -44,7 +45,13 @@ export interface MonitoringStackArgs {
 export interface StackPlan {
   environment: string;
   synth: SynthResult;
-  workloads: { prometheus: Workload; alertmanager: Workload; grafana: Workload; exampleBackend?: Workload };
+  workloads: {
+    prometheus: Workload;
+    alertmanager: Workload;
+    grafana: Workload;
+    exampleBackend?: Workload;
+    alertInbox?: Workload;
+  };
   discoveryNamespaces: string[];
 }
 
@@ -65,6 +72,8 @@ export function planMonitoringStack(args: MonitoringStackArgs): StackPlan {
     grafana: grafanaWorkload(synth),
     exampleBackend:
       platform === 'docker' && synth.config.docker.exampleBackend ? exampleBackendWorkload(synth) : undefined,
+    alertInbox:
+      platform === 'docker' && synth.config.docker.alertInbox ? alertInboxWorkload(synth) : undefined,
   };
   const issues = Object.values(workloads).flatMap((w) => (w ? workloadIssues(w, platform, secrets) : []));
   // A secret read by two workloads is one thing to fix: report it once.
@@ -82,7 +91,8 @@ export function planMonitoringStack(args: MonitoringStackArgs): StackPlan {
 /**
  * The whole monitoring stack of one environment: renders every config once (synthStack), then runs
  * Prometheus, Alertmanager and Grafana on the platform the stack config names: Docker (a private
- * network, containers, named volumes, and the example backend when `docker.exampleBackend`) or
+ * network, containers, named volumes, the example backend when `docker.exampleBackend`, the alert inbox
+ * when `docker.alertInbox`) or
  * Kubernetes (a namespace with StatefulSets, a Deployment, ConfigMaps, Secrets, Services, RBAC).
  * Nothing is created when the config, the services or the secrets have a problem.
  */
@@ -135,13 +145,12 @@ export class MonitoringStack extends pulumi.ComponentResource {
       child,
     );
     const grafana = new Grafana(`${name}-grafana`, { synth, placement, secrets }, child);
-    if (plan.workloads.exampleBackend && placement.platform === 'docker') {
-      deployDockerWorkload(`${name}-example-backend`, plan.workloads.exampleBackend, placement, {
-        parent: this,
-        secrets,
-        repositoryRoot: args.repositoryRoot,
-      });
-    }
+    // Dev helpers built from this repository: Docker only.
+    const built = { parent: this, secrets, repositoryRoot: args.repositoryRoot };
+    if (plan.workloads.exampleBackend && placement.platform === 'docker')
+      deployDockerWorkload(`${name}-example-backend`, plan.workloads.exampleBackend, placement, built);
+    if (plan.workloads.alertInbox && placement.platform === 'docker')
+      deployDockerWorkload(`${name}-alert-inbox`, plan.workloads.alertInbox, placement, built);
 
     this.plan = plan;
     this.prometheusUrl = prometheus.url;

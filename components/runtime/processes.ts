@@ -23,8 +23,13 @@ export interface RunningProcess {
 }
 
 /** Starts a long-running process and keeps its output (bounded) for diagnostics. */
-export function startProcess(name: string, file: string, args: readonly string[]): RunningProcess {
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  name: string,
+  file: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): RunningProcess {
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let log = '';
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);

@@ -125,6 +125,13 @@ export const stackConfig = z.strictObject({
       alertmanagerPort: port.default(9093),
       /** Run the example backend as a container (for dev). */
       exampleBackend: z.boolean().default(false),
+      /**
+       * Run the alert inbox as a container (for dev): receivers may then deliver to
+       * `http://alert-inbox:8080/webhook/<receiver>`, `…/slack/<receiver>`, `…/pagerduty/v2/enqueue` and
+       * e-mail to `alert-inbox:2525`; `GET /notifications` on `alertInboxPort` lists what arrived.
+       */
+      alertInbox: z.boolean().default(false),
+      alertInboxPort: port.default(9095),
       /** Keep data volumes when the stack is destroyed. */
       retainVolumes: z.boolean().default(true),
     })

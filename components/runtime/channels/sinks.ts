@@ -18,11 +18,16 @@ export interface ChannelSinkOptions {
   httpPort?: number;
   /** Default 0: a free port. */
   smtpPort?: number;
+  /** Keep only the newest this many notifications and rejections (a long-running inbox). Default all. */
+  keep?: number;
+  /** Called with every notification accepted, as it arrives. */
+  onNotification?: (notification: Notification) => void;
 }
 
 /**
  * Local stand-ins for Slack, PagerDuty, e-mail and webhook receivers in one process: an HTTP server
- * shaped like each service's API and an SMTP server. They record every notification they accept.
+ * shaped like each service's API and an SMTP server. They record every notification they accept, and
+ * list them on `GET /notifications` (JSON); `GET /healthz` answers 200.
  */
 export interface ChannelSinks {
   readonly host: string;
@@ -57,7 +62,7 @@ export interface ChannelSinks {
 }
 
 export async function startChannelSinks(options: ChannelSinkOptions): Promise<ChannelSinks> {
-  const sinks = new Sinks(options.host);
+  const sinks = new Sinks(options.host, options.keep ?? Number.POSITIVE_INFINITY, options.onNotification);
   await sinks.listen(options.httpPort ?? 0, options.smtpPort ?? 0);
   return sinks;
 }
@@ -72,7 +77,11 @@ class Sinks implements ChannelSinks {
   private readonly http: Server;
   private readonly smtp: SMTPServer;
 
-  constructor(readonly host: string) {
+  constructor(
+    readonly host: string,
+    private readonly keep: number,
+    private readonly onNotification?: (notification: Notification) => void,
+  ) {
     this.http = createServer((request, response) => {
       this.handleHttp(request, response).catch((error: unknown) => {
         if (!response.headersSent) respond(response, 500, 'text/plain', String(error));
@@ -200,15 +209,21 @@ class Sinks implements ChannelSinks {
   private record(record: ChannelRecord): void {
     const notification = normalise(record);
     this.received.push(notification);
+    if (this.received.length > this.keep) this.received.shift();
+    this.onNotification?.(notification);
     for (const waiter of [...this.waiters]) waiter(notification);
   }
 
   private reject(rejection: Omit<Rejection, 'at'>): void {
     this.turnedAway.push({ ...rejection, at: new Date() });
+    if (this.turnedAway.length > this.keep) this.turnedAway.shift();
   }
 
   private async handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://sink').pathname;
+    if (request.method === 'GET' && path === '/healthz') return respond(response, 200, 'text/plain', 'ok\n');
+    if (request.method === 'GET' && path === '/notifications')
+      return respondJson(response, 200, { notifications: this.received, rejections: this.turnedAway });
     const route = routeOf(path);
     if (!route) return respond(response, 404, 'text/plain', `no stand-in at ${path}`);
     if (request.method !== 'POST') return respond(response, 405, 'text/plain', 'POST only');
