@@ -60,7 +60,12 @@ async function stackRoot(): Promise<{
   const stack = {
     ...dev,
     grafana: { port: ports.grafana },
-    docker: { prometheusPort: ports.prometheus, alertmanagerPort: ports.alertmanager, exampleBackend: false },
+    docker: {
+      ...(dev.docker as Record<string, unknown>),
+      prometheusPort: ports.prometheus,
+      alertmanagerPort: ports.alertmanager,
+      exampleBackend: false,
+    },
   };
   writeFileSync(join(root, 'Pulumi.localtest.yaml'), stringify({ config: { 'promstack:stack': stack } }));
   writeFileSync(

@@ -58,7 +58,7 @@ const devStack = deploy('dev', dev);
 const haStack = deploy('ha', {
   ...dev,
   alertmanager: { replicas: 3 },
-  docker: { grafanaBindAddress: '0.0.0.0', retainVolumes: false },
+  docker: { ...dev.docker, grafanaBindAddress: '0.0.0.0', retainVolumes: false },
 });
 
 const of = (stack: string, type: string): Registered[] =>

@@ -2,7 +2,7 @@ import { services } from '../../infra/services';
 import { defineService } from '../service';
 import { synthStack, type StackConfigInput } from '../stack';
 import { IMAGES, imagePinProblem } from '../stack/images';
-import { layoutUnder, repoStackConfig } from '../stack/testing';
+import { layoutUnder, repoStackConfig, repoStackConfigWithoutInbox } from '../stack/testing';
 import {
   alertmanagerWorkload,
   configChecksum,
@@ -19,7 +19,7 @@ type Config = StackConfigInput & Record<string, unknown>;
 const dev = (): Config => JSON.parse(JSON.stringify(repoStackConfig('dev'))) as Config;
 const synthOf = (config: Config, environment = 'dev') => synthStack(config, services, { environment });
 const kubernetes = (changes: Partial<Config> = {}): Config => ({
-  ...dev(),
+  ...(repoStackConfigWithoutInbox('dev') as Config),
   platform: 'kubernetes',
   ...changes,
 });

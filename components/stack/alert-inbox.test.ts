@@ -1,3 +1,4 @@
+import type { ValidationError } from '../model/errors';
 import { alertInboxSecretValues } from './alert-inbox';
 import { synthStack } from './synth';
 import { repoStackConfig } from './testing';
@@ -47,5 +48,44 @@ describe('alertInboxSecretValues', () => {
     expect(alertInboxSecretValues(config)).toEqual({
       'slack-webhook-url': 'http://alert-inbox:8080/slack/shop-slack',
     });
+  });
+});
+
+describe('a receiver that delivers to the alert inbox', () => {
+  const stack = (platform: string, docker: Record<string, unknown>) => ({
+    platform,
+    docker,
+    receivers: [
+      { name: 'team-hook', webhook_configs: [{ url: 'https://hooks.example.org/a' }] },
+      { name: 'inbox-hook', webhook_configs: [{ url: 'http://alert-inbox:8080/webhook/inbox-hook' }] },
+      {
+        name: 'inbox-mail',
+        email_configs: [{ to: 'a@example.org', from: 'b@example.org', smarthost: 'alert-inbox:2525' }],
+      },
+    ],
+    teams: { platform: { critical: ['team-hook'], warning: ['inbox-hook', 'inbox-mail'] } },
+    defaultReceiver: 'team-hook',
+  });
+  const issues = (input: unknown) => {
+    try {
+      synthStack(input, [], { environment: 'test' });
+    } catch (error) {
+      return (error as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+    }
+    return [];
+  };
+
+  it('is refused on a stack that does not run it, naming the field and the fix', () => {
+    expect(issues(stack('docker', {}))).toEqual([
+      'stack.receivers[inbox-hook].webhook_configs[0].url: inbox-hook delivers to the alert inbox (http://alert-inbox:8080/webhook/inbox-hook), which this stack does not run: set docker.alertInbox: true, or point it at a real endpoint',
+      'stack.receivers[inbox-mail].email_configs[0].smarthost: inbox-mail delivers to the alert inbox (alert-inbox:2525), which this stack does not run: set docker.alertInbox: true, or point it at a real endpoint',
+    ]);
+    expect(issues(stack('kubernetes', { alertInbox: true }))[0]).toMatch(
+      /^stack\.receivers\[inbox-hook\]\.webhook_configs\[0\]\.url: .*: the alert inbox runs on Docker only: point it at a real endpoint$/,
+    );
+  });
+
+  it('is accepted where the inbox runs', () => {
+    expect(issues(stack('docker', { alertInbox: true }))).toEqual([]);
   });
 });

@@ -33,9 +33,8 @@ describe('a stack without Grafana', () => {
   it.each(['docker', 'kubernetes'] as const)(
     'leaves the %s scrape jobs as they were, Grafana included',
     (platform) => {
-      const files = synthStack({ ...repoStackConfig('dev'), platform }, services, {
-        environment: 'dev',
-      }).files;
+      const environment = platform === 'docker' ? 'dev' : 'staging';
+      const files = synthStack(repoStackConfig(environment), services, { environment }).files;
       expect(jobsOf(files)).toEqual(['prometheus', 'alertmanager', 'grafana']);
       expect(files['prometheus/prometheus.yml']).toContain(
         platform === 'docker' ? '- grafana:3000' : '- grafana.monitoring.svc:3000',

@@ -141,11 +141,45 @@ function checkStackReferences(
       );
     }
   }
+  checkAlertInboxUse(config, issues);
   if (config.platform === 'docker' && config.prometheus.replicas > 1) {
     issues.add(
       'stack.prometheus.replicas',
       'Docker runs one Prometheus: set replicas to 1 or use the kubernetes platform',
     );
+  }
+}
+
+/** Receiver fields that name where an integration delivers, as a URL or an SMTP `host:port`. */
+const DELIVERY_FIELDS: Record<string, string> = {
+  webhook_configs: 'url',
+  pagerduty_configs: 'url',
+  email_configs: 'smarthost',
+};
+
+/**
+ * A receiver that delivers to the alert inbox (host `alert-inbox`) on a stack that does not run it
+ * would fail every notification: caught here, before deploy.
+ */
+function checkAlertInboxUse(config: StackConfig, issues: IssueCollector): void {
+  if (config.platform === 'docker' && config.docker.alertInbox) return;
+  const fix =
+    config.platform === 'docker'
+      ? 'set docker.alertInbox: true, or point it at a real endpoint'
+      : 'the alert inbox runs on Docker only: point it at a real endpoint';
+  for (const receiver of config.receivers) {
+    for (const [configs, field] of Object.entries(DELIVERY_FIELDS)) {
+      const list = (receiver as Record<string, unknown>)[configs] as Record<string, unknown>[] | undefined;
+      (list ?? []).forEach((integration, i) => {
+        const target = integration[field];
+        if (typeof target !== 'string' || !/^(?:[a-z]+:\/\/)?alert-inbox(?::\d+)?(?:\/|$)/.test(target))
+          return;
+        issues.add(
+          `stack.receivers[${receiver.name}].${configs}[${i}].${field}`,
+          `${receiver.name} delivers to the alert inbox (${target}), which this stack does not run: ${fix}`,
+        );
+      });
+    }
   }
 }
 

@@ -15,6 +15,18 @@ export function repoStackConfig(environment: string): StackConfigInput {
   return doc.config['promstack:stack'] as StackConfigInput;
 }
 
+/**
+ * A repository stack config whose receivers deliver to hooks.example.org instead of dev's alert inbox:
+ * for tests that move it to a platform without the inbox (Kubernetes).
+ */
+export function repoStackConfigWithoutInbox(environment: string): StackConfigInput {
+  const text = JSON.stringify(repoStackConfig(environment)).replaceAll(
+    'http://alert-inbox:8080/',
+    'https://hooks.example.org/',
+  );
+  return JSON.parse(text) as StackConfigInput;
+}
+
 /** Writes synth output below `root` (keys are paths relative to it) and returns `root`. */
 export function writeFiles(
   files: Record<string, string>,
