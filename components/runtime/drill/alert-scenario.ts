@@ -21,7 +21,7 @@ export interface DrillContext {
   log: (line: string) => void;
 }
 
-/** The figures a fill is worked out from, measured in Prometheus when the alert notified. */
+/** The figures a fill is worked out from, measured in Prometheus once the alert has notified. */
 export interface FillPair {
   scaled: Fill;
   real: Fill;

@@ -218,16 +218,17 @@ export class DrillRun {
 
   /**
    * Errors and requests per second of the service under a fault that began at `faultAt` (ms), over at
-   * most `window` seconds and only from samples taken after the fault: a window reaching back before it
-   * would average the fault with the healthy traffic. Waits, when needed, until two scrapes of the fault
-   * are in.
+   * most `window` seconds and never reaching back before the fault: a window that did would average
+   * the fault with the healthy traffic (rate() counts only differences between the samples inside
+   * its window, so every one of them is fault traffic). Waits, when needed, until three scrape
+   * intervals of the fault have passed, so that the window holds at least two samples.
    */
   async faultRates(faultAt: number, window: number): Promise<Rates> {
     const scrape = this.clock.scrapeInterval;
     const settled = faultAt + 3 * scrape * 1000;
     if (Date.now() < settled) await sleep(settled - Date.now());
     const at = Date.now();
-    const span = Math.min(window, (at - faultAt) / 1000 - scrape);
+    const span = Math.min(window, (at - faultAt) / 1000);
     const range = `${Math.floor(span * 1000)}ms`;
     const red = this.r.service.red!;
     const errors = `${red.requests}{job="${this.job}",${red.errors.label}=~"${red.errors.regex}"}`;

@@ -55,17 +55,24 @@ export async function faultsStage(
   const slowBackendFault = cpuProblem ? { latencyMs } : slow;
   // A request is counted when it is answered, after latencyMs.
   const delay = latencyMs / 1000;
+  // Phase two starts from the storm's windows, not from the healthy baseline: what the rate windows
+  // held when it began is measured at that moment.
+  let slowAt = 0;
 
   const latency = run.scenario(
     run.plan('latency', 'HighLatency', { alertname: 'HighLatency' }, slowFault, {
       fillBound: (latencyRule?.windowSeconds ?? 0) + delay,
       fill: async (at) => {
         const rule = latencyRule!;
-        const during = await slowRates(run, at, rule.windowSeconds, rule.threshold ?? 0.5);
+        const threshold = rule.threshold ?? 0.5;
+        const [before, during] = await Promise.all([
+          slowRates(run, slowAt, rule.windowSeconds, threshold),
+          slowRates(run, at, rule.windowSeconds, threshold),
+        ]);
         const input = {
-          what: `share of requests over ${rule.threshold ?? 0.5}s`,
+          what: `share of requests over ${threshold}s`,
           threshold: 1 - (rule.quantile ?? 0.99),
-          before: { part: 0, whole: run.healthyRates.whole },
+          before,
           during,
           unit: 'slow/all requests per second',
           delay,
@@ -84,15 +91,16 @@ export async function faultsStage(
           fillBound: cpuRule?.windowSeconds ?? 0,
           fill: async (at) => {
             const window = cpuRule!.windowSeconds;
-            const burn =
+            const cores = async (time: number) =>
               (await run.prometheus.value(
                 `max(rate(process_cpu_seconds_total{job="${run.job}"}[${window}s]))`,
-                at,
+                time,
               )) ?? 0;
+            const [before, burn] = await Promise.all([cores(slowAt), cores(at)]);
             const input = {
               what: 'CPU',
               threshold: cpuThreshold,
-              before: { part: run.baseline.cpuCores, whole: 1 },
+              before: { part: before, whole: 1 },
               during: { part: burn, whole: 1 },
               unit: 'cores',
               // The extra requests rise over LOAD_RAMP_SECONDS: the full burn starts half-way, on average.
@@ -119,7 +127,7 @@ export async function faultsStage(
   } finally {
     await storm.stop();
   }
-  const slowAt = await run.setFaults(slowBackendFault);
+  slowAt = await run.setFaults(slowBackendFault);
   errorAlerts.resolve(slowAt);
   if (!cpuProblem)
     run.log(
@@ -248,7 +256,12 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>) {
             ticket?.finish(
               page.inactiveAt === undefined
                 ? undefined
-                : await run.firingEndedAt(page.plan.identity, page.inactiveAt),
+                : await run.firingEndedAt(page.plan.identity, page.inactiveAt).catch((error: unknown) => {
+                    run.log(
+                      `the page's last firing evaluation is unknown (${String(error)}): using when it was seen gone`,
+                    );
+                    return page.inactiveAt;
+                  }),
             ),
           ),
         );
