@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Deploys a stack with the Pulumi CLI: `npm run up` (dev) or `npm run up -- prod`.
 # For dev only, secrets that are not set yet get local values so that one command deploys: a random
-# Grafana admin password, the alert inbox's address for integrations that deliver to it, and
-# placeholders for any other integration URL or key (its notifications fail until you set a real one
-# with `pulumi config set --secret --path 'secrets.<name>' <value>`).
+# Grafana admin password, the alert inbox's address for integrations that deliver to it (also where
+# an earlier run left a placeholder), and placeholders for any other integration URL or key (its
+# notifications fail until you set a real one with `pulumi config set --secret --path
+# 'secrets.<name>' <value>`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stack="${1:-dev}"
@@ -14,10 +15,13 @@ if [ "$stack" = dev ]; then
   secrets="$(npx tsx scripts/stack-secrets.ts dev)"
   while IFS=$'\t' read -r name inbox; do
     [ -n "$name" ] || continue
-    if ! pulumi config get --path "secrets.$name" --stack dev </dev/null >/dev/null 2>&1; then
+    placeholder="https://placeholder.invalid/$name"
+    # Unset, or still the placeholder of an earlier run where the inbox now offers a working address.
+    if ! current="$(pulumi config get --path "secrets.$name" --stack dev </dev/null 2>/dev/null)" ||
+      { [ -n "$inbox" ] && [ "$current" = "$placeholder" ]; }; then
       case "$name" in
         grafana-admin-password) value="$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")" ;;
-        *) value="${inbox:-https://placeholder.invalid/$name}" ;;
+        *) value="${inbox:-$placeholder}" ;;
       esac
       pulumi config set --secret --path "secrets.$name" "$value" --stack dev </dev/null
       echo "set dev secret $name (pulumi config get --path secrets.$name --show-secrets to read it)"

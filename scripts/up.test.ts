@@ -66,6 +66,28 @@ describe('npm run up (scripts/up.sh)', () => {
     expect(JSON.parse(readFileSync(store, 'utf8'))).toEqual(secrets);
   });
 
+  it('replaces the placeholder an earlier run left where the alert inbox now offers an address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
+    const { store } = fakePulumi(dir);
+    writeFileSync(
+      store,
+      JSON.stringify({
+        'secrets.grafana-admin-password': 'kept-password',
+        'secrets.slack-webhook-url': 'https://placeholder.invalid/slack-webhook-url',
+      }),
+    );
+    const env = {
+      ...process.env,
+      PATH: `${dir}:${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${dir}/state`,
+    };
+    await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
+    expect(JSON.parse(readFileSync(store, 'utf8'))).toEqual({
+      'secrets.grafana-admin-password': 'kept-password',
+      'secrets.slack-webhook-url': 'http://alert-inbox:8080/slack/shop-slack',
+    });
+  });
+
   it('never invents secrets for other stacks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
     const { log } = fakePulumi(dir);

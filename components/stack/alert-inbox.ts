@@ -3,6 +3,11 @@ import type { StackConfig } from './config';
 
 const inboxUrl = `http://${ALERT_INBOX.alias}:${ALERT_INBOX.port}`;
 
+/** Whether a URL or `host:port` names the alert inbox. */
+export function isAlertInbox(target: string): boolean {
+  return /^(?:[a-z]+:\/\/)?alert-inbox(?::\d+)?(?:\/|$)/.test(target);
+}
+
 interface SecretRef {
   secret?: string;
 }
@@ -12,6 +17,8 @@ const INBOX_VALUES: {
   configs: 'slack_configs' | 'webhook_configs' | 'pagerduty_configs';
   field: string;
   value: (receiver: string) => string;
+  /** Only when the integration's own `url` points at the inbox. */
+  needsUrl?: boolean;
 }[] = [
   {
     configs: 'slack_configs',
@@ -23,8 +30,9 @@ const INBOX_VALUES: {
     field: 'url_file',
     value: (r) => `${inboxUrl}/webhook/${encodeURIComponent(r)}`,
   },
-  // The inbox's PagerDuty stand-in names the receiver by its routing key.
-  { configs: 'pagerduty_configs', field: 'routing_key_file', value: (r) => r },
+  // The inbox's PagerDuty stand-in names the receiver by its routing key; only an integration whose
+  // `url` is the inbox's gets one, or the key would go to PagerDuty itself.
+  { configs: 'pagerduty_configs', field: 'routing_key_file', value: (r) => r, needsUrl: true },
 ];
 
 /**
@@ -38,9 +46,10 @@ export function alertInboxSecretValues(config: StackConfig): Record<string, stri
   if (config.platform !== 'docker' || !config.docker.alertInbox) return {};
   const values: Record<string, string> = {};
   for (const receiver of config.receivers) {
-    for (const { configs, field, value } of INBOX_VALUES) {
+    for (const { configs, field, value, needsUrl } of INBOX_VALUES) {
       const list = (receiver as Record<string, unknown>)[configs] as Record<string, unknown>[] | undefined;
       for (const integration of list ?? []) {
+        if (needsUrl && !(typeof integration.url === 'string' && isAlertInbox(integration.url))) continue;
         const name = (integration[field] as SecretRef | string | undefined) ?? undefined;
         if (typeof name === 'object' && name.secret && !(name.secret in values))
           values[name.secret] = value(receiver.name);

@@ -127,8 +127,12 @@ export const stackConfig = z.strictObject({
       exampleBackend: z.boolean().default(false),
       /**
        * Run the alert inbox as a container (for dev): receivers may then deliver to
-       * `http://alert-inbox:8080/webhook/<receiver>`, `…/slack/<receiver>`, `…/pagerduty/v2/enqueue` and
-       * e-mail to `alert-inbox:2525`; `GET /notifications` on `alertInboxPort` lists what arrived.
+       * `http://alert-inbox:8080/webhook/<receiver>`, `…/slack/<receiver>`, `…/pagerduty/v2/enqueue`
+       * (the routing key names the receiver) and e-mail to `alert-inbox:2525` (plain SMTP:
+       * `require_tls: false`, no AUTH, `to: <receiver>@promstack.local`; with `text: '{{ template
+       * "promstack.text" . }}'` the inbox lists the alerts of a mail). `GET /notifications` on
+       * `alertInboxPort` lists what arrived. Synth refuses receivers that name the inbox when it does
+       * not run, and mail it would turn away.
        */
       alertInbox: z.boolean().default(false),
       alertInboxPort: port.default(9095),

@@ -5,11 +5,13 @@ import { build } from 'esbuild';
 import { services } from '../../../infra/services';
 import { ValidationError } from '../../model/errors';
 import { alertInboxSecretValues } from '../../stack/alert-inbox';
+import type { StackConfigInput } from '../../stack/config';
 import { synthStack } from '../../stack/synth';
 import { layoutUnder, repoStackConfig, writeFiles } from '../../stack/testing';
 import { findTool } from '../../tools/binaries';
 import { freePort, getJson, startProcess, waitFor, type RunningProcess } from '../processes';
 import { readInboxConfig } from './inbox';
+import { PROMSTACK_TEXT } from './receivers';
 import type { Notification } from './types';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -68,12 +70,43 @@ describe('the alert inbox, bundled, with the dev stack and a real Alertmanager',
       describe: () => `the inbox did not start:\n${inbox.output()}`,
     });
 
-    const synth = synthStack(repoStackConfig('dev'), services, {
+    // dev, plus the e-mail receiver a team would add: its mail goes to the inbox's SMTP stand-in.
+    const dev = repoStackConfig('dev') as StackConfigInput & {
+      receivers: object[];
+      teams: Record<string, { critical: string[] }>;
+    };
+    const stack = {
+      ...dev,
+      receivers: [
+        ...dev.receivers,
+        {
+          name: 'shop-mail',
+          email_configs: [
+            {
+              to: 'shop-mail@promstack.local',
+              from: 'alertmanager@promstack.local',
+              smarthost: 'alert-inbox:2525',
+              require_tls: false,
+              // The inbox reads alerts out of this text; Alertmanager's default e-mail is HTML only.
+              text: PROMSTACK_TEXT,
+            },
+          ],
+        },
+      ],
+      teams: {
+        ...dev.teams,
+        shop: { ...dev.teams.shop, critical: [...dev.teams.shop.critical, 'shop-mail'] },
+      },
+    };
+    const synth = synthStack(stack, services, {
       environment: 'dev',
       layout: layoutUnder(join(dir, 'stack')),
     });
     // The container network's name for the inbox, here: 127.0.0.1 and the inbox's port.
-    const local = (text: string) => text.replaceAll('http://alert-inbox:8080', inboxUrl);
+    const local = (text: string) =>
+      text
+        .replaceAll('http://alert-inbox:8080', inboxUrl)
+        .replaceAll('alert-inbox:2525', `127.0.0.1:${smtpPort}`);
     const amFile = 'alertmanager/alertmanager.yml';
     writeFiles({ [amFile]: local(synth.files[amFile]) }, join(dir, 'stack'));
     writeFiles(
@@ -105,7 +138,7 @@ describe('the alert inbox, bundled, with the dev stack and a real Alertmanager',
     await inbox?.stop();
   });
 
-  it('gets every dev receiver its notification, lists it on /notifications and logs it', async () => {
+  it('gets every dev receiver (and an e-mail one) its notification, lists it on /notifications and logs it', async () => {
     const now = new Date().toISOString();
     const alert = (alertname: string, team: string, severity: string) => ({
       labels: { alertname, service: 'orders', team, severity, environment: 'dev' },
@@ -128,7 +161,7 @@ describe('the alert inbox, bundled, with the dev stack and a real Alertmanager',
           `${inboxUrl}/notifications`,
         );
         const receivers = new Set(notifications.map((n) => n.receiver));
-        return ['platform-webhook', 'shop-pager', 'shop-slack'].every((r) => receivers.has(r))
+        return ['platform-webhook', 'shop-mail', 'shop-pager', 'shop-slack'].every((r) => receivers.has(r))
           ? notifications
           : undefined;
       },
@@ -141,6 +174,7 @@ describe('the alert inbox, bundled, with the dev stack and a real Alertmanager',
       (n) => `${n.channel} ${n.receiver} ${n.alerts.map((a) => a.alertname).join(',')}`,
     );
     expect(seen.sort()).toEqual([
+      'email shop-mail InboxCritical',
       'slack shop-slack InboxCritical',
       'webhook platform-webhook InboxPlatform',
       'webhook shop-pager InboxCritical',
