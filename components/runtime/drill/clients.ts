@@ -52,33 +52,71 @@ export class PrometheusClient {
     return result.length > 0 ? result[0].value : undefined;
   }
 
-  /**
-   * The time (ms) of the latest raw sample of the series `selectorExpr` selects within `lookback`
-   * seconds before `time` (ms), or undefined when there is none.
-   */
-  async lastSampleAt(selectorExpr: string, time: number, lookback: number): Promise<number | undefined> {
+  /** The raw samples of every series `selectorExpr` selects within `lookback` seconds before `time` (ms). */
+  async rawSamples(
+    selectorExpr: string,
+    time: number,
+    lookback: number,
+  ): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
     const params = new URLSearchParams({
-      query: `${selectorExpr}[${Math.ceil(lookback)}s]`,
+      query: `${selectorExpr}[${Math.max(1, Math.round(lookback * 1000))}ms]`,
       time: String(time / 1000),
     });
     const body = await json<{
       status: string;
       error?: string;
-      data: { result: { values: [number, string][] }[] };
+      data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
     }>(`${this.url}/api/v1/query`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: params.toString(),
     });
     if (body.status !== 'success') throw new Error(`query ${selectorExpr}: ${body.error ?? body.status}`);
-    const times = body.data.result.flatMap((r) => r.values.map(([t]) => t * 1000));
+    return body.data.result.map((r) => ({
+      metric: r.metric,
+      values: r.values.map(([t, v]) => [t * 1000, Number(v)] as [number, number]),
+    }));
+  }
+
+  /** The time (ms) of the latest raw sample within `lookback` seconds before `time` (ms), if any. */
+  async lastSampleAt(selectorExpr: string, time: number, lookback: number): Promise<number | undefined> {
+    const times = (await this.rawSamples(selectorExpr, time, lookback)).flatMap((r) =>
+      r.values.map(([t]) => t),
+    );
     return times.length > 0 ? Math.max(...times) : undefined;
+  }
+
+  /**
+   * How fast the counters `selectorExpr` selects grew, summed, per second, from their raw samples within
+   * `lookback` seconds before `time` (ms): (last − first) / their time apart, per series. Unlike rate(),
+   * nothing is extrapolated to the window's edges, so a window only a few scrapes long reads true.
+   * Undefined when no series has two samples there; a series whose counter reset counts from its reset.
+   */
+  async counterRate(selectorExpr: string, time: number, lookback: number): Promise<number | undefined> {
+    let total: number | undefined;
+    for (const { values } of await this.rawSamples(selectorExpr, time, lookback)) {
+      const slope = counterSlope(values);
+      if (slope !== undefined) total = (total ?? 0) + slope;
+    }
+    return total;
   }
 
   /** Alerts in the ALERTS series now, in `state` (firing or pending), matching every label given. */
   async alerts(labels: Record<string, string>, state: 'firing' | 'pending'): Promise<Sample[]> {
     return this.query(`ALERTS{${selector({ ...labels, alertstate: state })}}`);
   }
+}
+
+/**
+ * Per second, how fast a counter grew over its samples ([ms, value], oldest first): (last − first) /
+ * their time apart, counted from its last reset. Undefined with fewer than two samples after it.
+ */
+export function counterSlope(values: readonly [number, number][]): number | undefined {
+  let start = 0;
+  for (let k = 1; k < values.length; k++) if (values[k][1] < values[k - 1][1]) start = k;
+  if (values.length - start < 2) return undefined;
+  const [[t0, v0], [t1, v1]] = [values[start], values[values.length - 1]];
+  return t1 > t0 ? ((v1 - v0) * 1000) / (t1 - t0) : undefined;
 }
 
 /** A label selector body `a="x",b="y"`, values escaped as PromQL strings. */

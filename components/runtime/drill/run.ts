@@ -219,9 +219,9 @@ export class DrillRun {
   /**
    * Errors and requests per second of the service under a fault that began at `faultAt` (ms), over at
    * most `window` seconds and never reaching back before the fault: a window that did would average
-   * the fault with the healthy traffic (rate() counts only differences between the samples inside
-   * its window, so every one of them is fault traffic). Waits, when needed, until three scrape
-   * intervals of the fault have passed, so that the window holds at least two samples.
+   * the fault with the healthy traffic. Read from the raw samples (counterRate: only differences
+   * between samples taken after the fault, nothing extrapolated). Waits, when needed, until three
+   * scrape intervals of the fault have passed, so that the window holds at least two samples.
    */
   async faultRates(faultAt: number, window: number): Promise<Rates> {
     const scrape = this.clock.scrapeInterval;
@@ -229,12 +229,11 @@ export class DrillRun {
     if (Date.now() < settled) await sleep(settled - Date.now());
     const at = Date.now();
     const span = Math.min(window, (at - faultAt) / 1000);
-    const range = `${Math.floor(span * 1000)}ms`;
     const red = this.r.service.red!;
     const errors = `${red.requests}{job="${this.job}",${red.errors.label}=~"${red.errors.regex}"}`;
     const [part, whole] = await Promise.all([
-      this.prometheus.value(`sum(rate(${errors}[${range}]))`, at),
-      this.prometheus.value(`sum(rate(${red.requests}{job="${this.job}"}[${range}]))`, at),
+      this.prometheus.counterRate(errors, at, span),
+      this.prometheus.counterRate(`${red.requests}{job="${this.job}"}`, at, span),
     ]);
     if (whole === undefined) throw new Error(`no requests of ${this.job} in Prometheus`);
     return { part: part ?? 0, whole };
