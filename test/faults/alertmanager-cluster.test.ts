@@ -5,7 +5,7 @@ import {
   faultStackConfig,
   metricValue,
   postAlerts,
-  removeFaultRoots,
+  cleanUpFaults,
   sleep,
   startFaultStack,
   WebhookSink,
@@ -29,11 +29,7 @@ describe('a 3-member Alertmanager cluster with one member killed', () => {
   let sink: WebhookSink;
   let stack: LocalStack | undefined;
 
-  afterAll(async () => {
-    await stack?.stop();
-    await sink?.close();
-    removeFaultRoots();
-  });
+  afterAll(cleanUpFaults);
 
   // Settling (about 6 s), failure detection (about 6 s) and a peer timeout (15 s): about 30 s in all.
   it('still delivers an alert sent to every member, exactly once', async () => {

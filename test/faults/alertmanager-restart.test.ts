@@ -1,6 +1,6 @@
 import type { LocalStack } from '../../components/runtime/local';
 import { getJson } from '../../components/runtime/processes';
-import { faultStackConfig, removeFaultRoots, startFaultStack, WebhookSink } from './testing';
+import { cleanUpFaults, faultStackConfig, startFaultStack, WebhookSink } from './testing';
 
 interface Silence {
   id: string;
@@ -15,11 +15,7 @@ describe('Alertmanager restarted on the same data folder', () => {
   let sink: WebhookSink;
   let stack: LocalStack | undefined;
 
-  afterAll(async () => {
-    await stack?.stop();
-    await sink?.close();
-    removeFaultRoots();
-  });
+  afterAll(cleanUpFaults);
 
   it('keeps the silences created through its API', async () => {
     sink = await WebhookSink.start();

@@ -7,7 +7,7 @@ import {
   faultStackConfig,
   metricValue,
   postAlerts,
-  removeFaultRoots,
+  cleanUpFaults,
   startFaultStack,
   WebhookSink,
 } from './testing';
@@ -35,11 +35,7 @@ describe('a broken config pushed to running processes', () => {
     stack = await startFaultStack(faultStackConfig(sink.url));
   });
 
-  afterAll(async () => {
-    await stack?.stop();
-    await sink?.close();
-    removeFaultRoots();
-  });
+  afterAll(cleanUpFaults);
 
   it('Prometheus refuses it and keeps scraping and evaluating with the old one', async () => {
     const prometheus = stack.urls.prometheus;

@@ -5,7 +5,7 @@ import {
   faultStackConfig,
   metricValue,
   postAlerts,
-  removeFaultRoots,
+  cleanUpFaults,
   startFaultStack,
   WebhookSink,
 } from './testing';
@@ -14,11 +14,7 @@ describe('a notification endpoint that is down for a while', () => {
   let sink: WebhookSink;
   let stack: LocalStack | undefined;
 
-  afterAll(async () => {
-    await stack?.stop();
-    await sink?.close();
-    removeFaultRoots();
-  });
+  afterAll(cleanUpFaults);
 
   it('gets the notification once it answers again', async () => {
     sink = await WebhookSink.start();

@@ -1,6 +1,6 @@
 import type { LocalStack } from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
-import { faultRoot, faultStackConfig, removeFaultRoots, startFaultStack, WebhookSink } from './testing';
+import { cleanUpFaults, faultRoot, faultStackConfig, startFaultStack, WebhookSink } from './testing';
 
 interface RangeVector {
   data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
@@ -17,11 +17,7 @@ describe('Prometheus restarted on the same data folder', () => {
   let sink: WebhookSink;
   let stack: LocalStack | undefined;
 
-  afterAll(async () => {
-    await stack?.stop();
-    await sink?.close();
-    removeFaultRoots();
-  });
+  afterAll(cleanUpFaults);
 
   it('keeps the samples it scraped before the restart', async () => {
     sink = await WebhookSink.start();

@@ -49,8 +49,10 @@ export class WebhookSink {
     });
   });
 
+  /** A sink on a free port of 127.0.0.1, closed by cleanUpFaults. */
   static async start(): Promise<WebhookSink> {
     const sink = new WebhookSink();
+    sinks.push(sink);
     await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
     const address = sink.server.address();
     sink.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -93,20 +95,25 @@ export function faultStackConfig(sinkUrl: string, alertmanagerReplicas = 1): Sta
 }
 
 const roots: string[] = [];
+const stacks: LocalStack[] = [];
+const sinks: WebhookSink[] = [];
 
-/** A temporary data folder, removed by removeFaultRoots. */
+/** A temporary data folder, removed by cleanUpFaults. */
 export function faultRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'promstack-faults-'));
   roots.push(root);
   return root;
 }
 
-/** Starts the fault stack in `root` (a fresh temporary folder by default) on free ports. */
-export function startFaultStack(
+/**
+ * Starts the fault stack in `root` (a fresh temporary folder by default) on free ports; cleanUpFaults
+ * stops it, unless the test already did.
+ */
+export async function startFaultStack(
   config: StackConfigInput,
   options: { root?: string; ports?: LocalPorts } = {},
 ): Promise<LocalStack> {
-  return startLocalStack({
+  const stack = await startLocalStack({
     stack: config,
     services: [],
     environment: 'faults',
@@ -115,9 +122,17 @@ export function startFaultStack(
     exampleBackend: false,
     tools: { 'grafana-server': undefined },
   });
+  const stop = stack.stop.bind(stack);
+  let stopped: Promise<void> | undefined;
+  stack.stop = () => (stopped ??= stop());
+  stacks.push(stack);
+  return stack;
 }
 
-export function removeFaultRoots(): void {
+/** After a fault test file: stops its stacks, closes its sinks, removes its data folders. */
+export async function cleanUpFaults(): Promise<void> {
+  for (const stack of stacks.splice(0).reverse()) await stack.stop();
+  for (const sink of sinks.splice(0)) await sink.close();
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 }
 
