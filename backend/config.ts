@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { numberVariable, textVariable } from '../components/model/env';
+import { numberVariable, portVariable, textVariable } from '../components/model/env';
 import { parseOrThrow } from '../components/model/validate';
 
 const envSchema = z.object({
-  PORT: numberVariable({
-    min: 0,
-    max: 65535,
-    whole: true,
-    fallback: 8080,
-    hint: 'set a TCP port from 0 to 65535',
-  }),
+  PORT: portVariable(8080),
   HOST: textVariable('0.0.0.0'),
   SERVICE_NAME: textVariable('example-backend'),
   TRAFFIC_RPS: numberVariable({

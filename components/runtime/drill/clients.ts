@@ -25,25 +25,30 @@ export interface Sample {
 export class PrometheusClient {
   constructor(readonly url: string) {}
 
-  /** An instant query, at `time` (ms since the epoch) or now; throws on a PromQL error. */
-  async query(expr: string, time?: number): Promise<Sample[]> {
+  /** POST /api/v1/query at `time` (ms since the epoch) or now: the result data; throws on a PromQL error. */
+  private async evaluate<T>(expr: string, time?: number): Promise<T> {
     const params = new URLSearchParams({ query: expr });
     if (time !== undefined) params.set('time', String(time / 1000));
-    const body = await json<{
-      status: string;
-      error?: string;
-      data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
-    }>(`${this.url}/api/v1/query`, {
+    const body = await json<{ status: string; error?: string; data: T }>(`${this.url}/api/v1/query`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: params.toString(),
     });
     if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error ?? body.status}`);
-    if (body.data.resultType === 'scalar') {
-      const [, value] = body.data.result as unknown as [number, string];
+    return body.data;
+  }
+
+  /** An instant query, at `time` (ms since the epoch) or now; throws on a PromQL error. */
+  async query(expr: string, time?: number): Promise<Sample[]> {
+    const data = await this.evaluate<{
+      resultType: string;
+      result: { metric: Record<string, string>; value: [number, string] }[];
+    }>(expr, time);
+    if (data.resultType === 'scalar') {
+      const [, value] = data.result as unknown as [number, string];
       return [{ metric: {}, value: Number(value) }];
     }
-    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
   }
 
   /** The single value of a query, or undefined when it returns nothing. */
@@ -58,21 +63,11 @@ export class PrometheusClient {
     time: number,
     lookback: number,
   ): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
-    const params = new URLSearchParams({
-      query: `${selectorExpr}[${Math.max(1, Math.round(lookback * 1000))}ms]`,
-      time: String(time / 1000),
-    });
-    const body = await json<{
-      status: string;
-      error?: string;
-      data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
-    }>(`${this.url}/api/v1/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: params.toString(),
-    });
-    if (body.status !== 'success') throw new Error(`query ${selectorExpr}: ${body.error ?? body.status}`);
-    return body.data.result.map((r) => ({
+    const query = `${selectorExpr}[${Math.max(1, Math.round(lookback * 1000))}ms]`;
+    const data = await this.evaluate<{
+      result: { metric: Record<string, string>; values: [number, string][] }[];
+    }>(query, time);
+    return data.result.map((r) => ({
       metric: r.metric,
       values: r.values.map(([t, v]) => [t * 1000, Number(v)] as [number, number]),
     }));
