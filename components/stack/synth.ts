@@ -1,5 +1,4 @@
-import { emailAddress, EMAIL_DOMAIN, receiverOfEmail } from '../runtime/channels/addresses';
-import { isAlertInbox } from './alert-inbox';
+import { checkAlertInboxUse } from './alert-inbox';
 import {
   stackOverviewDashboard,
   renderDashboardJson,
@@ -150,80 +149,6 @@ function checkStackReferences(
       'Docker runs one Prometheus: set replicas to 1 or use the kubernetes platform',
     );
   }
-}
-
-/** Receiver fields that name where an integration delivers, as a URL or an SMTP `host:port`. */
-const DELIVERY_FIELDS: Record<string, string> = {
-  webhook_configs: 'url',
-  pagerduty_configs: 'url',
-  email_configs: 'smarthost',
-};
-
-/**
- * A receiver that delivers to the alert inbox (host `alert-inbox`) on a stack that does not run it
- * would fail every notification, and so would mail the inbox's SMTP stand-in refuses: caught here,
- * before deploy.
- */
-function checkAlertInboxUse(config: StackConfig, issues: IssueCollector): void {
-  const runsInbox = config.platform === 'docker' && config.docker.alertInbox;
-  const fix =
-    config.platform === 'docker'
-      ? 'set docker.alertInbox: true, or point it at a real endpoint'
-      : 'the alert inbox runs on Docker only: point it at a real endpoint';
-  for (const receiver of config.receivers) {
-    for (const [configs, field] of Object.entries(DELIVERY_FIELDS)) {
-      const list = (receiver as Record<string, unknown>)[configs] as Record<string, unknown>[] | undefined;
-      (list ?? []).forEach((integration, i) => {
-        const target = integration[field];
-        if (typeof target !== 'string' || !isAlertInbox(target)) return;
-        const path = `stack.receivers[${receiver.name}].${configs}[${i}]`;
-        if (!runsInbox)
-          issues.add(
-            `${path}.${field}`,
-            `${receiver.name} delivers to the alert inbox (${target}), which this stack does not run: ${fix}`,
-          );
-        else if (configs === 'email_configs') checkInboxMail(receiver.name, integration, path, issues);
-      });
-    }
-  }
-}
-
-const SMTP_AUTH_FIELDS = [
-  'auth_username',
-  'auth_password',
-  'auth_password_file',
-  'auth_secret',
-  'auth_secret_file',
-  'auth_identity',
-];
-
-/** The inbox's SMTP stand-in speaks plain SMTP, asks for no AUTH and takes mail for `<receiver>@promstack.local`. */
-function checkInboxMail(
-  receiver: string,
-  mail: Record<string, unknown>,
-  path: string,
-  issues: IssueCollector,
-): void {
-  const to = typeof mail.to === 'string' ? mail.to : '';
-  if (!to.includes('{{')) {
-    const refused = to
-      .split(',')
-      .map((address) => address.trim().replace(/^.*<(.*)>$/, '$1'))
-      .filter((address) => receiverOfEmail(address) === undefined);
-    if (refused.length > 0)
-      issues.add(
-        `${path}.to`,
-        `the alert inbox takes mail for <receiver>@${EMAIL_DOMAIN} only, not ${refused.join(', ')}: write ${emailAddress(receiver)}`,
-      );
-  }
-  if (mail.require_tls !== false)
-    issues.add(
-      `${path}.require_tls`,
-      'the alert inbox speaks plain SMTP, without STARTTLS: set require_tls: false',
-    );
-  for (const field of SMTP_AUTH_FIELDS)
-    if (mail[field] !== undefined)
-      issues.add(`${path}.${field}`, 'the alert inbox asks for no SMTP authentication: remove it');
 }
 
 /**

@@ -1,3 +1,16 @@
+/** Where the HTTP stand-ins listen, below their base URL: PagerDuty's Events API v2. */
+export const PAGERDUTY_PATH = '/pagerduty/v2/enqueue';
+
+/** The Slack incoming-webhook stand-in of one receiver. */
+export function slackPath(receiver: string): string {
+  return `/slack/${encodeURIComponent(receiver)}`;
+}
+
+/** The Alertmanager webhook stand-in of one receiver (the receiver is read from the payload). */
+export function webhookPath(receiver: string): string {
+  return `/webhook/${encodeURIComponent(receiver)}`;
+}
+
 /** The mail domain of the e-mail stand-in; the local part names the receiver. */
 export const EMAIL_DOMAIN = 'promstack.local';
 

@@ -3,13 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { emailAddress, receiverOfEmail } from './addresses';
+import { emailAddress, PAGERDUTY_PATH, receiverOfEmail, slackPath, webhookPath } from './addresses';
 import { checkPagerdutyEvent, checkSlackMessage, checkWebhookPayload, normalise } from './payloads';
 import type { Channel, ChannelRecord, EmailRecord, Notification, Rejection } from './types';
 
 /** Bigger than any event PagerDuty accepts (512 kB), so only garbage hits the limit. */
 const MAX_BODY_BYTES = 1024 * 1024;
-const PAGERDUTY_PATH = '/pagerduty/v2/enqueue';
 
 export interface ChannelSinkOptions {
   /** Address both servers listen on; 127.0.0.1 keeps them off the network. */
@@ -123,11 +122,11 @@ class Sinks implements ChannelSinks {
   }
 
   slackUrl(receiver: string): string {
-    return `${this.base()}/slack/${encodeURIComponent(receiver)}`;
+    return `${this.base()}${slackPath(receiver)}`;
   }
 
   webhookUrl(receiver: string): string {
-    return `${this.base()}/webhook/${encodeURIComponent(receiver)}`;
+    return `${this.base()}${webhookPath(receiver)}`;
   }
 
   emailAddress(receiver: string): string {
