@@ -19,7 +19,7 @@ const inboxUrl = `http://${ALERT_INBOX.alias}:${ALERT_INBOX.port}`;
 const INBOX_TARGET = new RegExp(`^(?:[a-z]+://)?${ALERT_INBOX.alias}(?::\\d+)?(?:/|$)`);
 
 /** Whether a URL or `host:port` names the alert inbox. */
-export function isAlertInbox(target: string): boolean {
+function isAlertInbox(target: string): boolean {
   return INBOX_TARGET.test(target);
 }
 

@@ -10,7 +10,7 @@ import type { Notification } from './types';
  */
 
 /** Ports and memory bound of the inbox when its environment does not say. */
-export const INBOX_DEFAULTS = { httpPort: 8080, smtpPort: 2525, keep: 1000 } as const;
+const INBOX_DEFAULTS = { httpPort: 8080, smtpPort: 2525, keep: 1000 } as const;
 
 const inboxEnv = z.object({
   HOST: textVariable('0.0.0.0'),

@@ -189,7 +189,7 @@ export function burnFill(input: {
 }
 
 /** A burn of every request at unchanged traffic. */
-export const FULL_BURN: { before: Rates; during: Rates } = {
+const FULL_BURN: { before: Rates; during: Rates } = {
   before: { part: 0, whole: 1 },
   during: { part: 1, whole: 1 },
 };
