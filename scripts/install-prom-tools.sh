@@ -1,58 +1,65 @@
 #!/usr/bin/env bash
-# Installs promtool, prometheus, amtool and alertmanager from Debian trixie into .tools/ when missing.
-# Trixie's Prometheus 2.53.3 LTS and Alertmanager 0.28.1 run on bookworm (they need only libc >= 2.34)
-# and are nearer to the container images than bookworm's own packages. Nothing outside .tools/ is touched:
-# apt reads a private sources list and state folder, and the .deb files are unpacked with dpkg-deb -x.
+# Installs promtool, prometheus, amtool and alertmanager from Debian forky (testing) into .tools/ when
+# missing: Prometheus 3.5 (the LTS line) and Alertmanager 0.33, the versions the stack's images pin
+# (components/model/versions.ts). They run on bookworm with libc alone. A newer patch of the same minor is
+# accepted; any other version fails, naming the suite, because what the tests prove must be what runs.
+# Nothing outside .tools/ is touched but Alertmanager's default templates (below): apt reads a private
+# sources list and state folder, and the .deb files are unpacked with dpkg-deb -x.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
 bin="$tools/bin"
-want_prometheus="2.53.3"
-want_alertmanager="0.28.1"
+suite="forky"
+want_prometheus="3.5"
+want_alertmanager="0.33"
 
-have() { [ -x "$bin/$1" ] && "$bin/$1" --version 2>&1 | grep -q "version $2"; }
+# True when $1 --version reports major.minor $2 (any patch).
+have() {
+  [ -x "$bin/$1" ] && "$bin/$1" --version 2>&1 | head -1 | grep -Eq "version ${2//./\\.}\.[0-9]+([^0-9]|$)"
+}
 
 # Debian's Alertmanager reads its built-in notification templates from this absolute folder, not from
 # the binary; without them every config load fails ("failed to parse templates"). They are the only
-# files placed outside .tools/, and only when missing.
+# files placed outside .tools/; they are replaced when they differ, so an older suite's copy never stays.
 debian_templates=/usr/share/prometheus/alertmanager
-install_template() {
+install_templates() {
   mkdir -p "$debian_templates"
   for template in "$tools/root$debian_templates"/*.tmpl; do
-    [ -f "$debian_templates/$(basename "$template")" ] || cp "$template" "$debian_templates/"
+    cmp -s "$template" "$debian_templates/$(basename "$template")" || cp "$template" "$debian_templates/"
   done
 }
 
 if have promtool "$want_prometheus" && have prometheus "$want_prometheus" \
   && have amtool "$want_alertmanager" && have alertmanager "$want_alertmanager"; then
-  install_template
+  install_templates
   echo "prometheus tools: present in $bin"
   exit 0
 fi
 
-echo "prometheus tools: fetching prometheus $want_prometheus and alertmanager $want_alertmanager from Debian trixie"
+echo "prometheus tools: fetching prometheus $want_prometheus.x and alertmanager $want_alertmanager.x from Debian $suite"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+if [ ! -f "$keyring" ]; then
+  echo "prometheus tools: $keyring is missing; install debian-archive-keyring" >&2
+  exit 1
+fi
 apt_dir="$tools/apt"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs" "$bin"
-cat >"$apt_dir/trixie.sources" <<SRC
+cat >"$apt_dir/$suite.sources" <<SRC
 Types: deb
 URIs: http://deb.debian.org/debian
-Suites: trixie
+Suites: $suite
 Components: main
-Signed-By: /usr/share/keyrings/debian-archive-trixie-stable.gpg /usr/share/keyrings/debian-archive-trixie-automatic.gpg
+Signed-By: $keyring
 SRC
 apt_opts=(
-  -o "Dir::Etc::sourcelist=$apt_dir/trixie.sources"
+  -o "Dir::Etc::sourcelist=$apt_dir/$suite.sources"
   -o "Dir::Etc::sourceparts=-"
   -o "Dir::State::lists=$apt_dir/lists"
   -o "Dir::Cache=$apt_dir/cache"
   -o "APT::Get::List-Cleanup=0"
   -o "Debug::NoLocking=1"
 )
-if [ ! -f /usr/share/keyrings/debian-archive-trixie-stable.gpg ]; then
-  echo "prometheus tools: the trixie archive key is missing; install debian-archive-keyring" >&2
-  exit 1
-fi
 apt-get "${apt_opts[@]}" update -qq
 (cd "$apt_dir/debs" && chmod 777 . && rm -f ./*.deb && apt-get "${apt_opts[@]}" download prometheus promtool prometheus-alertmanager)
 rm -rf "$tools/root"
@@ -64,10 +71,11 @@ ln -sf ../root/usr/bin/amtool "$bin/amtool"
 for t in "promtool $want_prometheus" "prometheus $want_prometheus" "amtool $want_alertmanager" "alertmanager $want_alertmanager"; do
   set -- $t
   if ! have "$1" "$2"; then
-    echo "prometheus tools: $1 is not version $2 after install:" >&2
-    "$bin/$1" --version >&2 || true
+    echo "prometheus tools: Debian $suite's $1 is not version $2.x, the version the stack deploys:" >&2
+    "$bin/$1" --version 2>&1 | head -1 >&2 || true
+    echo "prometheus tools: move the images and these tools together (components/model/versions.ts)" >&2
     exit 1
   fi
 done
-install_template
+install_templates
 echo "prometheus tools: installed in $bin"
