@@ -128,7 +128,7 @@ describe('checkDashboard', () => {
       'a PromQL syntax error',
       (d) => void (panel(d, 'Error ratio').targets![0].expr = 'sum(rate(x{job=~"$job"}[$__rate_interval])'),
       `${ROOT}.panels[Error ratio].targets[A].expr`,
-      /^PromQL syntax error: unexpected end of expression at col 29 in "sum\(rate\(x\{job=~\\"\$job\\"\}\[5m\]\)" \(after substituting Grafana variables\)/,
+      /^invalid PromQL: unexpected end of expression at col 29 in "sum\(rate\(x\{job=~\\"\$job\\"\}\[5m\]\)" \(after substituting Grafana variables\)/,
     ],
     [
       'a syntax error in a collapsed row',
@@ -136,7 +136,7 @@ describe('checkDashboard', () => {
         void (panel(d, 'Latency p99').targets![0].expr =
           'histogram_quantile(0.99, sum by (le) (rate(x_bucket[5 m])))'),
       `${ROOT}.panels[Details].panels[Latency p99].targets[A].expr`,
-      /^PromQL syntax error: unexpected/,
+      /^invalid PromQL: unexpected/,
     ],
     [
       'a target without refId',

@@ -1,6 +1,6 @@
 import { ValidationError, type ValidationIssue } from '../components/model/errors';
 import { grafanaUidProblem } from '../components/model/grafana';
-import { promqlSyntaxErrors } from '../components/model/promql';
+import { promqlErrors } from '../components/model/promql';
 import { GRAFANA_BUILTIN_VARIABLES, grafanaVariableRefs, substituteGrafanaMacros } from './macros';
 import type { PlainDashboard, PlainDatasourceRef, PlainGridPos, PlainPanel } from './types';
 import { dashboardPath, panelEntries, targetPath, type PanelEntry } from './walk';
@@ -226,10 +226,10 @@ function checkTargets(
     }
     checkRefs(`${at}.expr`, target.expr);
     const substituted = substituteGrafanaMacros(target.expr);
-    const [first] = promqlSyntaxErrors(substituted);
+    const [first] = promqlErrors(substituted);
     if (first) {
       const shown = substituted === target.expr ? '' : ' (after substituting Grafana variables)';
-      add(`${at}.expr`, `PromQL syntax error: ${first.message} in ${JSON.stringify(substituted)}${shown}`);
+      add(`${at}.expr`, `invalid PromQL: ${first.message} in ${JSON.stringify(substituted)}${shown}`);
     }
   });
 }

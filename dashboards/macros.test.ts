@@ -1,4 +1,4 @@
-import { promqlSyntaxErrors } from '../components/model/promql';
+import { promqlErrors } from '../components/model/promql';
 import { grafanaVariableRefs, substituteGrafanaMacros } from './macros';
 
 describe('substituteGrafanaMacros', () => {
@@ -25,13 +25,13 @@ describe('substituteGrafanaMacros', () => {
   ])('%s', (raw, expected) => {
     const substituted = substituteGrafanaMacros(raw);
     expect(substituted).toBe(expected);
-    expect(promqlSyntaxErrors(substituted)).toEqual([]);
+    expect(promqlErrors(substituted)).toEqual([]);
   });
 
   it('makes raw Grafana queries parse', () => {
     const raw = 'sum(rate(x{job=~"$job"}[$__rate_interval])) > $threshold';
-    expect(promqlSyntaxErrors(raw)).not.toEqual([]);
-    expect(promqlSyntaxErrors(substituteGrafanaMacros(raw))).toEqual([]);
+    expect(promqlErrors(raw)).not.toEqual([]);
+    expect(promqlErrors(substituteGrafanaMacros(raw))).toEqual([]);
   });
 
   it('uses caller-given values everywhere, strings included', () => {

@@ -90,7 +90,7 @@ describe('stackOverviewDashboard', () => {
 });
 
 describe('dashboardQueriesAsRuleFile', () => {
-  it('lets promtool reject a type error lezer lets through, naming the panel query', async () => {
+  it('catches a type error in process, as promtool does, naming the panel query', async () => {
     const wrong = toPlainDashboard(
       new DashboardBuilder('Wrong')
         .uid('wrong')
@@ -100,8 +100,13 @@ describe('dashboardQueriesAsRuleFile', () => {
         .withPanel(timeseriesPanel('Rate of a gauge', 'short').withTarget(rangeQuery('rate(up)')))
         .build(),
     );
-    // Syntax is fine, so the in-process check passes; only promtool knows rate() needs a range vector.
-    expect(checkDashboard(wrong)).toEqual([]);
+    // The grammar is fine; the type check knows rate() needs a range vector, and so does promtool.
+    expect(checkDashboard(wrong)).toEqual([
+      {
+        path: 'dashboards.wrong.panels[Rate of a gauge].targets[A].expr',
+        message: expect.stringContaining('rate() needs a range vector as argument 1, got instant vector'),
+      },
+    ]);
     const file = dashboardQueriesAsRuleFile([stackOverviewDashboard(), wrong]);
     expect(file).toMatch(
       /- record: dashboard_query_16\n {8}expr: rate\(up\)\n {8}labels:\n {10}dashboard: wrong\n {10}panel: Rate of a gauge\n {10}ref_id: A\n/,

@@ -34,6 +34,31 @@ export function sortKeys<V>(map: Record<string, V>): Record<string, V> {
   return sorted;
 }
 
+/** Whether a JS string is valid UTF-8 once encoded: no lone surrogate halves. */
+export function isWellFormedText(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/**
+ * A label name as Prometheus 3 accepts it in rule files: any non-empty UTF-8 text but `__name__`
+ * (`on-call` and `ünï` are legal; PromQL quotes them). The stack's own labels keep the classic
+ * charset (userLabelName), because its generated PromQL writes them unquoted.
+ */
+export const promLabelName = z.string().superRefine((name, ctx) => {
+  if (name === '' || !isWellFormedText(name))
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid label name ${JSON.stringify(name)}: use non-empty UTF-8 text`,
+    });
+  else if (name === '__name__')
+    ctx.addIssue({ code: 'custom', message: 'label name "__name__" is the metric name: set it with record' });
+});
+
+/** A label value: any UTF-8 text. */
+export const promLabelValue = z
+  .string()
+  .refine(isWellFormedText, { error: 'invalid label value: not UTF-8 text' });
+
 /** A map of user label names to values, rendered in sorted key order. */
 export const labelSet = z.record(userLabelName, z.string()).transform(sortKeys);
 

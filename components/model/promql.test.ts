@@ -50,12 +50,12 @@ const EXPRESSIONS = [
   'up{job=""""}',
 ];
 
-describe('promqlSyntaxErrors with its cache of valid shapes', () => {
+describe('promqlErrors with its cache of valid shapes', () => {
   it('gives every expression the verdict an uncached parse gives, in any order', () => {
-    const uncached = EXPRESSIONS.map((expr) => freshModule().promqlSyntaxErrors(expr));
+    const uncached = EXPRESSIONS.map((expr) => freshModule().promqlErrors(expr));
     const shared = freshModule();
     for (const order of [EXPRESSIONS, [...EXPRESSIONS].reverse()]) {
-      const cached = order.map((expr) => shared.promqlSyntaxErrors(expr));
+      const cached = order.map((expr) => shared.promqlErrors(expr));
       const expected = order.map((expr) => uncached[EXPRESSIONS.indexOf(expr)]);
       expect(cached).toEqual(expected);
     }
@@ -70,7 +70,7 @@ describe('promqlSyntaxErrors with its cache of valid shapes', () => {
     ['uptime(up) == 0', /unknown function "uptime" at col 1/],
   ])('still names the error of %s after a valid expression of another shape', (expr, message) => {
     const promql = freshModule();
-    expect(promql.promqlSyntaxErrors('up{job="a"} == 0')).toEqual([]);
-    expect(promql.promqlSyntaxErrors(expr)[0].message).toMatch(message);
+    expect(promql.promqlErrors('up{job="a"} == 0')).toEqual([]);
+    expect(promql.promqlErrors(expr)[0].message).toMatch(message);
   });
 });

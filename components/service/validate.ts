@@ -3,7 +3,7 @@ import { duration, parseDuration } from '../model/duration';
 import type { IssueCollector } from '../model/errors';
 import { hostPort, port } from '../model/http';
 import { labelName, metricName, userLabelName } from '../model/names';
-import { promqlSyntaxErrors } from '../model/promql';
+import { promqlErrors } from '../model/promql';
 import { re2Problem } from '../model/re2';
 import { credentialFile } from '../model/secrets';
 import { zodIssues } from '../model/validate';
@@ -211,6 +211,6 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
 }
 
 function checkExpr(expr: string, path: string, issues: IssueCollector): void {
-  const [first] = promqlSyntaxErrors(expr);
+  const [first] = promqlErrors(expr);
   if (first) issues.add(path, first.message);
 }

@@ -25,6 +25,7 @@ export function canonicalRuleFile(file: RuleFile): Record<string, unknown> {
       interval: group.interval,
       limit: group.limit,
       query_offset: group.query_offset,
+      labels: group.labels,
       rules: group.rules.map(canonicalRule),
     })),
   });

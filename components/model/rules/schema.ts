@@ -1,47 +1,66 @@
 import { z } from 'zod';
-import { duration, positiveDuration } from '../duration';
-import { labelSet, metricName, objectName, sortKeys } from '../names';
+import { duration } from '../duration';
+import { isWellFormedText, promLabelName, promLabelValue, sortKeys } from '../names';
 import { promqlExpr } from '../promql';
 
-/** Annotation values are Go templates; an unbalanced action would only fail at evaluation time. */
-const annotationValue = z.string().refine((text) => balancedTemplate(text), {
-  error: 'unbalanced template: every {{ needs a matching }}',
+/** Labels of a rule or group as Prometheus 3.5 takes them, rendered in sorted key order. */
+const ruleLabels = z.record(promLabelName, promLabelValue).transform(sortKeys);
+
+/**
+ * Annotation values are Go templates that Prometheus parses when it loads the file; a broken one stops
+ * it. (The Go template check plugs in here.)
+ */
+const annotationValue = z.string();
+
+/** Annotation names: any non-empty UTF-8 text (unlike labels, `__name__` too). */
+const annotationName = z
+  .string()
+  .min(1, { error: 'invalid annotation name "": use non-empty UTF-8 text' })
+  .refine(isWellFormedText, { error: 'invalid annotation name: not UTF-8 text' });
+
+/**
+ * The name of an alert is the value of its `alertname` label, so any UTF-8 text
+ * (`MysqlTooManyConnections(>80%)` is a real one); not a metric name.
+ */
+const alertName = z
+  .string()
+  .min(1, { error: "one of 'record' or 'alert' must be set: give the alert a name" })
+  .refine(isWellFormedText, { error: 'invalid alert name: not UTF-8 text' });
+
+/**
+ * A recording rule's name: in Prometheus 3 any UTF-8 metric name, except that braces are refused
+ * (they mean a selector was written where the name belongs).
+ */
+const recordName = z.string().superRefine((name, ctx) => {
+  if (name === '' || !isWellFormedText(name))
+    ctx.addIssue({ code: 'custom', message: `invalid recording rule name ${JSON.stringify(name)}` });
+  else if (/[{}]/.test(name))
+    ctx.addIssue({
+      code: 'custom',
+      message: `braces in the recording rule name ${JSON.stringify(name)}: the selector belongs in expr`,
+    });
 });
 
-function balancedTemplate(text: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length - 1; i++) {
-    if (text[i] === '{' && text[i + 1] === '{') {
-      depth++;
-      i++;
-    } else if (text[i] === '}' && text[i + 1] === '}') {
-      depth--;
-      i++;
-      if (depth < 0) return false;
-    }
-  }
-  return depth === 0;
-}
-
-/** An alerting rule. Prometheus requires the alert name to be a valid metric name. */
+/** An alerting rule. */
 export const alertingRule = z.strictObject({
-  alert: metricName,
+  alert: alertName,
   expr: promqlExpr,
   /** How long the condition must hold before the alert fires (pending until then). Default 0s. */
   for: duration.optional(),
   /** How long the alert keeps firing after the condition clears, to ride out flapping. */
   keep_firing_for: duration.optional(),
-  labels: labelSet.optional(),
-  annotations: z.record(z.string().min(1), annotationValue).transform(sortKeys).optional(),
+  /** Templates too, expanded per alert; they become the alert's labels. */
+  labels: ruleLabels.optional(),
+  annotations: z.record(annotationName, annotationValue).transform(sortKeys).optional(),
 });
 export type AlertingRuleInput = z.input<typeof alertingRule>;
 export type AlertingRule = z.output<typeof alertingRule>;
 
 /** A recording rule: the name is a metric name, by convention `level:metric:operations`. */
 export const recordingRule = z.strictObject({
-  record: metricName,
+  record: recordName,
   expr: promqlExpr,
-  labels: labelSet.optional(),
+  labels: ruleLabels.optional(),
 });
 export type RecordingRuleInput = z.input<typeof recordingRule>;
 export type RecordingRule = z.output<typeof recordingRule>;
@@ -73,12 +92,14 @@ export type Rule = AlertingRule | RecordingRule;
 export type RuleInput = AlertingRuleInput | RecordingRuleInput;
 
 export const ruleGroup = z.strictObject({
-  name: objectName,
-  /** Evaluation interval of this group; the global evaluation_interval when unset. */
-  interval: positiveDuration.optional(),
+  name: z.string().min(1, { error: 'Groupname must not be empty' }),
+  /** Evaluation interval of this group; the global evaluation_interval when unset or 0. */
+  interval: duration.optional(),
   /** Cap on alerts (or series) a rule of the group may produce; 0 means no limit. */
-  limit: z.number().int().nonnegative().optional(),
+  limit: z.number().int().optional(),
   query_offset: duration.optional(),
+  /** Labels added to every rule of the group (Prometheus 3). */
+  labels: ruleLabels.optional(),
   rules: z.array(rule),
 });
 export type RuleGroupInput = z.input<typeof ruleGroup>;

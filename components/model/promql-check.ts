@@ -1,0 +1,447 @@
+import type { SyntaxNode } from '@lezer/common';
+import { RE2JS } from 're2js';
+import { promqlAst, type Literal, type PromqlNode } from './promql-ast';
+import {
+  documentedType,
+  PROMQL_AGGREGATIONS,
+  PROMQL_FUNCTIONS,
+  type PromqlFunction,
+  type ValueType,
+} from './promql-functions';
+
+/**
+ * What Prometheus 3.5's parser checks once an expression's grammar is right (promql/parser: checkAST,
+ * the actions of generated_parser.y, addOffset, setTimestamp, newAggregateExpr, newLabelMatcher):
+ * argument types and counts, operand types, `bool` and set operators, aggregation parameters,
+ * where `offset`, `@` and ranges may stand, durations, string escapes, regular expressions and empty
+ * selectors. lezer-promql gives the tree; this walks it once. The promtool agreement test holds the
+ * verdicts to the real promtool's.
+ */
+
+export interface PromqlProblem {
+  /** Offset of the offending node in the expression, 0-based. */
+  from: number;
+  message: string;
+}
+
+/** A node that `offset`, `@` and a range can apply to, with what has been applied so far. */
+interface Selector {
+  kind: 'vector' | 'matrix' | 'subquery';
+  offsetSeconds: number;
+  /** `@ 1609746000` sets a timestamp, `@ start()`/`@ end()` a preprocessor; either is set once. */
+  at?: 'timestamp' | 'preprocessor';
+}
+
+interface Checked {
+  type: ValueType;
+  /** Set when the expression is a selector or subquery, through any `offset` and `@` on it. */
+  selector?: Selector;
+}
+
+const COMPARISON_OPERATORS = new Set(['==', '!=', '<=', '<', '>=', '>']);
+const SET_OPERATORS = new Set(['and', 'or', 'unless']);
+const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
+const DURATION_UNIT_SECONDS: Record<string, number> = {
+  y: 365 * 24 * 3600,
+  w: 7 * 24 * 3600,
+  d: 24 * 3600,
+  h: 3600,
+  m: 60,
+  s: 1,
+  ms: 0.001,
+};
+
+/** Problems of an expression whose grammar lezer accepted; `top` is the tree's PromQL node. */
+export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlProblem[] {
+  const problems: PromqlProblem[] = [];
+  const report = (at: { from: number }, message: string) => {
+    if (!problems.some((p) => p.from === at.from && p.message === message))
+      problems.push({ from: at.from, message });
+  };
+
+  function check(node: PromqlNode): Checked {
+    switch (node.kind) {
+      case 'number':
+        checkNumber(node);
+        return { type: 'scalar' };
+      case 'string':
+        checkString(node);
+        return { type: 'string' };
+      case 'paren':
+        return { type: check(node.expr).type };
+      case 'selector':
+        checkVectorSelector(node);
+        return { type: 'vector', selector: { kind: 'vector', offsetSeconds: 0 } };
+      case 'matrix':
+        return checkMatrixSelector(node);
+      case 'subquery':
+        return checkSubquery(node);
+      case 'offset':
+        return checkOffset(node);
+      case 'at':
+        return checkAt(node);
+      case 'unary':
+        return checkUnary(node);
+      case 'binary':
+        return checkBinary(node);
+      case 'call':
+        return checkCall(node);
+      case 'aggregate':
+        return checkAggregation(node);
+    }
+  }
+
+  function expectType(node: PromqlNode, want: ValueType, context: string): void {
+    const got = check(node).type;
+    if (got !== want)
+      report(node, `expected type ${documentedType(want)} in ${context}, got ${documentedType(got)}`);
+  }
+
+  function checkString(node: Literal): string | undefined {
+    const unquoted = unquote(node.text);
+    if (typeof unquoted !== 'string') {
+      report(node, unquoted.error);
+      return undefined;
+    }
+    return unquoted;
+  }
+
+  function checkVectorSelector(node: Extract<PromqlNode, { kind: 'selector' }>): void {
+    const matchers: { name: string; op: string; value: string }[] = [];
+    for (const matcher of node.matchers) {
+      const name =
+        matcher.name.text.startsWith('"') ||
+        matcher.name.text.startsWith("'") ||
+        matcher.name.text.startsWith('`')
+          ? checkString(matcher.name)
+          : matcher.name.text;
+      const value = checkString(matcher.value);
+      if (name === undefined || value === undefined) continue;
+      if (matcher.op === '=~' || matcher.op === '!~') {
+        const problem = regexProblem(value);
+        if (problem) {
+          report(matcher.name, problem);
+          continue;
+        }
+      }
+      matchers.push({ name, op: matcher.op, value });
+    }
+    if (node.name !== undefined) {
+      const named = matchers.find((m) => m.name === '__name__');
+      if (named)
+        report(
+          node,
+          `metric name must not be set twice: ${JSON.stringify(node.name)} or ${JSON.stringify(named.value)}`,
+        );
+      return;
+    }
+    if (!matchers.some((m) => !matchesEmpty(m.op, m.value)))
+      report(node, 'vector selector must contain at least one non-empty matcher');
+  }
+
+  function checkMatrixSelector(node: Extract<PromqlNode, { kind: 'matrix' }>): Checked {
+    const selector = check(node.expr).selector;
+    // Prometheus only records a timestamp (not start()/end()) on the selector it checks here.
+    const problem =
+      !selector || selector.kind !== 'vector'
+        ? 'ranges only allowed for vector selectors'
+        : selector.offsetSeconds !== 0
+          ? 'no offset modifiers allowed before range'
+          : selector.at === 'timestamp'
+            ? 'no @ modifiers allowed before range'
+            : undefined;
+    if (problem) report(node.range, problem);
+    checkPositiveDuration(node.range);
+    // The range's selector carries its modifiers on: a second `@` after the range is a repeat.
+    return {
+      type: 'matrix',
+      selector: { kind: 'matrix', offsetSeconds: selector?.offsetSeconds ?? 0, at: selector?.at },
+    };
+  }
+
+  function checkSubquery(node: Extract<PromqlNode, { kind: 'subquery' }>): Checked {
+    const type = check(node.expr).type;
+    checkPositiveDuration(node.range);
+    if (node.step) checkPositiveDuration(node.step);
+    if (type !== 'vector') report(node, `subquery is only allowed on instant vector, got ${type} instead`);
+    return { type: 'matrix', selector: { kind: 'subquery', offsetSeconds: 0 } };
+  }
+
+  function checkOffset(node: Extract<PromqlNode, { kind: 'offset' }>): Checked {
+    const checked = check(node.expr);
+    const seconds = durationSeconds(node.duration.text);
+    if (seconds !== undefined && Math.abs(seconds) > MAX_DURATION_SECONDS)
+      report(node.duration, 'duration out of range');
+    if (!checked.selector) {
+      report(
+        node,
+        'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+      );
+    } else if (checked.selector.offsetSeconds !== 0) {
+      report(node, 'offset may not be set multiple times');
+    } else {
+      checked.selector.offsetSeconds = seconds ?? 0;
+    }
+    return checked;
+  }
+
+  function checkAt(node: Extract<PromqlNode, { kind: 'at' }>): Checked {
+    const checked = check(node.expr);
+    if (node.timestamp) {
+      const seconds = durationSeconds(node.timestamp.text);
+      if (seconds === undefined || !Number.isFinite(seconds) || Math.abs(seconds) >= 2 ** 63)
+        report(node, `timestamp out of bounds for @ modifier: ${node.timestamp.text}`);
+    }
+    if (!checked.selector) {
+      report(
+        node,
+        '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+      );
+    } else if (checked.selector.at) {
+      report(node, '@ <timestamp> may not be set multiple times');
+    } else {
+      checked.selector.at = node.timestamp ? 'timestamp' : 'preprocessor';
+    }
+    return checked;
+  }
+
+  function checkUnary(node: Extract<PromqlNode, { kind: 'unary' }>): Checked {
+    const type = check(node.expr).type;
+    if (type !== 'scalar' && type !== 'vector')
+      report(
+        node,
+        `unary expression only allowed on expressions of type scalar or instant vector, got ${JSON.stringify(documentedType(type))}`,
+      );
+    return { type };
+  }
+
+  function checkBinary(node: Extract<PromqlNode, { kind: 'binary' }>): Checked {
+    const { op, matching } = node;
+    const at = { from: node.opFrom };
+    const lt = check(node.lhs).type;
+    const rt = check(node.rhs).type;
+    const isComparison = COMPARISON_OPERATORS.has(op);
+    const isSet = SET_OPERATORS.has(op);
+    if (node.bool && !isComparison) report(at, 'bool modifier can only be used on comparison operators');
+    if (isComparison && !node.bool && lt === 'scalar' && rt === 'scalar')
+      report(at, 'comparisons between scalars must use BOOL modifier');
+    const matchingLabels = matching ? labelNames(matching.labels) : [];
+    if (matching?.on) {
+      const include = labelNames(matching.include);
+      for (const label of matchingLabels.filter((l) => include.includes(l)))
+        report(at, `label ${JSON.stringify(label)} must not occur in ON and GROUP clause at once`);
+    }
+    if (lt !== 'scalar' && lt !== 'vector')
+      report(node.lhs, 'binary expression must contain only scalar and instant vector types');
+    if (rt !== 'scalar' && rt !== 'vector')
+      report(node.rhs, 'binary expression must contain only scalar and instant vector types');
+    if (lt !== 'vector' || rt !== 'vector') {
+      if (matchingLabels.length > 0) report(node, 'vector matching only allowed between instant vectors');
+    } else if (isSet && matching && matching.card !== 'one-to-one') {
+      report(node, `no grouping allowed for ${JSON.stringify(op)} operation`);
+      report(node, 'set operations must always be many-to-many');
+    }
+    if ((lt === 'scalar' || rt === 'scalar') && isSet)
+      report(node, `set operator ${JSON.stringify(op)} not allowed in binary scalar expression`);
+    return { type: lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector' };
+  }
+
+  function checkCall(node: Extract<PromqlNode, { kind: 'call' }>): Checked {
+    const { name, args } = node;
+    const fn = PROMQL_FUNCTIONS.get(name);
+    if (!fn) {
+      report(node, `unknown function with name ${JSON.stringify(name)}`);
+      args.forEach(check);
+      return { type: 'none' };
+    }
+    if (fn.experimental)
+      report(node, `function ${JSON.stringify(name)} is not enabled: it is experimental in Prometheus 3.5`);
+    const countProblem = argumentCountProblem(name, fn, args.length);
+    if (countProblem) report(node, countProblem);
+    args.forEach((arg, index) => {
+      if (index >= fn.args.length && fn.variadic === 0) {
+        check(arg);
+        return;
+      }
+      const want = fn.args[Math.min(index, fn.args.length - 1)];
+      const got = check(arg).type;
+      if (got !== want)
+        report(
+          arg,
+          `${name}() needs a${want === 'vector' ? 'n' : ''} ${documentedType(want)} as argument ${index + 1}, got ${documentedType(got)}`,
+        );
+    });
+    return { type: fn.returns };
+  }
+
+  function checkAggregation(node: Extract<PromqlNode, { kind: 'aggregate' }>): Checked {
+    const { op, args } = node;
+    const aggregation = PROMQL_AGGREGATIONS.get(op) ?? {};
+    labelNames(node.grouping);
+    if (args.length === 0) {
+      report(node, 'no arguments for aggregate expression provided');
+      return { type: 'vector' };
+    }
+    if (aggregation.experimental) {
+      report(
+        node,
+        `${op}() is experimental and must be enabled with --enable-feature=promql-experimental-functions`,
+      );
+      return { type: 'vector' };
+    }
+    const wanted = aggregation.param ? 2 : 1;
+    if (args.length !== wanted) {
+      report(
+        node,
+        `wrong number of arguments for aggregate expression provided, expected ${wanted}, got ${args.length}`,
+      );
+      return { type: 'vector' };
+    }
+    expectType(args[wanted - 1], 'vector', 'aggregation expression');
+    if (aggregation.param) expectType(args[0], aggregation.param, 'aggregation parameter');
+    return { type: 'vector' };
+  }
+
+  /** The names of a grouping list, quoted ones unquoted; an empty quoted name is refused. */
+  function labelNames(labels: readonly Literal[]): string[] {
+    const names: string[] = [];
+    for (const label of labels) {
+      const quoted = /^["'`]/.test(label.text);
+      const name = quoted ? checkString(label) : label.text;
+      if (name === '') report(label, 'invalid label name for grouping: ""');
+      if (name !== undefined) names.push(name);
+    }
+    return names;
+  }
+
+  function checkNumber(node: Literal): void {
+    const value = durationSeconds(node.text);
+    if (value !== undefined && Math.abs(value) === Infinity && !/inf/i.test(node.text))
+      report(node, `error parsing number: ${node.text.slice(0, 20)}… is out of range`);
+  }
+
+  function checkPositiveDuration(node: Literal): void {
+    const seconds = durationSeconds(node.text);
+    if (seconds === undefined) return;
+    if (Math.abs(seconds) > MAX_DURATION_SECONDS) report(node, 'duration out of range');
+    else if (seconds <= 0) report(node, 'duration must be greater than 0');
+  }
+
+  const root = promqlAst(expr, top);
+  if (root) check(root);
+  return problems;
+}
+
+function argumentCountProblem(name: string, fn: PromqlFunction, given: number): string | undefined {
+  if (fn.variadic === 0) {
+    return given === fn.args.length
+      ? undefined
+      : `expected ${fn.args.length} argument(s) in call to ${JSON.stringify(name)}, got ${given}`;
+  }
+  const required = fn.args.length - 1;
+  if (given < required)
+    return `expected at least ${required} argument(s) in call to ${JSON.stringify(name)}, got ${given}`;
+  if (fn.variadic > 0 && given > required + fn.variadic)
+    return `expected at most ${required + fn.variadic} argument(s) in call to ${JSON.stringify(name)}, got ${given}`;
+  return undefined;
+}
+
+/** Seconds of a PromQL number or duration literal (`5m`, `1h30m`, `0x1F`, `1_000`, `-Inf`). */
+export function durationSeconds(literal: string): number | undefined {
+  const sign = literal.startsWith('-') ? -1 : 1;
+  const body = literal.replace(/^[-+]/, '').replace(/_/g, '');
+  if (/^inf$/i.test(body)) return sign * Infinity;
+  if (/^nan$/i.test(body)) return NaN;
+  if (/^0x[0-9a-f]+$/i.test(body)) return sign * parseInt(body, 16);
+  if (/^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(body)) return sign * Number(body);
+  const units = body.match(/\d+(ms|[ywdhms])/g);
+  if (!units || units.join('') !== body) return undefined;
+  return (
+    sign *
+    units.reduce((sum, part) => {
+      const [, count, unit] = /^(\d+)(ms|[ywdhms])$/.exec(part)!;
+      return sum + Number(count) * DURATION_UNIT_SECONDS[unit];
+    }, 0)
+  );
+}
+
+/**
+ * The value of a PromQL string literal, or the escape Prometheus's lexer refuses. Double- and
+ * single-quoted strings take Go's escapes (with their own quote), backquoted ones none.
+ */
+export function unquote(literal: string): string | { error: string } {
+  const quote = literal[0];
+  const body = literal.slice(1, -1);
+  if (quote === '`') return body;
+  let out = '';
+  for (let i = 0; i < body.length; i += 1) {
+    if (body[i] !== '\\') {
+      out += body[i];
+      continue;
+    }
+    const kind = body[i + 1];
+    const simple: Record<string, string> = {
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      v: '\v',
+      '\\': '\\',
+    };
+    if (kind in simple || kind === quote) {
+      out += kind === quote ? quote : simple[kind];
+      i += 1;
+      continue;
+    }
+    const digits = kind === 'x' ? 2 : kind === 'u' ? 4 : kind === 'U' ? 8 : /[0-7]/.test(kind ?? '') ? 3 : 0;
+    const start = digits === 3 ? i + 1 : i + 2;
+    const code = body.slice(start, start + digits);
+    const pattern = digits === 3 ? /^[0-7]{3}$/ : /^[0-9a-fA-F]+$/;
+    if (digits === 0 || code.length !== digits || !pattern.test(code)) {
+      const shown =
+        kind === undefined
+          ? ''
+          : `U+${kind.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${kind}'`;
+      return {
+        error:
+          digits === 0
+            ? `unknown escape sequence ${shown}`
+            : `invalid escape \\${body.slice(i + 1, start + digits)}`,
+      };
+    }
+    const value = parseInt(code, digits === 3 ? 8 : 16);
+    if (value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff && digits >= 4))
+      return { error: `escape sequence is an invalid Unicode code point` };
+    out += String.fromCodePoint(value);
+    i = start + digits - 1;
+  }
+  return out;
+}
+
+/** Why Go's RE2 would not compile a matcher's regular expression, or undefined. */
+function regexProblem(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(pattern);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Whether a label matcher selects series that lack the label (Prometheus's `Matches("")`). */
+function matchesEmpty(op: string, value: string): boolean {
+  switch (op) {
+    case '=':
+      return value === '';
+    case '!=':
+      return value !== '';
+    case '=~':
+      return RE2JS.compile(`^(?s:${value})$`).matches('');
+    case '!~':
+      return !RE2JS.compile(`^(?s:${value})$`).matches('');
+    default:
+      return false;
+  }
+}
