@@ -20,13 +20,17 @@ import { startLocalStack, type LocalStack } from './stack';
 
 const SECRET = 'https://hooks.example.invalid/services/never-printed';
 
-/** A stand-in for grafana-server: answers Grafana's health check and a scrape, like the real one. */
+/**
+ * A stand-in for grafana-server: answers Grafana's health check and a scrape, like the real one (with
+ * the exposition format's Content-Type, which Prometheus 3 requires of a target).
+ */
 function fakeGrafana(dir: string): { binary: string; home: string } {
   const server = join(dir, 'fake-grafana.js');
   writeFileSync(
     server,
     `require('node:http').createServer((req, res) => {
       if (req.url === '/api/health') return res.end('{"database":"ok"}');
+      res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
       res.end('# TYPE fake_grafana gauge\\nfake_grafana 1\\n');
     }).listen(Number(process.env.GF_SERVER_HTTP_PORT), process.env.GF_SERVER_HTTP_ADDR);
     process.on('SIGTERM', () => process.exit(0));`,
@@ -136,16 +140,22 @@ describe('startLocalStack', () => {
 
   it('Prometheus scrapes every component and the backend, and alerts the Alertmanager', async () => {
     interface Targets {
-      data: { activeTargets: { labels: Record<string, string>; health: string }[] };
+      data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
     }
+    let lastSeen: Targets['data']['activeTargets'] = [];
     const health = await waitFor(
       async () => {
         const targets = (await getJson<Targets>(`${stack.urls.prometheus}/api/v1/targets`)).data
           .activeTargets;
+        lastSeen = targets;
         const up = Object.fromEntries(targets.map((t) => [t.labels.job, t.health]));
         return Object.values(up).length === 4 && Object.values(up).every((h) => h === 'up') ? up : undefined;
       },
-      { timeoutMs: 20_000, describe: () => 'not every target is up' },
+      {
+        timeoutMs: 20_000,
+        describe: () =>
+          `not every target is up: ${lastSeen.map((t) => `${t.labels.job} ${t.health} ${t.lastError}`).join('; ')}`,
+      },
     );
     expect(health).toEqual({ prometheus: 'up', alertmanager: 'up', grafana: 'up', orders: 'up' });
     const alertmanagers = await getJson<{ data: { activeAlertmanagers: { url: string }[] } }>(
