@@ -20,6 +20,23 @@ const PROMTOOL_ARGS = ['check', 'rules', '--lint=all', '--lint-fatal'];
 const MAX_ARGV_CHARS = 100_000;
 const SHOWN = 20;
 
+/**
+ * Expressions Prometheus 3.5.3 reads but the grammar promstack parses with (lezer-promql 0.305.3, the
+ * same release) does not. Nobody writes them on purpose; each must still disagree, so that a grammar
+ * that learns them is noticed and its entry dropped.
+ */
+const LEZER_GRAMMAR_GAPS: ReadonlyMap<string, string> = new Map([
+  ['offset{step="1s"}[5m]', 'the keyword offset as a metric name'],
+  ['foo[5s x 5s]', "Prometheus's lexer reads any letter between a range and a step as the colon"],
+  ['foo[5s s 5s]', "Prometheus's lexer reads any letter between a range and a step as the colon"],
+]);
+
+/** The expression of a one-rule case, as the corpus writes it (a JSON string). */
+function caseExpression(c: AgreementCase): string | undefined {
+  const match = /^\s*expr: (".*")$/m.exec(c.yaml);
+  return match ? (JSON.parse(match[1]) as string) : undefined;
+}
+
 interface Verdict {
   ok: boolean;
   /** Why it was refused (all error lines, joined); empty when accepted. */
@@ -166,21 +183,37 @@ describe('promtool agreement', () => {
 
     const disagreements: Disagreement[] = [];
     const crashes: Disagreement[] = [];
+    const gapsSeen = new Set<string>();
+    let gapCases = 0;
     for (const c of cases) {
       const theirs = promtool.get(`${c.id}.yml`)!;
       const ours = projectVerdict(c);
       if (ours.crashed) crashes.push({ c, promtool: theirs, project: ours });
+      const gap = caseExpression(c);
+      if (gap !== undefined && LEZER_GRAMMAR_GAPS.has(gap) && c.mutation === 'none') {
+        expect({ gap, promtoolAccepts: theirs.ok, projectAccepts: ours.ok }).toEqual({
+          gap,
+          promtoolAccepts: true,
+          projectAccepts: false,
+        });
+        gapsSeen.add(gap);
+        gapCases += 1;
+        continue;
+      }
       if (ours.ok !== theirs.ok) disagreements.push({ c, promtool: theirs, project: ours });
     }
+    expect([...gapsSeen].sort()).toEqual([...LEZER_GRAMMAR_GAPS.keys()].sort());
 
-    const agreed = cases.length - disagreements.length;
+    const compared = cases.length - gapCases;
+    const agreed = compared - disagreements.length;
     const perKind = ['none', ...MUTATIONS]
       .map((kind) => [kind, disagreements.filter((d) => d.c.mutation === kind).length] as const)
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `${kind} ${n}`);
     const tooLenient = disagreements.filter((d) => d.project.ok).length;
     console.log(
-      `promtool agreement: ${agreed}/${cases.length} rule files (${((100 * agreed) / cases.length).toFixed(1)}%); ` +
+      `promtool agreement: ${agreed}/${compared} rule files (${((100 * agreed) / compared).toFixed(1)}%), ` +
+        `${gapCases} with a known lezer grammar gap set apart; ` +
         `project accepts ${tooLenient} that promtool refuses, refuses ${disagreements.length - tooLenient} that it accepts; ` +
         `disagreements by mutation: ${perKind.join(', ') || 'none'}`,
     );
