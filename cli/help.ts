@@ -10,7 +10,7 @@ Commands:
                                   every alert reaches a receiver that notifies someone
   diff --stack ENV --base REF     what a change does to the rendered stack: alerts, thresholds,
   diff --stack ENV --against ENV2 routes, scrape jobs, dashboards, then the unified diff
-  rules check FILE...             validate Prometheus rule files with the promstack model
+  rules check PATH...             validate Prometheus rule files, folders or globs as Prometheus does
   rules fmt FILE                  print a rule file re-rendered in canonical form
   local --stack ENV               run the stack as local processes on 127.0.0.1 until Ctrl-C
   drill --stack ENV               the alert fire drill: break the example backend on a compressed
@@ -88,15 +88,17 @@ Exit codes: 0 compared (1 with --exit-code and differences); 1 validation errors
 2 usage error (unknown ref, missing stack, not a git repository).
 `;
 
-export const RULES_HELP = `Usage: promstack rules check FILE... [--json]
+export const RULES_HELP = `Usage: promstack rules check PATH... [--json]
        promstack rules fmt FILE
 
 Prometheus rule files written by hand (or vendored from a mixin), checked with the same model that
 renders the generated ones.
 
-  check FILE...   validate each file: YAML, field names and types, PromQL syntax, durations, label
-                  names, templates, duplicate groups and rules. Prints "file: group/rule: message"
-                  for every problem in every file.
+  check PATH...   validate each file as Prometheus 3.5 would load it: YAML, field names and types,
+                  PromQL (syntax, types, functions, modifiers, regexes), durations, names and
+                  labels, Go templates, duplicate groups and rules. A PATH is a file, a folder (its
+                  .yml and .yaml files, recursively) or a quoted glob ('vendor/**/*.yml'). Prints
+                  "file: group/rule: message" for every problem in every file.
   fmt FILE        print the file re-rendered in canonical form (key order, block scalars for long
                   expressions), as promstack writes rule files.
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ValidationIssue } from '../components/model/errors';
 import { parseRuleFileYaml, renderRuleFile, type RuleFile } from '../components/model/rules';
 import { EXIT, parseCommandArgs, UsageError } from './args';
+import { ruleFilePaths } from './rule-paths';
 import { paint, printJson, type Io } from './io';
 import { validationIssues } from './stacks';
 
@@ -71,8 +72,10 @@ export function formatProblem(problem: RuleProblem): string {
   return `${problem.file}: ${where ? `${where}: ` : ''}${field}${problem.message}`;
 }
 
-function checkRuleFiles(files: readonly string[], json: boolean, io: Io): number {
-  if (files.length === 0) throw new UsageError('name at least one rule file (see: promstack rules --help)');
+function checkRuleFiles(args: readonly string[], json: boolean, io: Io): number {
+  if (args.length === 0)
+    throw new UsageError('name at least one rule file, folder or glob (see: promstack rules --help)');
+  const files = ruleFilePaths(args);
   const problems = files.flatMap((file) => ruleFileProblems(file, readRuleText(file)));
   if (json) {
     printJson(io, { ok: problems.length === 0, files, errors: problems });
