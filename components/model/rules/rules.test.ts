@@ -143,10 +143,22 @@ const badRules: [string, Mutation, string, RegExp][] = [
     /"__name__" is the metric name/,
   ],
   [
-    'unbalanced template',
+    'unclosed template action',
     (f) => (rule(f, 1, 0).annotations = { summary: '{{ $labels.job ' }),
     'groups[checkout.alerts].rules[CheckoutHighErrorRate].annotations.summary',
-    /unbalanced template/,
+    /^template: unclosed action at col 16$/,
+  ],
+  [
+    'unknown template function',
+    (f) => (rule(f, 1, 0).annotations = { summary: '{{ $value | humanise }}' }),
+    'groups[checkout.alerts].rules[CheckoutHighErrorRate].annotations.summary',
+    /^template: function "humanise" not defined at col 13$/,
+  ],
+  [
+    'broken template in an alert label',
+    (f) => (rule(f, 1, 1).labels = { severity: '{{ $value ( }}' }),
+    'groups[checkout.alerts].rules[CheckoutDown].labels.severity',
+    /^template: unclosed left paren at col 13$/,
   ],
   [
     'typo in field',
@@ -211,6 +223,33 @@ describe('names Prometheus 3.5 accepts', () => {
     expect(rendered).toContain('on-call: platform');
     const result = await promtoolCheckRules(rendered);
     expect(result.stderr + result.stdout).toContain('SUCCESS');
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('templates', () => {
+  it('are alert annotations and labels only: group and recording rule labels are not, as for promtool', async () => {
+    const text = [
+      'groups:',
+      '  - name: g',
+      '    labels:',
+      "      note: '{{ $value ( }}'",
+      '    rules:',
+      '      - record: job:up:sum',
+      '        expr: sum by (job) (up)',
+      '        labels:',
+      "          note: '{{ end }}'",
+      '      - alert: Down',
+      '        expr: up == 0',
+      '        labels:',
+      "          owner: '{{ $labels.team }}'",
+      '        annotations:',
+      "          summary: '{{ $labels.instance }} is {{ $value | humanize }} {{ $externalLabels.site }}'",
+      '',
+    ].join('\n');
+    expect(() => parseRuleFileYaml(text, 'templates.yml')).not.toThrow();
+    const result = await promtoolCheckRules(text);
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../duration';
+import { checkGoTemplate, describeTemplateProblem, PROMETHEUS_ALERT_TEMPLATE } from '../go-template';
 import { isWellFormedText, promLabelName, promLabelValue, sortKeys } from '../names';
 import { promqlExpr } from '../promql';
 
@@ -7,10 +8,20 @@ import { promqlExpr } from '../promql';
 const ruleLabels = z.record(promLabelName, promLabelValue).transform(sortKeys);
 
 /**
- * Annotation values are Go templates that Prometheus parses when it loads the file; a broken one stops
- * it. (The Go template check plugs in here.)
+ * The annotation and label values of an alerting rule are Go templates that promtool and Prometheus
+ * parse when they load the file, with Prometheus's functions and variables ($labels, $value, ...); one
+ * that does not parse stops Prometheus. Group labels and recording rule labels are not templates.
  */
-const annotationValue = z.string();
+function checkAlertTemplate(text: string, ctx: z.RefinementCtx): void {
+  for (const problem of checkGoTemplate(text, PROMETHEUS_ALERT_TEMPLATE))
+    ctx.addIssue({ code: 'custom', message: `template: ${describeTemplateProblem(problem, text)}` });
+}
+
+const annotationValue = z.string().superRefine(checkAlertTemplate);
+
+const alertLabels = z
+  .record(promLabelName, promLabelValue.superRefine(checkAlertTemplate))
+  .transform(sortKeys);
 
 /** Annotation names: any non-empty UTF-8 text (unlike labels, `__name__` too). */
 const annotationName = z
@@ -50,7 +61,7 @@ export const alertingRule = z.strictObject({
   /** How long the alert keeps firing after the condition clears, to ride out flapping. */
   keep_firing_for: duration.optional(),
   /** Templates too, expanded per alert; they become the alert's labels. */
-  labels: ruleLabels.optional(),
+  labels: alertLabels.optional(),
   annotations: z.record(annotationName, annotationValue).transform(sortKeys).optional(),
 });
 export type AlertingRuleInput = z.input<typeof alertingRule>;
