@@ -8,6 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stack="${1:-dev}"
+# The real promtool and amtool gate every deploy: a stack they refuse never reaches Pulumi, and
+# nothing (not even a dev secret) is changed before they have passed.
+bash scripts/install-prom-tools.sh
+if ! node cli/promstack.js check --stack "$stack"; then
+  echo "npm run up: promstack check refused the $stack stack (see above); nothing was deployed" >&2
+  exit 1
+fi
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}"
 mkdir -p .pulumi-state
 pulumi stack select --create "$stack"

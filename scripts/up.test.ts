@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { copyRepository, removeTempDirs } from '../cli/testing';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..');
@@ -36,6 +37,8 @@ if (args[0] === 'config' && args[1] === 'get') {
 }
 
 describe('npm run up (scripts/up.sh)', () => {
+  afterAll(removeTempDirs);
+
   it('creates the dev stack, fills the missing dev secrets once, then deploys', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
     const { log, store } = fakePulumi(dir);
@@ -44,7 +47,10 @@ describe('npm run up (scripts/up.sh)', () => {
       PATH: `${dir}:${process.env.PATH}`,
       PULUMI_BACKEND_URL: `file://${dir}/state`,
     };
-    await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
+    const first = await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
+    expect(first.stdout).toContain(
+      'check passed: every tool accepts the files and every alert reaches someone',
+    );
     const secrets = JSON.parse(readFileSync(store, 'utf8')) as Record<string, string>;
     expect(Object.keys(secrets).sort()).toEqual([
       'secrets.grafana-admin-password',
@@ -86,6 +92,37 @@ describe('npm run up (scripts/up.sh)', () => {
       'secrets.grafana-admin-password': 'kept-password',
       'secrets.slack-webhook-url': 'http://alert-inbox:8080/slack/shop-slack',
     });
+  });
+
+  it('runs promstack check first and stops before touching Pulumi when it finds a problem', async () => {
+    const repo = copyRepository();
+    symlinkSync(join(ROOT, '.tools'), join(repo, '.tools'), 'dir');
+    const stackFile = join(repo, 'Pulumi.dev.yaml');
+    writeFileSync(
+      stackFile,
+      readFileSync(stackFile, 'utf8').replace('scrapeInterval: 15s', 'scrapeIntervl: 15s'),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
+    const { log } = fakePulumi(dir);
+    const env = {
+      ...process.env,
+      PATH: `${dir}:${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${dir}/state`,
+    };
+    const failed = await run('bash', [join(repo, 'scripts/up.sh')], {
+      cwd: repo,
+      env,
+      timeout: 120_000,
+    }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout + failed!.stderr).toContain('scrapeIntervl');
+    expect(failed?.stderr).toContain(
+      'promstack check refused the dev stack (see above); nothing was deployed',
+    );
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
   });
 
   it('never invents secrets for other stacks', async () => {
