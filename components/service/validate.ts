@@ -4,6 +4,7 @@ import type { IssueCollector } from '../model/errors';
 import { hostPort, port } from '../model/http';
 import { labelName, metricName, userLabelName } from '../model/names';
 import { promqlErrors } from '../model/promql';
+import { alertTemplateText } from '../model/rules/schema';
 import { re2Problem } from '../model/re2';
 import { credentialFile } from '../model/secrets';
 import { zodIssues } from '../model/validate';
@@ -14,6 +15,8 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const SLO_NAME = /^[a-z][a-z0-9-]*$/;
 const severity = z.enum(['critical', 'warning', 'info']);
 const labels = z.record(userLabelName, z.string());
+/** Labels of an alert: values are templates, as in the rule file they end up in. */
+const alertLabels = z.record(userLabelName, alertTemplateText);
 
 const metricSpec = z.strictObject({
   type: z.enum(['counter', 'gauge', 'histogram', 'summary']),
@@ -26,8 +29,8 @@ const override = z.strictObject({
   threshold: z.number().nonnegative().optional(),
   for: duration.optional(),
   severity: severity.optional(),
-  labels: labels.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  labels: alertLabels.optional(),
+  annotations: z.record(z.string(), alertTemplateText).optional(),
   expr: z.string().optional(),
 });
 
@@ -94,9 +97,9 @@ const serviceShape = z.strictObject({
             expr: z.string(),
             for: duration.optional(),
             severity,
-            summary: z.string().min(1),
-            description: z.string().optional(),
-            labels: labels.optional(),
+            summary: alertTemplateText.pipe(z.string().min(1)),
+            description: alertTemplateText.optional(),
+            labels: alertLabels.optional(),
           }),
         )
         .optional(),

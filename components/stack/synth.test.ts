@@ -158,6 +158,51 @@ describe('synthStack bad input', () => {
       'services.orders.scrape.targets.docker',
       /give this service's targets/,
     ],
+    [
+      'an override whose expression has a type error',
+      () => undefined,
+      [
+        defineService({
+          ...services[0],
+          alerts: { overrides: { HighLatency: { expr: 'rate(http_requests_total{job="orders"}) > 1' } } },
+        } as never),
+      ],
+      'services.orders.alerts.overrides.HighLatency.expr',
+      /^rate\(\) needs a range vector as argument 1, got instant vector at col 6$/,
+    ],
+    [
+      'an override whose annotation is a broken template',
+      () => undefined,
+      [
+        defineService({
+          ...services[0],
+          alerts: { overrides: { HighLatency: { annotations: { summary: '{{ $value ( }} is slow' } } } },
+        } as never),
+      ],
+      'services.orders.alerts.overrides.HighLatency.annotations.summary',
+      /^template: unclosed left paren at col \d+$/,
+    ],
+    [
+      'a custom alert whose label uses an unknown template function',
+      () => undefined,
+      [
+        defineService({
+          ...services[0],
+          alerts: {
+            custom: {
+              OrdersStuck: {
+                expr: 'up == 0',
+                severity: 'warning',
+                summary: 's',
+                labels: { x: '{{ humanise $value }}' },
+              },
+            },
+          },
+        } as never),
+      ],
+      'services.orders.alerts.custom.OrdersStuck.labels.x',
+      /^template: function "humanise" not defined/,
+    ],
   ];
   it.each(cases)('rejects %s', (_name, mutate, svc, path, message) => {
     const config = base();

@@ -17,7 +17,8 @@ function checkAlertTemplate(text: string, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', message: `template: ${describeTemplateProblem(problem, text)}` });
 }
 
-const annotationValue = z.string().superRefine(checkAlertTemplate);
+/** Text Prometheus expands as an alert template: an alerting rule's annotation or label value. */
+export const alertTemplateText = z.string().superRefine(checkAlertTemplate);
 
 const alertLabels = z
   .record(promLabelName, promLabelValue.superRefine(checkAlertTemplate))
@@ -62,7 +63,7 @@ export const alertingRule = z.strictObject({
   keep_firing_for: duration.optional(),
   /** Templates too, expanded per alert; they become the alert's labels. */
   labels: alertLabels.optional(),
-  annotations: z.record(annotationName, annotationValue).transform(sortKeys).optional(),
+  annotations: z.record(annotationName, alertTemplateText).transform(sortKeys).optional(),
 });
 export type AlertingRuleInput = z.input<typeof alertingRule>;
 export type AlertingRule = z.output<typeof alertingRule>;
