@@ -4,9 +4,8 @@ import { credentialFile } from '../secrets';
 import { mailAddress, nonZeroDuration } from './fields';
 
 /**
- * Defaults shared by all receivers. Credentials only as `*_file` fields, and only those Alertmanager
- * 0.28.1 reads from a file (checked with its amtool): it has no file form for smtp_auth_secret,
- * slack_app_token or telegram_bot_token in `global`, so those are left out rather than inlined.
+ * Defaults shared by all receivers. Credentials only as `*_file` fields (Alertmanager 0.33 reads each
+ * of these from a file, checked with its amtool), never inline.
  */
 export const globalConfig = z.strictObject({
   /** How long an alert without an end time stays firing after its last update. */
@@ -16,15 +15,18 @@ export const globalConfig = z.strictObject({
   smtp_hello: z.string().optional(),
   smtp_auth_username: z.string().optional(),
   smtp_auth_password_file: credentialFile.optional(),
+  smtp_auth_secret_file: credentialFile.optional(),
   smtp_auth_identity: z.string().optional(),
   smtp_require_tls: z.boolean().optional(),
   smtp_tls_config: tlsConfig.optional(),
   /** A Slack incoming-webhook URL embeds its token, so it is a credential. */
   slack_api_url_file: credentialFile.optional(),
+  slack_app_token_file: credentialFile.optional(),
   pagerduty_url: httpUrl.optional(),
   opsgenie_api_url: httpUrl.optional(),
   opsgenie_api_key_file: credentialFile.optional(),
   telegram_api_url: httpUrl.optional(),
+  telegram_bot_token_file: credentialFile.optional(),
   http_config: httpConfig.optional(),
 });
 

@@ -15,10 +15,7 @@ function someMatchers(side: 'source' | 'target', meaning: string) {
  * values of the `equal` labels are not sent.
  */
 export const inhibitRule = z.strictObject({
-  /**
-   * Names the rule in error messages and review. Not rendered: Alertmanager 0.28.1 has no `name` field
-   * on inhibit rules (newer releases do) and its amtool rejects it.
-   */
+  /** Names the rule in error messages and review, and in Alertmanager's own (0.33 renders it). */
   name: objectName.optional(),
   source_matchers: someMatchers('source', 'the alert that inhibits'),
   target_matchers: someMatchers('target', 'the alerts it silences'),

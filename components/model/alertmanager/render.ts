@@ -38,11 +38,6 @@ export function renderAlertmanagerConfig(
   }
   const config = validateAlertmanagerConfig(input);
   const files = new SecretFiles(secretsDir);
-  const upstream = {
-    ...config,
-    // Alertmanager 0.28.1 has no inhibit rule names; they serve error messages only.
-    inhibit_rules: config.inhibit_rules?.map(({ name: _name, ...rule }) => rule),
-  };
-  const yaml = renderYaml(files.resolve(upstream), options.header ?? DEFAULT_HEADER);
+  const yaml = renderYaml(files.resolve(config), options.header ?? DEFAULT_HEADER);
   return { yaml, secrets: files.names() };
 }
