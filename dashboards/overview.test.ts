@@ -39,7 +39,7 @@ describe('stackOverviewDashboard', () => {
     expect([custom.uid, custom.title]).toEqual(['ops-overview', 'Ops']);
   });
 
-  it('shows what the stack does, with the metric names Prometheus 2.53 and Alertmanager 0.28 expose', () => {
+  it('shows what the stack does, with the metric names Prometheus 3.5 and Alertmanager 0.33 expose', () => {
     const exprs = panelQueries(overview)
       .map((q) => q.expr)
       .join('\n');

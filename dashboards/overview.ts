@@ -33,7 +33,7 @@ function redFromOne(): ThresholdsConfigBuilder {
 
 /**
  * The stack overview: are the targets up, is Prometheus scraping and evaluating rules, is Alertmanager
- * delivering, and what fires. Metric names are those Prometheus 2.53 and Alertmanager 0.28 expose; the job
+ * delivering, and what fires. Metric names are those Prometheus 3.5 and Alertmanager 0.33 expose; the job
  * variable filters the scrape panels, the server panels show every Prometheus and Alertmanager.
  */
 export function stackOverviewDashboard(options: StackOverviewOptions = {}): PlainDashboard {

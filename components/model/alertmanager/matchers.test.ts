@@ -86,7 +86,7 @@ describe('re2Problem', () => {
 type AmtoolVerdict = 'clean' | 'disagreement' | 'fallback' | 'rejected';
 
 /**
- * How amtool 0.28.1 takes a matcher. `fallback`: only its classic parser read it (logged as a warning;
+ * How amtool 0.33.1 takes a matcher. `fallback`: only its classic parser read it (logged as a warning;
  * this model rejects such input). `disagreement`: its UTF-8 parser read it, but the classic parser
  * would have read something else (logged too; the canonical form this model renders avoids it).
  */

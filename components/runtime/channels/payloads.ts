@@ -19,7 +19,7 @@ const stringMap = z.record(z.string(), z.string());
 const status = z.enum(['firing', 'resolved']);
 
 const webhookPayload = z.looseObject({
-  version: z.literal('4', { error: 'must be "4", the payload version Alertmanager 0.28 sends' }),
+  version: z.literal('4', { error: 'must be "4", the payload version Alertmanager 0.33 sends' }),
   groupKey: z.string(),
   truncatedAlerts: z.number().int().optional(),
   status,
