@@ -8,7 +8,7 @@ describe('promstack command line', () => {
     ['synth', 'Usage: promstack synth --stack ENV --out DIR'],
     ['check', 'Usage: promstack check --stack ENV'],
     ['diff', 'Usage: promstack diff --stack ENV'],
-    ['rules', 'Usage: promstack rules check FILE...'],
+    ['rules', 'Usage: promstack rules check PATH...'],
   ])('%s --help documents its options and exit codes', async (command, usage) => {
     const run = await runCli([command, '--help']);
     expect(run.stdout).toContain(usage);
