@@ -1,6 +1,6 @@
 /**
- * Go's double-quoted string literals, as Alertmanager reads matcher values (strconv.Unquote) and as
- * Go templates write them (`printf "%q"`).
+ * Go's quoted string literals, as Alertmanager reads matcher values (strconv.Unquote), as Go templates
+ * write them (`printf "%q"`) and as PromQL's lexer reads its double- and single-quoted strings.
  */
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -23,8 +23,10 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  */
 export function goUnquote(
   body: string,
-  options: { rawBytes?: 'refuse' | 'latin1' } = {},
+  options: { rawBytes?: 'refuse' | 'latin1'; quote?: '"' | "'" } = {},
 ): string | { error: string } {
+  // A single-quoted string (PromQL has them) escapes its own quote and not the double one.
+  const quote = options.quote ?? '"';
   if (body.includes('\n')) return { error: 'a quoted string may not contain a line break: write \\n' };
   let out = '';
   for (let i = 0; i < body.length; i += 1) {
@@ -33,8 +35,8 @@ export function goUnquote(
       continue;
     }
     const kind = body[i + 1];
-    if (kind in SIMPLE_ESCAPES) {
-      out += SIMPLE_ESCAPES[kind];
+    if (kind === quote || (kind in SIMPLE_ESCAPES && kind !== '"')) {
+      out += kind === quote ? quote : SIMPLE_ESCAPES[kind];
       i += 1;
       continue;
     }

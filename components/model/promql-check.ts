@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
-import { RE2JS } from 're2js';
 import { promqlAst, type Literal, type PromqlNode } from './promql-ast';
+import { goUnquote } from './go-strings';
+import { re2FullMatch, re2Problem } from './re2';
 import {
   documentedType,
   PROMQL_AGGREGATIONS,
@@ -118,7 +119,7 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
       const value = checkString(matcher.value);
       if (name === undefined || value === undefined) continue;
       if (matcher.op === '=~' || matcher.op === '!~') {
-        const problem = regexProblem(value);
+        const problem = re2Problem(value);
         if (problem) {
           report(matcher.name, problem);
           continue;
@@ -365,69 +366,12 @@ export function durationSeconds(literal: string): number | undefined {
   );
 }
 
-/**
- * The value of a PromQL string literal, or the escape Prometheus's lexer refuses. Double- and
- * single-quoted strings take Go's escapes (with their own quote), backquoted ones none.
- */
+/** The value of a PromQL string literal, or why Prometheus's lexer refuses its escapes. */
 export function unquote(literal: string): string | { error: string } {
   const quote = literal[0];
   const body = literal.slice(1, -1);
   if (quote === '`') return body;
-  let out = '';
-  for (let i = 0; i < body.length; i += 1) {
-    if (body[i] !== '\\') {
-      out += body[i];
-      continue;
-    }
-    const kind = body[i + 1];
-    const simple: Record<string, string> = {
-      a: '\x07',
-      b: '\b',
-      f: '\f',
-      n: '\n',
-      r: '\r',
-      t: '\t',
-      v: '\v',
-      '\\': '\\',
-    };
-    if (kind in simple || kind === quote) {
-      out += kind === quote ? quote : simple[kind];
-      i += 1;
-      continue;
-    }
-    const digits = kind === 'x' ? 2 : kind === 'u' ? 4 : kind === 'U' ? 8 : /[0-7]/.test(kind ?? '') ? 3 : 0;
-    const start = digits === 3 ? i + 1 : i + 2;
-    const code = body.slice(start, start + digits);
-    const pattern = digits === 3 ? /^[0-7]{3}$/ : /^[0-9a-fA-F]+$/;
-    if (digits === 0 || code.length !== digits || !pattern.test(code)) {
-      const shown =
-        kind === undefined
-          ? ''
-          : `U+${kind.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${kind}'`;
-      return {
-        error:
-          digits === 0
-            ? `unknown escape sequence ${shown}`
-            : `invalid escape \\${body.slice(i + 1, start + digits)}`,
-      };
-    }
-    const value = parseInt(code, digits === 3 ? 8 : 16);
-    if (value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff && digits >= 4))
-      return { error: `escape sequence is an invalid Unicode code point` };
-    out += String.fromCodePoint(value);
-    i = start + digits - 1;
-  }
-  return out;
-}
-
-/** Why Go's RE2 would not compile a matcher's regular expression, or undefined. */
-function regexProblem(pattern: string): string | undefined {
-  try {
-    RE2JS.compile(pattern);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return goUnquote(body, { rawBytes: 'latin1', quote: quote === "'" ? "'" : '"' });
 }
 
 /** Whether a label matcher selects series that lack the label (Prometheus's `Matches("")`). */
@@ -438,9 +382,9 @@ function matchesEmpty(op: string, value: string): boolean {
     case '!=':
       return value !== '';
     case '=~':
-      return RE2JS.compile(`^(?s:${value})$`).matches('');
+      return re2FullMatch(value, '');
     case '!~':
-      return !RE2JS.compile(`^(?s:${value})$`).matches('');
+      return !re2FullMatch(value, '');
     default:
       return false;
   }
