@@ -36,17 +36,18 @@ if (args[0] === 'config' && args[1] === 'get') {
   return { log, store };
 }
 
+/** The environment a test runs up.sh in: the Pulumi stand-in first on PATH, state in the test's folder. */
+function upEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `${dir}:${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${dir}/state` };
+}
+
 describe('npm run up (scripts/up.sh)', () => {
   afterAll(removeTempDirs);
 
   it('creates the dev stack, fills the missing dev secrets once, then deploys', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
     const { log, store } = fakePulumi(dir);
-    const env = {
-      ...process.env,
-      PATH: `${dir}:${process.env.PATH}`,
-      PULUMI_BACKEND_URL: `file://${dir}/state`,
-    };
+    const env = upEnv(dir);
     const first = await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
     expect(first.stdout).toContain(
       'check passed: every tool accepts the files and every alert reaches someone',
@@ -82,11 +83,7 @@ describe('npm run up (scripts/up.sh)', () => {
         'secrets.slack-webhook-url': 'https://placeholder.invalid/slack-webhook-url',
       }),
     );
-    const env = {
-      ...process.env,
-      PATH: `${dir}:${process.env.PATH}`,
-      PULUMI_BACKEND_URL: `file://${dir}/state`,
-    };
+    const env = upEnv(dir);
     await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
     expect(JSON.parse(readFileSync(store, 'utf8'))).toEqual({
       'secrets.grafana-admin-password': 'kept-password',
@@ -104,11 +101,7 @@ describe('npm run up (scripts/up.sh)', () => {
     );
     const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
     const { log } = fakePulumi(dir);
-    const env = {
-      ...process.env,
-      PATH: `${dir}:${process.env.PATH}`,
-      PULUMI_BACKEND_URL: `file://${dir}/state`,
-    };
+    const env = upEnv(dir);
     const failed = await run('bash', [join(repo, 'scripts/up.sh')], {
       cwd: repo,
       env,
@@ -128,11 +121,7 @@ describe('npm run up (scripts/up.sh)', () => {
   it('never invents secrets for other stacks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promstack-up-'));
     const { log } = fakePulumi(dir);
-    const env = {
-      ...process.env,
-      PATH: `${dir}:${process.env.PATH}`,
-      PULUMI_BACKEND_URL: `file://${dir}/state`,
-    };
+    const env = upEnv(dir);
     await run('bash', [join(ROOT, 'scripts/up.sh'), 'prod'], { cwd: ROOT, env, timeout: 60_000 });
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
       'stack select --create prod',

@@ -20,6 +20,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROMETHEUS_EXAMPLES } from './prometheus-examples';
 import { analyze, PARAM_AGGREGATORS, splice, type Structure } from './promql-tokens';
+import { seededRandom } from '../../components/model/go-template-mutants';
 
 export interface AgreementCase {
   /** Unique, usable as a file name: `<source>-<n>-<mutation>`. */
@@ -67,22 +68,10 @@ const FILE_MUTANTS = 12;
 // ---------------------------------------------------------------------------------------------------
 // Seeded randomness
 
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Rng {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);
