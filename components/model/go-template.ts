@@ -125,6 +125,13 @@ export interface GoTemplateOptions {
 }
 
 /**
+ * Texts already found valid, per dialect: generated rules repeat the same annotations across services
+ * and stacks. Errors are never cached.
+ */
+const validTexts = new WeakMap<GoTemplateDialect, Set<string>>();
+const VALID_CACHE_LIMIT = 20_000;
+
+/**
  * The problems Go's parser finds in `text`: none, or the first one, because Go stops there (a fixed
  * template may show the next).
  */
@@ -133,8 +140,13 @@ export function checkGoTemplate(
   dialect: GoTemplateDialect,
   options: GoTemplateOptions = {},
 ): GoTemplateProblem[] {
+  const key = `${options.name ?? ''}\0${text}`;
+  const valid = validTexts.get(dialect) ?? new Set<string>();
+  if (valid.has(key)) return [];
   try {
     parseGoTemplate(dialect.prelude + text, options.name, dialect.functions);
+    if (valid.size >= VALID_CACHE_LIMIT) valid.clear();
+    validTexts.set(dialect, valid.add(key));
     return [];
   } catch (error) {
     if (!(error instanceof GoTemplateSyntaxError)) throw error;

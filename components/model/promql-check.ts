@@ -1,5 +1,4 @@
-import type { SyntaxNode } from '@lezer/common';
-import { promqlAst, type Literal, type PromqlNode } from './promql-ast';
+import type { Literal, PromqlNode, VectorMatching } from './promql-ast';
 import { goUnquote } from './go-strings';
 import { re2FullMatch, re2Problem } from './re2';
 import {
@@ -52,8 +51,23 @@ const DURATION_UNIT_SECONDS: Record<string, number> = {
   ms: 0.001,
 };
 
-/** Problems of an expression whose grammar lezer accepted; `top` is the tree's PromQL node. */
-export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlProblem[] {
+/** How a check reads a literal's text: its own, or the text of another expression of the same shape. */
+export type LiteralText = (literal: Literal) => string;
+const ownText: LiteralText = (literal) => literal.text;
+
+/**
+ * Every problem of an expression whose grammar lezer accepted: the structural checks (types, counts,
+ * modifiers) and the checks of literal values (strings, regexes, selectors, durations, numbers).
+ */
+export function promqlSemanticProblems(root: PromqlNode): PromqlProblem[] {
+  return [...promqlStructureProblems(root), ...promqlValueProblems(root, ownText)];
+}
+
+/**
+ * The checks that hold for every expression of the same shape (the same text but for the contents of
+ * strings and the values of plain numbers), so that a shape checked once need not be checked again.
+ */
+export function promqlStructureProblems(root: PromqlNode): PromqlProblem[] {
   const problems: PromqlProblem[] = [];
   const report = (at: { from: number }, message: string) => {
     if (!problems.some((p) => p.from === at.from && p.message === message))
@@ -63,15 +77,12 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
   function check(node: PromqlNode): Checked {
     switch (node.kind) {
       case 'number':
-        checkNumber(node);
         return { type: 'scalar' };
       case 'string':
-        checkString(node);
         return { type: 'string' };
       case 'paren':
         return { type: check(node.expr).type };
       case 'selector':
-        checkVectorSelector(node);
         return { type: 'vector', selector: { kind: 'vector', offsetSeconds: 0 } };
       case 'matrix':
         return checkMatrixSelector(node);
@@ -98,48 +109,6 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
       report(node, `expected type ${documentedType(want)} in ${context}, got ${documentedType(got)}`);
   }
 
-  function checkString(node: Literal): string | undefined {
-    const unquoted = unquote(node.text);
-    if (typeof unquoted !== 'string') {
-      report(node, unquoted.error);
-      return undefined;
-    }
-    return unquoted;
-  }
-
-  function checkVectorSelector(node: Extract<PromqlNode, { kind: 'selector' }>): void {
-    const matchers: { name: string; op: string; value: string }[] = [];
-    for (const matcher of node.matchers) {
-      const name =
-        matcher.name.text.startsWith('"') ||
-        matcher.name.text.startsWith("'") ||
-        matcher.name.text.startsWith('`')
-          ? checkString(matcher.name)
-          : matcher.name.text;
-      const value = checkString(matcher.value);
-      if (name === undefined || value === undefined) continue;
-      if (matcher.op === '=~' || matcher.op === '!~') {
-        const problem = re2Problem(value);
-        if (problem) {
-          report(matcher.name, problem);
-          continue;
-        }
-      }
-      matchers.push({ name, op: matcher.op, value });
-    }
-    if (node.name !== undefined) {
-      const named = matchers.find((m) => m.name === '__name__');
-      if (named)
-        report(
-          node,
-          `metric name must not be set twice: ${JSON.stringify(node.name)} or ${JSON.stringify(named.value)}`,
-        );
-      return;
-    }
-    if (!matchers.some((m) => !matchesEmpty(m.op, m.value)))
-      report(node, 'vector selector must contain at least one non-empty matcher');
-  }
-
   function checkMatrixSelector(node: Extract<PromqlNode, { kind: 'matrix' }>): Checked {
     const selector = check(node.expr).selector;
     // Prometheus only records a timestamp (not start()/end()) on the selector it checks here.
@@ -152,7 +121,6 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
             ? 'no @ modifiers allowed before range'
             : undefined;
     if (problem) report(node.range, problem);
-    checkPositiveDuration(node.range);
     // The range's selector carries its modifiers on: a second `@` after the range is a repeat.
     return {
       type: 'matrix',
@@ -162,17 +130,14 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
 
   function checkSubquery(node: Extract<PromqlNode, { kind: 'subquery' }>): Checked {
     const type = check(node.expr).type;
-    checkPositiveDuration(node.range);
-    if (node.step) checkPositiveDuration(node.step);
     if (type !== 'vector') report(node, `subquery is only allowed on instant vector, got ${type} instead`);
     return { type: 'matrix', selector: { kind: 'subquery', offsetSeconds: 0 } };
   }
 
   function checkOffset(node: Extract<PromqlNode, { kind: 'offset' }>): Checked {
     const checked = check(node.expr);
+    // Structural all the same: a shape keeps the number after `offset` (see the shape in promql.ts).
     const seconds = durationSeconds(node.duration.text);
-    if (seconds !== undefined && Math.abs(seconds) > MAX_DURATION_SECONDS)
-      report(node.duration, 'duration out of range');
     if (!checked.selector) {
       report(
         node,
@@ -188,11 +153,6 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
 
   function checkAt(node: Extract<PromqlNode, { kind: 'at' }>): Checked {
     const checked = check(node.expr);
-    if (node.timestamp) {
-      const seconds = durationSeconds(node.timestamp.text);
-      if (seconds === undefined || !Number.isFinite(seconds) || Math.abs(seconds) >= 2 ** 63)
-        report(node, `timestamp out of bounds for @ modifier: ${node.timestamp.text}`);
-    }
     if (!checked.selector) {
       report(
         node,
@@ -226,12 +186,7 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
     if (node.bool && !isComparison) report(at, 'bool modifier can only be used on comparison operators');
     if (isComparison && !node.bool && lt === 'scalar' && rt === 'scalar')
       report(at, 'comparisons between scalars must use BOOL modifier');
-    const matchingLabels = matching ? labelNames(matching.labels) : [];
-    if (matching?.on) {
-      const include = labelNames(matching.include);
-      for (const label of matchingLabels.filter((l) => include.includes(l)))
-        report(at, `label ${JSON.stringify(label)} must not occur in ON and GROUP clause at once`);
-    }
+    const matchingLabels = matching?.labels ?? [];
     if (lt !== 'scalar' && lt !== 'vector')
       report(node.lhs, 'binary expression must contain only scalar and instant vector types');
     if (rt !== 'scalar' && rt !== 'vector')
@@ -278,7 +233,6 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
   function checkAggregation(node: Extract<PromqlNode, { kind: 'aggregate' }>): Checked {
     const { op, args } = node;
     const aggregation = PROMQL_AGGREGATIONS.get(op) ?? {};
-    labelNames(node.grouping);
     if (args.length === 0) {
       report(node, 'no arguments for aggregate expression provided');
       return { type: 'vector' };
@@ -303,34 +257,160 @@ export function promqlSemanticProblems(expr: string, top: SyntaxNode): PromqlPro
     return { type: 'vector' };
   }
 
-  /** The names of a grouping list, quoted ones unquoted; an empty quoted name is refused. */
-  function labelNames(labels: readonly Literal[]): string[] {
+  check(root);
+  return problems;
+}
+
+/**
+ * The checks of literal values: escapes, regexes, empty selectors, a metric name set twice, grouping
+ * label names, durations, timestamps and number ranges. `textOf` gives each literal's text.
+ */
+export function promqlValueProblems(root: PromqlNode, textOf: LiteralText): PromqlProblem[] {
+  const checker = new ValueChecker(textOf);
+  checker.visit(root);
+  return checker.problems;
+}
+
+/** A class rather than closures: it runs once per generated expression, thousands of times a synth. */
+class ValueChecker {
+  readonly problems: PromqlProblem[] = [];
+
+  constructor(private readonly textOf: LiteralText) {}
+
+  visit(node: PromqlNode): void {
+    switch (node.kind) {
+      case 'number':
+        return this.checkNumber(node);
+      case 'string':
+        this.checkString(node);
+        return;
+      case 'selector':
+        return this.checkVectorSelector(node);
+      case 'paren':
+      case 'unary':
+        return this.visit(node.expr);
+      case 'matrix':
+        this.visit(node.expr);
+        return this.checkPositiveDuration(node.range);
+      case 'subquery':
+        this.visit(node.expr);
+        this.checkPositiveDuration(node.range);
+        if (node.step) this.checkPositiveDuration(node.step);
+        return;
+      case 'offset': {
+        this.visit(node.expr);
+        const seconds = durationSeconds(this.textOf(node.duration));
+        if (seconds !== undefined && Math.abs(seconds) > MAX_DURATION_SECONDS)
+          this.report(node.duration, 'duration out of range');
+        return;
+      }
+      case 'at': {
+        this.visit(node.expr);
+        if (!node.timestamp) return;
+        const text = this.textOf(node.timestamp);
+        const seconds = durationSeconds(text);
+        if (seconds === undefined || !Number.isFinite(seconds) || Math.abs(seconds) >= 2 ** 63)
+          this.report(node, `timestamp out of bounds for @ modifier: ${text}`);
+        return;
+      }
+      case 'binary':
+        this.visit(node.lhs);
+        this.visit(node.rhs);
+        if (node.matching) this.checkMatchingLabels(node.matching, node.opFrom);
+        return;
+      case 'call':
+        for (const arg of node.args) this.visit(arg);
+        return;
+      case 'aggregate':
+        this.labelNames(node.grouping);
+        for (const arg of node.args) this.visit(arg);
+        return;
+    }
+  }
+
+  private report(at: { from: number }, message: string): void {
+    if (!this.problems.some((p) => p.from === at.from && p.message === message))
+      this.problems.push({ from: at.from, message });
+  }
+
+  private checkString(node: Literal): string | undefined {
+    const unquoted = unquote(this.textOf(node));
+    if (typeof unquoted !== 'string') {
+      this.report(node, unquoted.error);
+      return undefined;
+    }
+    return unquoted;
+  }
+
+  private checkVectorSelector(node: Extract<PromqlNode, { kind: 'selector' }>): void {
+    const matchers: { name: string; op: string; value: string }[] = [];
+    for (const matcher of node.matchers) {
+      const name = this.labelName(matcher.name);
+      const value = this.checkString(matcher.value);
+      if (name === undefined || value === undefined) continue;
+      if (matcher.op === '=~' || matcher.op === '!~') {
+        const problem = re2Problem(value);
+        if (problem) {
+          this.report(matcher.name, problem);
+          continue;
+        }
+      }
+      matchers.push({ name, op: matcher.op, value });
+    }
+    if (node.name !== undefined) {
+      const named = matchers.find((m) => m.name === '__name__');
+      if (named)
+        this.report(
+          node,
+          `metric name must not be set twice: ${JSON.stringify(node.name)} or ${JSON.stringify(named.value)}`,
+        );
+      return;
+    }
+    if (!matchers.some((m) => !matchesEmpty(m.op, m.value)))
+      this.report(node, 'vector selector must contain at least one non-empty matcher');
+  }
+
+  private checkMatchingLabels(matching: VectorMatching, opFrom: number): void {
+    const labels = this.labelNames(matching.labels);
+    const include = this.labelNames(matching.include);
+    if (!matching.on) return;
+    for (const label of labels.filter((l) => include.includes(l)))
+      this.report(
+        { from: opFrom },
+        `label ${JSON.stringify(label)} must not occur in ON and GROUP clause at once`,
+      );
+  }
+
+  /** A label name as written: unquoted, or quoted (UTF-8 names) and then unquoted. */
+  private labelName(label: Literal): string | undefined {
+    const text = this.textOf(label);
+    return /^["'`]/.test(text) ? this.checkString(label) : text;
+  }
+
+  /** The names of a grouping list; an empty quoted name is refused. */
+  private labelNames(labels: readonly Literal[]): string[] {
     const names: string[] = [];
     for (const label of labels) {
-      const quoted = /^["'`]/.test(label.text);
-      const name = quoted ? checkString(label) : label.text;
-      if (name === '') report(label, 'invalid label name for grouping: ""');
+      const name = this.labelName(label);
+      if (name === '') this.report(label, 'invalid label name for grouping: ""');
       if (name !== undefined) names.push(name);
     }
     return names;
   }
 
-  function checkNumber(node: Literal): void {
-    const value = durationSeconds(node.text);
-    if (value !== undefined && Math.abs(value) === Infinity && !/inf/i.test(node.text))
-      report(node, `error parsing number: ${node.text.slice(0, 20)}… is out of range`);
+  private checkNumber(node: Literal): void {
+    const text = this.textOf(node);
+    const value = durationSeconds(text);
+    if (value !== undefined && Math.abs(value) === Infinity && !/inf/i.test(text))
+      this.report(node, `error parsing number: ${text.slice(0, 20)}… is out of range`);
   }
 
-  function checkPositiveDuration(node: Literal): void {
-    const seconds = durationSeconds(node.text);
+  private checkPositiveDuration(node: Literal): void {
+    const seconds = durationSeconds(this.textOf(node));
     if (seconds === undefined) return;
-    if (Math.abs(seconds) > MAX_DURATION_SECONDS) report(node, 'duration out of range');
-    else if (seconds <= 0) report(node, 'duration must be greater than 0');
+    if (Math.abs(seconds) > MAX_DURATION_SECONDS) this.report(node, 'duration out of range');
+    else if (seconds <= 0) this.report(node, 'duration must be greater than 0');
   }
-
-  const root = promqlAst(expr, top);
-  if (root) check(root);
-  return problems;
 }
 
 function argumentCountProblem(name: string, fn: PromqlFunction, given: number): string | undefined {

@@ -48,6 +48,29 @@ const EXPRESSIONS = [
   '5 5',
   'up{job=""}',
   'up{job=""""}',
+  // Same shapes, literals that decide: regexes, empty selectors, durations, offsets, numbers, escapes.
+  'x{a=~"b+"}',
+  'x{a=~"("}',
+  '{job="a"}',
+  '{job=""}',
+  '{job=~".*"}',
+  '{job=~".+"}',
+  'foo{__name__="bar"}',
+  'x[5]',
+  'x[0]',
+  'rate(x[5m:5])',
+  'rate(x[5m:0])',
+  'x offset 0 offset 5',
+  'x offset 5 offset 5',
+  'x @ 5',
+  'x @ -5',
+  'x @ 1e400',
+  '-1e400 + x',
+  '-1 + x',
+  'x{a="\\q"}',
+  'x{a="\\n"}',
+  'sum by ("a") (x)',
+  'sum by ("") (x)',
 ];
 
 describe('promqlErrors with its cache of valid shapes', () => {
@@ -72,5 +95,29 @@ describe('promqlErrors with its cache of valid shapes', () => {
     const promql = freshModule();
     expect(promql.promqlErrors('up{job="a"} == 0')).toEqual([]);
     expect(promql.promqlErrors(expr)[0].message).toMatch(message);
+  });
+});
+
+describe('promqlErrors on expressions of a shape already found valid', () => {
+  it.each([
+    ['x{a=~"b+"}', 'x{a=~"("}', /missing closing \): `\(` at col 3/],
+    ['{job="a"}', '{job=""}', /at least one non-empty matcher/],
+    ['{job=~".+"}', '{job=~".*"}', /at least one non-empty matcher/],
+    ['x[5]', 'x[0]', /duration must be greater than 0/],
+    ['rate(x[5m:5])', 'rate(x[5m:0])', /duration must be greater than 0/],
+    ['x offset 0 offset 5', 'x offset 5 offset 5', /offset may not be set multiple times/],
+    ['x @ 5', 'x @ 1e400', /timestamp out of bounds/],
+    ['-1 + x', '-1e400 + x', /out of range/],
+    ['x{a="\\n"}', 'x{a="\\q"}', /invalid escape \\q/],
+    ['sum by ("a") (x)', 'sum by ("") (x)', /invalid label name for grouping/],
+  ])('%s, then %s', (valid, invalid, message) => {
+    const promql = freshModule();
+    expect(promql.promqlErrors(valid)).toEqual([]);
+    expect(
+      promql
+        .promqlErrors(invalid)
+        .map((error) => error.message)
+        .join('\n'),
+    ).toMatch(message);
   });
 });

@@ -1,7 +1,8 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { LRParser } from '@lezer/lr';
 import { z } from 'zod';
-import { promqlSemanticProblems } from './promql-check';
+import { promqlAst, type Literal, type PromqlNode } from './promql-ast';
+import { promqlSemanticProblems, promqlStructureProblems, promqlValueProblems } from './promql-check';
 
 // lezer-promql is an ES module whose only type entry is ESM; its CommonJS build is loaded with require so
 // that this CommonJS project type-checks (TS1479 otherwise). Pinned to the Prometheus release whose promtool
@@ -23,28 +24,88 @@ export interface PromqlError {
  */
 export function promqlErrors(expr: string): PromqlError[] {
   if (expr.trim() === '') return [{ column: 1, message: 'empty expression' }];
-  if (validExpressions.has(expr)) return [];
+  const shape = shapeOf(expr);
+  if (shape !== undefined && validShape(shape.text, shape.literals)) return [];
+  return uncachedErrors(expr);
+}
+
+function uncachedErrors(expr: string): PromqlError[] {
   const lexed = numbersLezerReads(expr);
   const tree = parser.parse(lexed);
   const errors = syntaxErrors(expr, tree.topNode);
-  if (errors.length === 0) {
-    for (const problem of promqlSemanticProblems(lexed, tree.topNode))
-      errors.push({ column: problem.from + 1, message: `${problem.message} at col ${problem.from + 1}` });
-  }
-  if (errors.length === 0) {
-    if (validExpressions.size >= VALID_CACHE_LIMIT) validExpressions.clear();
-    validExpressions.add(expr);
-  }
-  return errors;
+  if (errors.length > 0) return errors;
+  return promqlSemanticProblems(promqlAst(lexed, tree.topNode)!).map((problem) => ({
+    column: problem.from + 1,
+    message: `${problem.message} at col ${problem.from + 1}`,
+  }));
 }
 
 /**
- * Expressions already found valid. Generated stacks repeat expressions across stacks, tests and checks;
- * the cache is keyed on the whole text because the checks read string and number contents (regexes,
- * escapes, durations). Errors are never cached.
+ * Shapes whose grammar and structure are valid, with their AST and where each literal stands. A
+ * generated stack has thousands of expressions that differ only in label values and thresholds
+ * (`up{job="a"} == 0`, `up{job="b"} == 0`): their shape is parsed and checked once, and each expression
+ * then only has its literals checked on the shape's AST. A shape that fails, or an expression whose
+ * literals fail, goes through the uncached check, so every error is reported on its own text.
  */
-const validExpressions = new Set<string>();
-const VALID_CACHE_LIMIT = 20_000;
+const validShapes = new Map<string, { ast: PromqlNode; ordinals: Map<number, number> } | null>();
+const SHAPE_CACHE_LIMIT = 10_000;
+
+function validShape(shapeText: string, literals: readonly string[]): boolean {
+  let entry = validShapes.get(shapeText);
+  if (entry === undefined) {
+    if (validShapes.size >= SHAPE_CACHE_LIMIT) validShapes.clear();
+    entry = analyseShape(shapeText);
+    validShapes.set(shapeText, entry);
+  }
+  if (entry === null) return false;
+  const { ordinals } = entry;
+  const textOf = (literal: Literal): string => {
+    const ordinal = ordinals.get(literal.from);
+    if (ordinal !== undefined) return literals[ordinal];
+    // A signed number literal (`-5`): the shape replaced the digits after the sign.
+    const unsigned = ordinals.get(literal.from + 1);
+    return unsigned !== undefined && /^[-+]/.test(literal.text)
+      ? literal.text[0] + literals[unsigned]
+      : literal.text;
+  };
+  return promqlValueProblems(entry.ast, textOf).length === 0;
+}
+
+function analyseShape(shapeText: string): { ast: PromqlNode; ordinals: Map<number, number> } | null {
+  const lexed = numbersLezerReads(shapeText);
+  const tree = parser.parse(lexed);
+  if (syntaxErrors(shapeText, tree.topNode).length > 0) return null;
+  const ast = promqlAst(lexed, tree.topNode)!;
+  if (promqlStructureProblems(ast).length > 0) return null;
+  const ordinals = new Map(literalSpans(shapeText).map((span, ordinal) => [span.from, ordinal]));
+  return { ast, ordinals };
+}
+
+/**
+ * Double-quoted strings and plain numbers, in order: the parts of an expression its shape leaves out.
+ * A number after `offset` stays in the shape, because it decides whether an offset is set at all.
+ */
+const LITERAL =
+  /"(?:[^"\\\n]|\\[^\n])*"|(?<![\w.]|offset\s*[-+]?\s*)\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])/g;
+
+function literalSpans(expr: string): { from: number; text: string }[] {
+  return [...expr.matchAll(LITERAL)].map((match) => ({ from: match.index, text: match[0] }));
+}
+
+/**
+ * The expression with every double-quoted string emptied and every plain number written 0, and what
+ * was taken out; undefined where that cannot be done without a tokenizer (comments, other quotes, a
+ * string left open).
+ */
+function shapeOf(expr: string): { text: string; literals: string[] } | undefined {
+  if (/[#'`]/.test(expr)) return undefined;
+  const literals: string[] = [];
+  const text = expr.replace(LITERAL, (literal) => {
+    literals.push(literal);
+    return literal.startsWith('"') ? '""' : '0';
+  });
+  return text.replace(/""/g, '').includes('"') ? undefined : { text, literals };
+}
 
 /** A number as Prometheus's lexer takes it: hex with `_` after `0x`, `_` between digits, `5.`, `.5`, `5.e3`. */
 const GO_NUMBER =

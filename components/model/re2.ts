@@ -8,17 +8,35 @@ import { z } from 'zod';
  * over 1000 no). The matcher tests compare its verdicts with amtool's, the PromQL tests with promtool's.
  */
 export function re2Problem(pattern: string): string | undefined {
-  try {
-    RE2JS.compile(pattern);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message.replace(/^error parsing regexp: /, '');
-  }
+  return compiled(pattern).problem;
 }
 
-/** Whether a Go regex, anchored at both ends as Prometheus and Alertmanager anchor it, matches `text`. */
+/** Whether a valid Go regex, anchored at both ends as Prometheus anchors it, matches `text`. */
 export function re2FullMatch(pattern: string, text: string): boolean {
-  return RE2JS.compile(`^(?s:${pattern})$`).matches(text);
+  const { anchored } = compiled(pattern);
+  if (!anchored) throw new Error(`not a valid regex: ${pattern}`);
+  return anchored.matches(text);
+}
+
+/**
+ * Compiled patterns by source: a generated stack repeats the same few (`5..`) in thousands of
+ * expressions, and compiling is the expensive part.
+ */
+const cache = new Map<string, { problem?: string; anchored?: RE2JS }>();
+const CACHE_LIMIT = 5_000;
+
+function compiled(pattern: string): { problem?: string; anchored?: RE2JS } {
+  let entry = cache.get(pattern);
+  if (entry) return entry;
+  try {
+    RE2JS.compile(pattern);
+    entry = { anchored: RE2JS.compile(`^(?s:${pattern})$`) };
+  } catch (error) {
+    entry = { problem: (error as Error).message.replace(/^error parsing regexp: /, '') };
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(pattern, entry);
+  return entry;
 }
 
 /** A Go RE2 regular expression as Prometheus and Alertmanager take it (fully anchored). */
