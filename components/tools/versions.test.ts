@@ -37,6 +37,17 @@ describe('the tools the tests run are the versions the stack deploys', () => {
     expect(/want_alertmanager="([^"]+)"/.exec(script)?.[1]).toBe(majorMinor(TOOL_VERSIONS.alertmanager));
   });
 
+  it('parses PromQL with the grammar of the deployed Prometheus (lezer-promql 0.305.3 is 3.5.3)', () => {
+    const lezer = JSON.parse(
+      readFileSync(
+        join(__dirname, '..', '..', 'node_modules', '@prometheus-io', 'lezer-promql', 'package.json'),
+        'utf8',
+      ),
+    ) as { version: string };
+    const [major, minor, patch] = TOOL_VERSIONS.prometheus.split('.').map(Number);
+    expect(lezer.version).toBe(`0.${major * 100 + minor}.${patch}`);
+  });
+
   it('reads major.minor of tags and tool versions alike', () => {
     expect(majorMinor('v3.5.3')).toBe('3.5');
     expect(majorMinor('0.33.1')).toBe('0.33');
