@@ -1,14 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../components/model/errors';
 import { installMocks, setProgramConfig, valueOf } from '../components/pulumi/testing';
-import { repoStackConfig } from '../components/stack/testing';
+import { testStackConfig } from '../components/stack/testing';
 import { readSettings, secretNames } from './config';
 
 const mocks = installMocks('dev');
 
 describe('the program with a bad stack config', () => {
   it('throws one ValidationError naming each bad key, before any resource exists', async () => {
-    const bad = JSON.parse(JSON.stringify(repoStackConfig('dev'))) as Record<string, unknown>;
+    const bad = testStackConfig('docker') as Record<string, unknown>;
     bad.defaultReceiver = 'nobody';
     bad.teams = { ...(bad.teams as object), shop: { critical: ['shop-pager', 'pager-typo'] } };
     setProgramConfig(bad, { 'grafana-admin-password': 'x', 'slack-webhook-url': 'y' });
@@ -33,7 +33,7 @@ describe('the program with a bad stack config', () => {
   });
 
   it('names a missing secret with the command that sets it', async () => {
-    setProgramConfig(repoStackConfig('dev'), { 'slack-webhook-url': 'y' });
+    setProgramConfig(testStackConfig('docker'), { 'slack-webhook-url': 'y' });
     let error: unknown;
     jest.isolateModules(() => {
       try {

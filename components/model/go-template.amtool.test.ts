@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthStack } from '../stack/synth';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig } from '../stack/testing';
 import { findTool, runTool } from '../tools/binaries';
 import { ALERTMANAGER_TEMPLATE, checkGoTemplate } from './go-template';
 import { MUTANTS, seededRandom } from './go-template-mutants';
@@ -27,7 +27,7 @@ const NOTIFICATION_STYLE = [
 ];
 
 function shippedTemplate(): string {
-  return synthStack(repoStackConfig('dev'), [], { environment: 'dev' }).files[
+  return synthStack(testStackConfig('docker'), [], { environment: 'dev' }).files[
     'alertmanager/templates/promstack.tmpl'
   ];
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { services } from '../../infra/services';
 import { synthStack } from '../stack/synth';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig } from '../stack/testing';
 import { findTool, runTool } from '../tools/binaries';
 import { checkGoTemplate, PROMETHEUS_ALERT_TEMPLATE } from './go-template';
 import { MUTANTS, seededRandom } from './go-template-mutants';
@@ -140,9 +140,9 @@ const EDGE_CASES = [
     '{{{{ $value }}',
   ]);
 
-/** The repository's own alert annotations and labels, as synth renders them for the dev stack. */
+/** The repository's own alert annotations and labels, as synth renders them for the Docker test stack. */
 function repositoryTemplates(): string[] {
-  const result = synthStack(repoStackConfig('dev'), services, { environment: 'dev' });
+  const result = synthStack(testStackConfig('docker'), services, { environment: 'dev' });
   const texts = new Set<string>();
   for (const [path, text] of Object.entries(result.files)) {
     if (!path.startsWith('prometheus/rules/')) continue;

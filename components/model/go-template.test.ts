@@ -6,7 +6,7 @@ import {
   type GoTemplateDialect,
 } from './go-template';
 import { synthStack } from '../stack/synth';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig } from '../stack/testing';
 
 function verdict(text: string, dialect: GoTemplateDialect = PROMETHEUS_ALERT_TEMPLATE, name?: string) {
   const [problem] = checkGoTemplate(text, dialect, { name });
@@ -108,7 +108,7 @@ describe('Go templates Prometheus parses', () => {
 
 describe('Go templates Alertmanager parses', () => {
   it('accepts the shipped promstack.tmpl', () => {
-    const result = synthStack(repoStackConfig('dev'), [], { environment: 'dev' });
+    const result = synthStack(testStackConfig('docker'), [], { environment: 'dev' });
     const template = result.files['alertmanager/templates/promstack.tmpl'];
     expect(template).toContain('{{ define "promstack.title" -}}');
     expect(checkGoTemplate(template, ALERTMANAGER_TEMPLATE, { name: 'promstack.tmpl' })).toEqual([]);

@@ -1,7 +1,7 @@
 import * as yamlModule from './yaml';
 import { renderYaml, renderYamlWithLibrary } from './yaml';
 import { synthStack } from '../stack/synth';
-import { repoStackConfig } from '../stack/testing';
+import { TEST_STACKS, testStackConfig } from '../stack/testing';
 import { services as repoServices } from '../../infra/services';
 import { benchStackConfig, syntheticCatalogue } from '../../bench/catalogue';
 
@@ -173,11 +173,9 @@ describe('renderYaml writes what the yaml library writes', () => {
     expect(fast).toBe(library);
   });
 
-  it('renders every file of the repository stacks and a synthetic catalogue byte for byte as the library', () => {
+  it('renders every file of the test stacks and a synthetic catalogue byte for byte as the library', () => {
     const stacks = () => [
-      ...['dev', 'staging', 'prod'].map((env) =>
-        synthStack(repoStackConfig(env), repoServices, { environment: env }),
-      ),
+      ...TEST_STACKS.map((name) => synthStack(testStackConfig(name), repoServices, { environment: name })),
       synthStack(benchStackConfig('kubernetes'), syntheticCatalogue(20), { environment: 'bench' }),
       synthStack(benchStackConfig('docker'), syntheticCatalogue(20), {
         environment: 'bench',

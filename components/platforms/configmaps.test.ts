@@ -1,10 +1,10 @@
 import { services } from '../../infra/services';
 import { synthStack } from '../stack';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig } from '../stack/testing';
 import { CONFIGMAP_DATA_LIMIT, planConfigVolumes } from './configmaps';
 import { grafanaWorkload, prometheusWorkload, type Workload } from './workload';
 
-const prod = synthStack(repoStackConfig('prod'), services, { environment: 'prod' });
+const prod = synthStack(testStackConfig('kubernetes'), services, { environment: 'prod' });
 
 function withFiles(files: Record<string, string>): Workload {
   return {

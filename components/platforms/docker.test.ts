@@ -4,7 +4,7 @@ import { services } from '../../infra/services';
 import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets, type Registered } from '../pulumi/testing';
 import { synthStack, type StackConfigInput } from '../stack';
 import { imagePinProblem, IMAGES } from '../stack/images';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig } from '../stack/testing';
 import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
 import {
   alertmanagerWorkload,
@@ -53,7 +53,7 @@ function deploy(name: string, config: Config) {
   return { synth, workloads };
 }
 
-const dev = repoStackConfig('dev') as Config;
+const dev = testStackConfig('docker') as Config;
 const devStack = deploy('dev', dev);
 const haStack = deploy('ha', {
   ...dev,
@@ -84,7 +84,7 @@ interface ContainerInputs {
 
 beforeAll(() => mocks.settle());
 
-describe('the dev stack on Docker', () => {
+describe('the Docker test stack', () => {
   it('makes one network, a pinned image per tool, a built backend, a volume per data folder, a container each', () => {
     const count = (type: string) => of('dev', type).length;
     expect({

@@ -3,7 +3,7 @@ import { services } from '../../infra/services';
 import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets, type Registered } from '../pulumi/testing';
 import { synthStack, type SynthResult } from '../stack';
 import { IMAGES } from '../stack/images';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig } from '../stack/testing';
 import { CONFIGMAP_DATA_LIMIT } from './configmaps';
 import {
   deployKubernetesWorkload,
@@ -76,7 +76,7 @@ function deploy(name: string, synth: SynthResult) {
   return { prometheus, alertmanager, grafana };
 }
 
-const prodSynth = synthStack(repoStackConfig('prod'), services, { environment: 'prod' });
+const prodSynth = synthStack(testStackConfig('kubernetes'), services, { environment: 'prod' });
 const prod = deploy('prod', prodSynth);
 
 // A stack whose rules outgrow one ConfigMap.
@@ -116,7 +116,7 @@ function mountedFiles(spec: Obj): Record<string, string> {
 
 beforeAll(() => mocks.settle());
 
-describe('the prod stack on Kubernetes', () => {
+describe('the Kubernetes test stack', () => {
   it('makes the namespace, two StatefulSets, a Deployment, Services, ConfigMaps, Secrets and RBAC', () => {
     const count = (type: string) => of('prod', type).length;
     expect({

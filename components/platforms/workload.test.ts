@@ -2,7 +2,7 @@ import { services } from '../../infra/services';
 import { defineService } from '../service';
 import { synthStack, type StackConfigInput } from '../stack';
 import { IMAGES, imagePinProblem } from '../stack/images';
-import { layoutUnder, repoStackConfig, repoStackConfigWithoutInbox } from '../stack/testing';
+import { layoutUnder, testStackConfig } from '../stack/testing';
 import {
   alertmanagerWorkload,
   configChecksum,
@@ -16,11 +16,10 @@ import {
 } from './workload';
 
 type Config = StackConfigInput & Record<string, unknown>;
-const dev = (): Config => JSON.parse(JSON.stringify(repoStackConfig('dev'))) as Config;
+const dev = (): Config => testStackConfig('docker') as Config;
 const synthOf = (config: Config, environment = 'dev') => synthStack(config, services, { environment });
 const kubernetes = (changes: Partial<Config> = {}): Config => ({
-  ...(repoStackConfigWithoutInbox('dev') as Config),
-  platform: 'kubernetes',
+  ...(testStackConfig('kubernetes') as Config),
   ...changes,
 });
 
@@ -67,7 +66,7 @@ describe('prometheusWorkload', () => {
   });
 
   it('mounts the remote-write password where prometheus.yml names it', () => {
-    const synth = synthStack(repoStackConfig('prod'), services, { environment: 'prod' });
+    const synth = synthStack(testStackConfig('kubernetes'), services, { environment: 'prod' });
     const w = prometheusWorkload(synth);
     expect(w.secretFiles).toEqual([
       { path: '/etc/prometheus/secrets/mimir-password', secretName: 'mimir-password' },

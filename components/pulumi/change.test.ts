@@ -1,8 +1,8 @@
 import { services } from '../../infra/services';
 import { orders } from '../../infra/services/orders';
 import { defineService, type ServiceDefinition } from '../service';
-import { synthStack, type StackConfigInput } from '../stack';
-import { repoStackConfig } from '../stack/testing';
+import { synthStack } from '../stack';
+import { testStackConfig, type TestStackName } from '../stack/testing';
 import { planConfigVolumes } from '../platforms/configmaps';
 import { MonitoringStack } from './stack';
 import { installMocks, unwrapSecrets, type Registered } from './testing';
@@ -23,21 +23,30 @@ const SECRETS = {
 const tuned: ServiceDefinition[] = [
   defineService({ ...orders, alerts: { overrides: { HighErrorRate: { threshold: 0.1 } } } }),
 ];
-const config = (env: string) => JSON.parse(JSON.stringify(repoStackConfig(env))) as StackConfigInput;
 
 const STACKS = {
-  docker: { env: 'dev', base: 'dbase', tuned: 'dtuned' },
-  kubernetes: { env: 'prod', base: 'kbase', tuned: 'ktuned' },
+  docker: { stack: 'docker', env: 'dev', base: 'dbase', tuned: 'dtuned' },
+  kubernetes: { stack: 'kubernetes', env: 'prod', base: 'kbase', tuned: 'ktuned' },
 } as const;
 const built = new Map<string, MonitoringStack>();
-for (const { env, base, tuned: name } of Object.values(STACKS)) {
+for (const { stack, env, base, tuned: name } of Object.values(STACKS)) {
   built.set(
     base,
-    new MonitoringStack(base, { stack: config(env), services, environment: env, secrets: SECRETS }),
+    new MonitoringStack(base, {
+      stack: testStackConfig(stack),
+      services,
+      environment: env,
+      secrets: SECRETS,
+    }),
   );
   built.set(
     name,
-    new MonitoringStack(name, { stack: config(env), services: tuned, environment: env, secrets: SECRETS }),
+    new MonitoringStack(name, {
+      stack: testStackConfig(stack),
+      services: tuned,
+      environment: env,
+      secrets: SECRETS,
+    }),
   );
 }
 
@@ -64,9 +73,9 @@ function changedResources(platform: keyof typeof STACKS) {
   return [...before.keys()].filter((key) => before.get(key)!.json !== after.get(key)!.json).sort();
 }
 
-function changedFiles(env: string): string[] {
-  const before = synthStack(config(env), services, { environment: env }).files;
-  const after = synthStack(config(env), tuned, { environment: env }).files;
+function changedFiles(stack: TestStackName): string[] {
+  const before = synthStack(testStackConfig(stack), services, { environment: stack }).files;
+  const after = synthStack(testStackConfig(stack), tuned, { environment: stack }).files;
   return Object.keys(before).filter((path) => before[path] !== after[path]);
 }
 
@@ -74,7 +83,7 @@ beforeAll(() => mocks.settle());
 
 describe('changing one alert threshold', () => {
   it('changes the rules of that service only (and what is derived from them), never the server configs', () => {
-    const files = changedFiles('dev');
+    const files = changedFiles('docker');
     expect(files).toContain('prometheus/rules/orders.yml');
     expect(files).not.toContain('prometheus/prometheus.yml');
     expect(files).not.toContain('alertmanager/alertmanager.yml');
@@ -82,7 +91,7 @@ describe('changing one alert threshold', () => {
   });
 
   it('on Docker replaces only the containers that carry a changed file, never a volume, image or network', () => {
-    const files = changedFiles('dev');
+    const files = changedFiles('docker');
     const changed = changedResources('docker');
     expect(changed).toContain('prometheus-container');
     const { workloads } = built.get(STACKS.docker.base)!.plan;
@@ -99,7 +108,7 @@ describe('changing one alert threshold', () => {
     expect(changed).toContain('prometheus-prometheus-rules-0');
     expect(changed).toContain('prometheus-statefulset');
     expect(changed).not.toContain('prometheus-prometheus-0');
-    const files = changedFiles('prod');
+    const files = changedFiles('kubernetes');
     const { workloads } = built.get(STACKS.kubernetes.base)!.plan;
     const expected = [workloads.prometheus, workloads.alertmanager, workloads.grafana].flatMap((w) => {
       const sources = new Map(w.configFiles.map((f) => [f.path, f.source]));

@@ -1,11 +1,11 @@
 import { services } from '../../infra/services';
 import { synthStack } from '../stack';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig } from '../stack/testing';
 import { MonitoredService } from './service';
 import { installMocks, valueOf } from './testing';
 
 const mocks = installMocks('dev');
-const synth = synthStack(repoStackConfig('dev'), services, { environment: 'dev' });
+const synth = synthStack(testStackConfig('docker'), services, { environment: 'dev' });
 const orders = new MonitoredService('dev-service-orders', { service: services[0], synth });
 
 beforeAll(() => mocks.settle());

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { services } from '../../infra/services';
 import { ValidationError } from '../model/errors';
 import { synthStack, type StackConfigInput } from '../stack';
-import { repoStackConfig } from '../stack/testing';
+import { testStackConfig, type TestStackName } from '../stack/testing';
 import { Prometheus } from './prometheus';
 import { MonitoringStack, planMonitoringStack } from './stack';
 import { installMocks, valueOf } from './testing';
@@ -20,17 +20,17 @@ const PROD_SECRETS = {
   'mimir-password': 'SECRET-5',
 };
 type Config = StackConfigInput & Record<string, unknown>;
-const config = (env: string) => JSON.parse(JSON.stringify(repoStackConfig(env))) as Config;
+const config = (name: TestStackName) => testStackConfig(name) as Config;
 const capture = { transformations: [mocks.transformation] };
 
 const dev = new MonitoringStack(
   'dev',
-  { stack: config('dev'), services, environment: 'dev', secrets: DEV_SECRETS },
+  { stack: config('docker'), services, environment: 'dev', secrets: DEV_SECRETS },
   capture,
 );
 const prod = new MonitoringStack(
   'prod',
-  { stack: config('prod'), services, environment: 'prod', secrets: PROD_SECRETS },
+  { stack: config('kubernetes'), services, environment: 'prod', secrets: PROD_SECRETS },
   capture,
 );
 
@@ -53,7 +53,7 @@ describe('MonitoringStack outputs', () => {
   });
 
   it('exposes every rendered file in clear, exactly as synthStack renders it', async () => {
-    const expected = synthStack(config('dev'), services, { environment: 'dev' }).files;
+    const expected = synthStack(config('docker'), services, { environment: 'dev' }).files;
     expect(await valueOf(dev.files)).toEqual(expected);
     expect(await pulumi.isSecret(dev.files)).toBe(false);
     expect(Object.keys(expected)).toContain('prometheus/rules/orders.yml');
@@ -124,7 +124,7 @@ describe('validation before any resource', () => {
   };
 
   it('a bad stack config fails with every problem named by its key', async () => {
-    const bad = config('dev');
+    const bad = config('docker');
     bad.teams = { ...bad.teams, shop: { critical: ['nobody'] } } as Config['teams'];
     (bad.prometheus as Record<string, unknown>).retension = '7d';
     const error = await attempt(
@@ -144,7 +144,7 @@ describe('validation before any resource', () => {
     const error = await attempt(
       () =>
         new MonitoringStack('nosecrets', {
-          stack: config('prod'),
+          stack: config('kubernetes'),
           services,
           secrets: { 'slack-webhook-url': 'x' },
         }),
@@ -159,7 +159,7 @@ describe('validation before any resource', () => {
   });
 
   it('a component alone checks its own secrets', async () => {
-    const synth = synthStack(config('prod'), services, { environment: 'prod' });
+    const synth = synthStack(config('kubernetes'), services, { environment: 'prod' });
     const error = await attempt(
       () =>
         new Prometheus('alone', {
@@ -177,7 +177,7 @@ describe('validation before any resource', () => {
 
   it('planMonitoringStack renders and checks without any resource', async () => {
     const plan = planMonitoringStack({
-      stack: config('prod'),
+      stack: config('kubernetes'),
       services,
       environment: 'prod',
       secrets: PROD_SECRETS,

@@ -1,7 +1,7 @@
 import type { ValidationError } from '../model/errors';
 import { alertInboxSecretValues } from './alert-inbox';
 import { synthStack } from './synth';
-import { repoStackConfig } from './testing';
+import { testStackConfig } from './testing';
 
 const receivers = [
   { name: 'team-slack', slack_configs: [{ api_url_file: { secret: 'slack-url' }, channel: '#team' }] },
@@ -50,8 +50,8 @@ describe('alertInboxSecretValues', () => {
     expect(alertInboxSecretValues(configOf(docker, platform, withoutInboxUrl))).toEqual({});
   });
 
-  it("gives the dev stack's Slack webhook the inbox's Slack stand-in", () => {
-    const config = synthStack(repoStackConfig('dev'), [], { environment: 'dev' }).config;
+  it("gives the Docker test stack's Slack webhook the inbox's Slack stand-in", () => {
+    const config = synthStack(testStackConfig('docker'), [], { environment: 'dev' }).config;
     expect(alertInboxSecretValues(config)).toEqual({
       'slack-webhook-url': 'http://alert-inbox:8080/slack/shop-slack',
     });

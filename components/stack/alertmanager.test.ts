@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { services } from '../../infra/services';
 import { synthStack } from './index';
-import { repoStackConfig } from './testing';
+import { testStackConfig } from './testing';
 
 interface Route {
   matchers?: string[];
@@ -11,7 +11,7 @@ interface Route {
 }
 
 describe("a team's maintenance windows", () => {
-  const dev = repoStackConfig('dev');
+  const dev = testStackConfig('docker');
   const muted = {
     ...dev,
     timeIntervals: [{ name: 'weekend', time_intervals: [{ weekdays: ['saturday', 'sunday'] }] }],

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { services } from '../../infra/services';
 import { runTool } from '../tools/binaries';
 import { synthStack } from './index';
-import { layoutUnder, repoStackConfig, writeFiles } from './testing';
+import { layoutUnder, testStackConfig, writeFiles } from './testing';
 
 const jobsOf = (files: Record<string, string>) =>
   (
@@ -15,7 +15,7 @@ const jobsOf = (files: Record<string, string>) =>
 describe('a stack without Grafana', () => {
   it('has no grafana scrape job when no Grafana endpoint is given, and promtool accepts it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'promstack-no-grafana-'));
-    const files = synthStack(repoStackConfig('dev'), services, {
+    const files = synthStack(testStackConfig('docker'), services, {
       environment: 'dev',
       platform: 'local',
       layout: layoutUnder(root),
@@ -33,8 +33,7 @@ describe('a stack without Grafana', () => {
   it.each(['docker', 'kubernetes'] as const)(
     'leaves the %s scrape jobs as they were, Grafana included',
     (platform) => {
-      const environment = platform === 'docker' ? 'dev' : 'staging';
-      const files = synthStack(repoStackConfig(environment), services, { environment }).files;
+      const files = synthStack(testStackConfig(platform), services, { environment: platform }).files;
       expect(jobsOf(files)).toEqual(['prometheus', 'alertmanager', 'grafana']);
       expect(files['prometheus/prometheus.yml']).toContain(
         platform === 'docker' ? '- grafana:3000' : '- grafana.monitoring.svc:3000',

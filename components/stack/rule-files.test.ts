@@ -4,7 +4,7 @@ import { runTool } from '../tools/binaries';
 import { services } from '../../infra/services';
 import { vendoredRuleFiles } from '../../infra/rule-files';
 import { synthStack } from './index';
-import { repoStackConfig, writeFiles } from './testing';
+import { testStackConfig, writeFiles } from './testing';
 
 function issuesOf(run: () => unknown) {
   try {
@@ -20,7 +20,7 @@ describe('vendored rule files', () => {
   it('are validated, re-rendered and deployed beside the generated rules; promtool accepts them', async () => {
     const ruleFiles = vendoredRuleFiles();
     expect(Object.keys(ruleFiles)).toContain('host.yml');
-    const { files } = synthStack(repoStackConfig('dev'), services, { environment: 'dev', ruleFiles });
+    const { files } = synthStack(testStackConfig('docker'), services, { environment: 'dev', ruleFiles });
     const vendored = files['prometheus/rules/vendor-host.yml'];
     expect(vendored).toContain('alert: HostOutOfMemory');
     const root = writeFiles(files);
@@ -37,7 +37,7 @@ describe('vendored rule files', () => {
     const broken = 'groups:\n  - name: host\n    rules:\n      - alert: Bad\n        expr: rate(x[5m]\n';
     expect(
       issuesOf(() =>
-        synthStack(repoStackConfig('dev'), services, {
+        synthStack(testStackConfig('docker'), services, {
           environment: 'dev',
           ruleFiles: { 'host.yml': broken },
         }),
@@ -52,7 +52,7 @@ describe('vendored rule files', () => {
     const clash = 'groups:\n  - name: orders.alerts\n    rules: []\n';
     expect(
       issuesOf(() =>
-        synthStack(repoStackConfig('dev'), services, {
+        synthStack(testStackConfig('docker'), services, {
           environment: 'dev',
           ruleFiles: { 'clash.yml': clash },
         }),

@@ -6,7 +6,7 @@ import { defineService, type ServiceDefinition } from '../service';
 import { runTool } from '../tools/binaries';
 import { services as repoServices } from '../../infra/services';
 import { synthStack } from './index';
-import { layoutUnder, repoStackConfig, writeFiles } from './testing';
+import { layoutUnder, testStackConfig, writeFiles } from './testing';
 
 /** The repository's orders service under another name and team, optionally reading a bearer token. */
 const service = (name: string, extra: Partial<ServiceDefinition['scrape']> = {}): ServiceDefinition =>
@@ -30,9 +30,11 @@ afterAll(() => {
   for (const dir of afterCleanup) rmSync(dir, { recursive: true, force: true });
 });
 
+const STACKS = ['docker', 'kubernetes'] as const;
+
 describe('Prometheus config as one file per concern', () => {
-  it.each(['dev', 'prod'])('%s: prometheus.yml holds the stack, each service its own scrape file', (env) => {
-    const result = synthStack(repoStackConfig(env), catalogue, { environment: env });
+  it.each(STACKS)('%s: prometheus.yml holds the stack, each service its own scrape file', (name) => {
+    const result = synthStack(testStackConfig(name), catalogue, { environment: name });
     const main = parse(result.files['prometheus/prometheus.yml']) as Doc;
     expect(main.scrape_config_files).toEqual(['/etc/prometheus/scrape/*.yml']);
     expect(jobsOf(result.files['prometheus/prometheus.yml'])).toEqual([
@@ -53,7 +55,7 @@ describe('Prometheus config as one file per concern', () => {
   });
 
   it('resolves a service job secret to its file and lists it with the stack secrets', () => {
-    const result = synthStack(repoStackConfig('prod'), catalogue, { environment: 'prod' });
+    const result = synthStack(testStackConfig('kubernetes'), catalogue, { environment: 'prod' });
     expect(result.files['prometheus/scrape/payments.yml']).toContain(
       'credentials_file: /etc/prometheus/secrets/payments-token',
     );
@@ -63,7 +65,7 @@ describe('Prometheus config as one file per concern', () => {
   it('keeps prometheus.yml the same size however many services there are', () => {
     const size = (n: number) =>
       synthStack(
-        repoStackConfig('prod'),
+        testStackConfig('kubernetes'),
         Array.from({ length: n }, (_, i) => service(`svc-${i}`)),
         { environment: 'prod' },
       ).files['prometheus/prometheus.yml'].length;
@@ -71,7 +73,7 @@ describe('Prometheus config as one file per concern', () => {
   });
 
   it('without services, has no scrape_config_files', () => {
-    const { files } = synthStack(repoStackConfig('dev'), [], { environment: 'dev' });
+    const { files } = synthStack(testStackConfig('docker'), [], { environment: 'dev' });
     expect((parse(files['prometheus/prometheus.yml']) as Doc).scrape_config_files).toBeUndefined();
     expect(Object.keys(files).some((p) => p.startsWith('prometheus/scrape/'))).toBe(false);
   });
@@ -79,7 +81,7 @@ describe('Prometheus config as one file per concern', () => {
   it('checks job names across the files at once: a service named like a stack job is an error', () => {
     let error: unknown;
     try {
-      synthStack(repoStackConfig('dev'), [service('grafana')], { environment: 'dev' });
+      synthStack(testStackConfig('docker'), [service('grafana')], { environment: 'dev' });
     } catch (caught) {
       error = caught;
     }
@@ -93,7 +95,7 @@ describe('Prometheus config as one file per concern', () => {
   it('promtool loads prometheus.yml with every scrape file, and refuses a duplicate job among them', async () => {
     const root = writeFiles({});
     afterCleanup.push(root);
-    const result = synthStack(repoStackConfig('prod'), catalogue, {
+    const result = synthStack(testStackConfig('kubernetes'), catalogue, {
       environment: 'prod',
       layout: layoutUnder(root),
     });

@@ -6,14 +6,14 @@ import { runTool } from '../tools/binaries';
 import { defineService, type ServiceDefinition } from '../service';
 import { services } from '../../infra/services';
 import { synthStack, type StackConfigInput } from './index';
-import { layoutUnder, repoStackConfig, writeFiles } from './testing';
+import { layoutUnder, testStackConfig, writeFiles } from './testing';
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-describe('synthStack on the dev stack', () => {
+describe('synthStack on the Docker test stack', () => {
   it('renders files the real promtool and amtool accept, and every generated alert test passes', async () => {
     const root = mkdtempSync(join(tmpdir(), 'promstack-dev-'));
-    const result = synthStack(repoStackConfig('dev'), services, {
+    const result = synthStack(testStackConfig('docker'), services, {
       environment: 'dev',
       layout: layoutUnder(root),
     });
@@ -51,7 +51,7 @@ describe('synthStack on the dev stack', () => {
     [{ alertname: 'Watchdog', team: 'platform', severity: 'none' }, 'null'],
     [{ alertname: 'Unowned', severity: 'critical' }, 'platform-webhook'],
   ])('routes %j to %s (amtool config routes test)', async (labels, receivers) => {
-    const root = writeFiles(synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files);
+    const root = writeFiles(synthStack(testStackConfig('docker'), services, { environment: 'dev' }).files);
     const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
     const result = await runTool('amtool', [
       'config',
@@ -66,13 +66,13 @@ describe('synthStack on the dev stack', () => {
   });
 
   it('is byte-for-byte deterministic', () => {
-    const first = synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files;
-    const second = synthStack(clone(repoStackConfig('dev')), services, { environment: 'dev' }).files;
+    const first = synthStack(testStackConfig('docker'), services, { environment: 'dev' }).files;
+    const second = synthStack(clone(testStackConfig('docker')), services, { environment: 'dev' }).files;
     expect(second).toEqual(first);
   });
 
   it('keeps secrets as file paths: no secret reference object lands in any file', () => {
-    const result = synthStack(repoStackConfig('dev'), services, { environment: 'dev' });
+    const result = synthStack(testStackConfig('docker'), services, { environment: 'dev' });
     expect(result.secrets.alertmanager).toEqual(['slack-webhook-url']);
     for (const text of Object.values(result.files)) expect(text).not.toMatch(/\{ ?"?secret"?:/);
     expect(result.files['alertmanager/alertmanager.yml']).toContain(
@@ -84,8 +84,8 @@ describe('synthStack on the dev stack', () => {
     const tuned = services.map((s) =>
       s.name === 'orders' ? { ...s, errorRatioThreshold: 0.02 } : s,
     ) as ServiceDefinition[];
-    const before = synthStack(repoStackConfig('dev'), services, { environment: 'dev' }).files;
-    const after = synthStack(repoStackConfig('dev'), tuned, { environment: 'dev' }).files;
+    const before = synthStack(testStackConfig('docker'), services, { environment: 'dev' }).files;
+    const after = synthStack(testStackConfig('docker'), tuned, { environment: 'dev' }).files;
     const changed = Object.keys(before).filter((path) => before[path] !== after[path]);
     expect(changed).toEqual([
       'grafana/dashboards/svc-orders.json',
@@ -101,7 +101,7 @@ describe('synthStack on the dev stack', () => {
 });
 
 describe('synthStack bad input', () => {
-  const base = () => clone(repoStackConfig('dev')) as StackConfigInput & Record<string, unknown>;
+  const base = () => clone(testStackConfig('docker')) as StackConfigInput & Record<string, unknown>;
   const cases: [
     string,
     (c: StackConfigInput & Record<string, unknown>) => void,

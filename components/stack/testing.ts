@@ -1,30 +1,52 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import type { StackConfigInput } from './config';
+import { ValidationError } from '../model/errors';
+import { zodIssues } from '../model/validate';
+import { stackConfig, type StackConfigInput } from './config';
 export { layoutUnder } from './layout';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-/** The `promstack:stack` object of the repository's Pulumi.<env>.yaml. */
-export function repoStackConfig(environment: string): StackConfigInput {
-  const doc = parse(readFileSync(join(ROOT, `Pulumi.${environment}.yaml`), 'utf8')) as {
-    config: Record<string, unknown>;
-  };
+/**
+ * The test stacks: `test/stacks/Pulumi.<name>.yaml`, Pulumi stack files made for the tests, so that a
+ * change to a stack the repository deploys never breaks a component test. The CLI reads them with
+ * `--root test/stacks --stack <name>`.
+ * - `docker`: Docker with the example backend and the alert inbox; Slack and webhook receivers.
+ * - `kubernetes`: two Prometheus replicas, three Alertmanagers, remote write, PagerDuty and Slack.
+ * - `full`: every section of the stack schema set, each receiver kind, silences, maintenance windows.
+ */
+export const TEST_STACKS_DIR = join(ROOT, 'test', 'stacks');
+export const TEST_STACKS = ['docker', 'kubernetes', 'full'] as const;
+export type TestStackName = (typeof TEST_STACKS)[number];
+
+/** The `promstack:stack` object of a Pulumi.<env>.yaml file. */
+function stackInputOf(file: string): StackConfigInput {
+  const doc = parse(readFileSync(file, 'utf8')) as { config: Record<string, unknown> };
   return doc.config['promstack:stack'] as StackConfigInput;
 }
 
 /**
- * A repository stack config whose receivers deliver to hooks.example.org instead of dev's alert inbox:
- * for tests that move it to a platform without the inbox (Kubernetes).
+ * The `promstack:stack` object of the test stack `name` (from `dir`, test/stacks by default), a fresh
+ * copy at each call (a test may change it), checked against the stack schema
+ * (components/stack/config.ts): a broken fixture fails where it is loaded, with every issue and its path.
  */
-export function repoStackConfigWithoutInbox(environment: string): StackConfigInput {
-  const text = JSON.stringify(repoStackConfig(environment)).replaceAll(
-    'http://alert-inbox:8080/',
-    'https://hooks.example.org/',
-  );
-  return JSON.parse(text) as StackConfigInput;
+export function testStackConfig(name: TestStackName, dir = TEST_STACKS_DIR): StackConfigInput {
+  const file = join(dir, `Pulumi.${name}.yaml`);
+  const input = stackInputOf(file);
+  const parsed = stackConfig.safeParse(input);
+  if (!parsed.success)
+    throw new ValidationError(zodIssues(parsed.error, input, `${relative(ROOT, file)}: stack`));
+  return input;
+}
+
+/**
+ * The `promstack:stack` object of the repository's Pulumi.<env>.yaml: the user's stacks. Only for the
+ * tests of those stacks as deployed (infra/, scripts/, the drill); component tests use testStackConfig.
+ */
+export function repoStackConfig(environment: string): StackConfigInput {
+  return stackInputOf(join(ROOT, `Pulumi.${environment}.yaml`));
 }
 
 /** Writes synth output below `root` (keys are paths relative to it) and returns `root`. */

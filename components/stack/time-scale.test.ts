@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runTool } from '../tools/binaries';
 import { services } from '../../infra/services';
 import { synthStack } from './index';
-import { repoStackConfig, writeFiles } from './testing';
+import { testStackConfig, writeFiles } from './testing';
 import { scaleDuration, scaleRanges } from './time-scale';
 
 describe('time scale for drills', () => {
@@ -26,8 +26,8 @@ describe('time scale for drills', () => {
   });
 
   it('renders scaled rules that promtool accepts, with no generated tests, and leaves the rest alone', async () => {
-    const normal = synthStack(repoStackConfig('dev'), services, { environment: 'dev' });
-    const scaled = synthStack(repoStackConfig('dev'), services, { environment: 'dev', timeScale: 60 });
+    const normal = synthStack(testStackConfig('docker'), services, { environment: 'dev' });
+    const scaled = synthStack(testStackConfig('docker'), services, { environment: 'dev', timeScale: 60 });
     expect(scaled.files['prometheus/rules/orders.yml']).toContain(
       'rate(http_requests_total{job="orders"}[5s])',
     );

@@ -5,7 +5,7 @@ import { createApp, type App } from '../../backend/app';
 import { panelQueries, substituteGrafanaMacros, type PlainDashboard } from '../../dashboards';
 import { defineService, type ServiceDefinition } from '../../components/service';
 import { synthStack } from '../../components/stack';
-import { layoutUnder, repoStackConfig, writeFiles } from '../../components/stack/testing';
+import { layoutUnder, testStackConfig, writeFiles } from '../../components/stack/testing';
 import {
   freePort,
   getJson,
@@ -51,7 +51,7 @@ describe('Prometheus scrapes the example backend and evaluates the generated rul
       scrape: { targets: { local: [backendTarget] } },
     } as never);
     const stack = {
-      ...repoStackConfig('dev'),
+      ...testStackConfig('docker'),
       prometheus: { scrapeInterval: '1s', scrapeTimeout: '1s', evaluationInterval: '1s' },
     };
     files = synthStack(stack, [service], {

@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { synthStack } from '../../components/stack';
-import { repoStackConfig } from '../../components/stack/testing';
+import { TEST_STACKS, testStackConfig } from '../../components/stack/testing';
 import { vendoredRuleFiles } from '../../infra/rule-files';
 import { services } from '../../infra/services';
 import {
@@ -227,15 +227,15 @@ const ROOT = join(__dirname, '..', '..');
 function repoRules(rng: Rng): RepoRules {
   const files: RepoRules['files'] = [];
   const seen = new Set<string>();
-  for (const environment of ['dev', 'staging', 'prod']) {
-    const { files: rendered } = synthStack(repoStackConfig(environment), services, {
-      environment,
+  for (const name of TEST_STACKS) {
+    const { files: rendered } = synthStack(testStackConfig(name), services, {
+      environment: name,
       ruleFiles: vendoredRuleFiles(),
     });
     for (const path of Object.keys(rendered).sort()) {
       if (!/^prometheus\/rules\/.+\.ya?ml$/.test(path) || seen.has(rendered[path])) continue;
       seen.add(rendered[path]);
-      files.push({ source: `repo:${environment}/${path.split('/').pop()}`, text: rendered[path] });
+      files.push({ source: `repo:${name}/${path.split('/').pop()}`, text: rendered[path] });
     }
   }
   const cliRules = join(ROOT, 'cli', 'testdata', 'rules');

@@ -7,7 +7,7 @@ import {
   type ReceiverInput,
 } from '../../model/alertmanager';
 import { synthStack } from '../../stack/synth';
-import { repoStackConfig } from '../../stack/testing';
+import { testStackConfig } from '../../stack/testing';
 import { findTool, runTool } from '../../tools/binaries';
 import { freePort, startProcess, waitFor, type RunningProcess } from '../processes';
 import {
@@ -82,7 +82,7 @@ let apiUrl: string;
 let dir: string;
 
 function promstackTemplate(): string {
-  const result = synthStack(repoStackConfig('dev'), [], { environment: 'dev' });
+  const result = synthStack(testStackConfig('docker'), [], { environment: 'dev' });
   return result.files['alertmanager/templates/promstack.tmpl'];
 }
 

@@ -7,7 +7,7 @@ import { ValidationError } from '../../model/errors';
 import { alertInboxSecretValues } from '../../stack/alert-inbox';
 import type { StackConfigInput } from '../../stack/config';
 import { synthStack } from '../../stack/synth';
-import { layoutUnder, repoStackConfig, writeFiles } from '../../stack/testing';
+import { layoutUnder, testStackConfig, writeFiles } from '../../stack/testing';
 import { findTool } from '../../tools/binaries';
 import { freePort, getJson, startProcess, waitFor, type RunningProcess } from '../processes';
 import { readInboxConfig } from './inbox';
@@ -39,10 +39,11 @@ describe('readInboxConfig', () => {
 
 /**
  * The inbox as its image runs it (bundled by esbuild, as components/runtime/channels/Dockerfile does),
- * receiving the dev stack's own rendered Alertmanager config through a real Alertmanager: the dev
- * receivers (webhooks, Slack) deliver to it once `alert-inbox:8080` resolves to it.
+ * receiving a Docker stack's own rendered Alertmanager config through a real Alertmanager: the
+ * receivers of the Docker test stack (webhooks, Slack) deliver to it once `alert-inbox:8080` resolves
+ * to it.
  */
-describe('the alert inbox, bundled, with the dev stack and a real Alertmanager', () => {
+describe('the alert inbox, bundled, with the Docker test stack and a real Alertmanager', () => {
   let dir: string;
   let inbox: RunningProcess;
   let alertmanager: RunningProcess;
@@ -70,8 +71,9 @@ describe('the alert inbox, bundled, with the dev stack and a real Alertmanager',
       describe: () => `the inbox did not start:\n${inbox.output()}`,
     });
 
-    // dev, plus the e-mail receiver a team would add: its mail goes to the inbox's SMTP stand-in.
-    const dev = repoStackConfig('dev') as StackConfigInput & {
+    // The Docker test stack, plus the e-mail receiver a team would add: its mail goes to the inbox's
+    // SMTP stand-in.
+    const dev = testStackConfig('docker') as StackConfigInput & {
       receivers: object[];
       teams: Record<string, { critical: string[] }>;
     };
@@ -138,7 +140,7 @@ describe('the alert inbox, bundled, with the dev stack and a real Alertmanager',
     await inbox?.stop();
   });
 
-  it('gets every dev receiver (and an e-mail one) its notification, lists it on /notifications and logs it', async () => {
+  it('gets every receiver of the stack (and an e-mail one) its notification, lists it on /notifications and logs it', async () => {
     const now = new Date().toISOString();
     const alert = (alertname: string, team: string, severity: string) => ({
       labels: { alertname, service: 'orders', team, severity, environment: 'dev' },
@@ -154,7 +156,7 @@ describe('the alert inbox, bundled, with the dev stack and a real Alertmanager',
       ]),
     });
     expect(posted.status).toBe(200);
-    // dev's group_wait is 10s.
+    // The Docker test stack's group_wait is 10s.
     const notifications = await waitFor(
       async () => {
         const { notifications } = await getJson<{ notifications: Notification[] }>(

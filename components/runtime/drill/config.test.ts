@@ -1,6 +1,6 @@
 import { services } from '../../../infra/services';
 import { validateStack } from '../../stack/synth';
-import { repoStackConfig } from '../../stack/testing';
+import { testStackConfig } from '../../stack/testing';
 import {
   defaultTimeScale,
   drillServices,
@@ -14,11 +14,11 @@ import {
   withMaintenance,
 } from './config';
 
-const dev = repoStackConfig('dev');
+const dev = testStackConfig('docker');
 const config = validateStack(dev, services);
 
 describe("the drill's copy of a stack", () => {
-  it('takes the dev stack to a 1s scrape interval by default', () => {
+  it('takes a stack scraping every 15s to a 1s scrape interval by default', () => {
     expect(defaultTimeScale(config)).toBe(15);
     expect(stackIntervals(config)).toEqual({
       scrapeInterval: '15s',

@@ -1,9 +1,9 @@
 import { services } from '../../../infra/services';
 import { synthStack } from '../../stack/synth';
-import { repoStackConfig } from '../../stack/testing';
+import { testStackConfig } from '../../stack/testing';
 import { findAlert, renderedAlerts, resolvedReceivers } from './expectations';
 
-const scaled = synthStack(repoStackConfig('dev'), services, { environment: 'dev', timeScale: 15 });
+const scaled = synthStack(testStackConfig('docker'), services, { environment: 'dev', timeScale: 15 });
 const alerts = renderedAlerts(scaled.files);
 const orders = { service: 'orders' };
 

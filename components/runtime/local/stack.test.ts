@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { orders } from '../../../infra/services/orders';
 import { defineService } from '../../service';
-import { repoStackConfig } from '../../stack/testing';
+import { testStackConfig } from '../../stack/testing';
 import { getJson, waitFor } from '../processes';
 import type { LocalProcess } from './local-process';
 import { freeLocalPorts, portInUse, type LocalPorts } from './ports';
@@ -57,7 +57,7 @@ describe('startLocalStack', () => {
 
   const options = () => ({
     stack: {
-      ...repoStackConfig('dev'),
+      ...testStackConfig('docker'),
       prometheus: { scrapeInterval: '1s', scrapeTimeout: '1s', evaluationInterval: '1s' },
     },
     services: [

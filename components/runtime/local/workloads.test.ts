@@ -5,12 +5,12 @@ import {
   localAlertmanagerWorkloads,
 } from '../../platforms/workload';
 import { synthStack, validateStack, type StackConfigInput } from '../../stack';
-import { repoStackConfig } from '../../stack/testing';
+import { testStackConfig } from '../../stack/testing';
 import { localLayout, localPaths } from './layout';
 import { defaultLocalPorts } from './ports';
 
 const dev = (changes: Partial<StackConfigInput> = {}): StackConfigInput => ({
-  ...repoStackConfig('dev'),
+  ...testStackConfig('docker'),
   ...changes,
 });
 const layout = localLayout(localPaths('/run/stack'));
