@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { TEST_STACKS_DIR } from '../components/stack/testing';
+import { listStacks, PROJECT_ROOT } from './stacks';
 import { type CliRun, copyRepository, removeTempDirs, runCli, TESTDATA } from './testing';
 
 const STACKS = join(TESTDATA, 'stacks');
@@ -21,17 +23,17 @@ describe('promstack check', () => {
   afterAll(removeTempDirs);
 
   // The slow runs (promtool test rules) start together and are awaited by the tests that need them.
-  let runs: Record<'devText' | 'devJson' | 'nullroute', Promise<CliRun>>;
+  let runs: Record<'dockerText' | 'dockerJson' | 'nullroute', Promise<CliRun>>;
   beforeAll(() => {
     runs = {
-      devText: runCli(['check', '--stack', 'dev']),
-      devJson: runCli(['check', '--stack', 'dev', '--json']),
+      dockerText: runCli(['check', '--root', TEST_STACKS_DIR, '--stack', 'docker']),
+      dockerJson: runCli(['check', '--root', TEST_STACKS_DIR, '--stack', 'docker', '--json']),
       nullroute: runCli(['check', '--root', STACKS, '--stack', 'nullroute']),
     };
   });
 
-  it('passes for the dev stack: promtool, amtool and the routing of every alert', async () => {
-    const [text, json] = await Promise.all([runs.devText, runs.devJson]);
+  it('passes for the Docker test stack: promtool, amtool and the routing of every alert', async () => {
+    const [text, json] = await Promise.all([runs.dockerText, runs.dockerJson]);
     expect(text.stdout).toMatch(/^ {2}✓ promtool check config +prometheus\/prometheus\.yml$/m);
     expect(text.stdout).toMatch(/^ {2}✓ promtool check rules +prometheus\/rules\/orders\.yml/m);
     expect(text.stdout).toMatch(/^ {2}✓ promtool test rules +prometheus\/tests\/orders\.yml/m);
@@ -60,11 +62,19 @@ describe('promstack check', () => {
         severity: 'critical',
         service: 'orders',
         team: 'shop',
-        environment: 'dev',
+        environment: 'docker',
       }),
     );
     expect(result.routing.every((r) => r.ok)).toBe(true);
     expect(json.code).toBe(0);
+  });
+
+  // The repository's stacks as their user runs them: whatever they hold, they must pass.
+  it.each(listStacks(PROJECT_ROOT))('passes for the repository stack %s', async (stack) => {
+    const run = await runCli(['check', '--stack', stack]);
+    expect(run.stdout).not.toContain('✗');
+    expect(run.stdout).toContain('check passed');
+    expect(run.code).toBe(0);
   });
 
   it("fails when a team's alerts reach only a receiver that notifies no one", async () => {

@@ -1,14 +1,17 @@
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_STACKS_DIR } from '../components/stack/testing';
 import { copyRepository, git, removeTempDirs, runCli, tempDir } from './testing';
 
-const ROOT = join(__dirname, '..');
+const DOCKER_STACK = join(TEST_STACKS_DIR, 'Pulumi.docker.yaml');
 
 describe('promstack diff', () => {
   afterAll(removeTempDirs);
 
   it('--base renders the commit with its own code and reports threshold, route and dashboard changes', async () => {
     const repo = copyRepository();
+    // The copy's own stack docker: the Docker test stack, whatever the repository's stacks hold.
+    copyFileSync(DOCKER_STACK, join(repo, 'Pulumi.docker.yaml'));
     git(repo, ['init', '--quiet', '--initial-branch=main']);
     git(repo, ['add', '.']);
     git(repo, ['commit', '--quiet', '--message', 'base']);
@@ -16,18 +19,18 @@ describe('promstack diff', () => {
     const source = readFileSync(orders, 'utf8');
     expect(source).toContain('latencyThresholdSeconds: 0.5,');
     writeFileSync(orders, source.replace('latencyThresholdSeconds: 0.5,', 'latencyThresholdSeconds: 0.8,'));
-    const stackFile = join(repo, 'Pulumi.dev.yaml');
+    const stackFile = join(repo, 'Pulumi.docker.yaml');
     const stack = readFileSync(stackFile, 'utf8');
     expect(stack).toContain('warning: [shop-slack]');
     writeFileSync(stackFile, stack.replace('warning: [shop-slack]', 'warning: [shop-slack, shop-pager]'));
 
     const launcher = join(repo, 'cli', 'promstack.js');
-    const run = await runCli(['diff', '--stack', 'dev', '--base', 'HEAD'], { launcher, cwd: repo });
+    const run = await runCli(['diff', '--stack', 'docker', '--base', 'HEAD'], { launcher, cwd: repo });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(
-      /^promstack diff: HEAD \([0-9a-f]{12}\) \(a\/\) → stack dev in the working tree \(b\/\)$/,
+      /^promstack diff: HEAD \([0-9a-f]{12}\) \(a\/\) → stack docker in the working tree \(b\/\)$/,
     );
     expect(lines).toContain('  ~ alert orders.alerts/HighLatency: threshold changed: 0.5 → 0.8');
     expect(lines).toContain('  ~ alert orders.alerts/HighLatency: annotations changed: description');
@@ -45,7 +48,7 @@ describe('promstack diff', () => {
     // The temporary worktree is gone again.
     expect(git(repo, ['worktree', 'list']).trim().split('\n')).toHaveLength(1);
 
-    const exit = await runCli(['diff', '--stack', 'dev', '--base', 'HEAD', '--exit-code', '--json'], {
+    const exit = await runCli(['diff', '--stack', 'docker', '--base', 'HEAD', '--exit-code', '--json'], {
       launcher,
       cwd: repo,
     });
@@ -63,8 +66,8 @@ describe('promstack diff', () => {
 
   it('--against compares two environments of the working tree', async () => {
     const root = tempDir();
-    copyFileSync(join(ROOT, 'Pulumi.dev.yaml'), join(root, 'Pulumi.dev.yaml'));
-    const prod = readFileSync(join(ROOT, 'Pulumi.dev.yaml'), 'utf8')
+    copyFileSync(DOCKER_STACK, join(root, 'Pulumi.dev.yaml'));
+    const prod = readFileSync(DOCKER_STACK, 'utf8')
       .replace('scrapeInterval: 15s', 'scrapeInterval: 30s')
       .replace(
         / {6}- name: platform-webhook\n {8}webhook_configs:\n {10}- url: http:\/\/alert-inbox:8080\/webhook\/platform-webhook\n/,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../components/runtime/processes';
 import { portInUse } from '../components/runtime/local';
-import { repoStackConfig } from '../components/stack/testing';
+import { testStackConfig } from '../components/stack/testing';
 import { locateTool } from '../components/tools/binaries';
 import { LAUNCHER, removeTempDirs, runCli, tempDir } from './testing';
 
@@ -49,14 +49,14 @@ async function until(check: () => boolean, describe: () => string, timeoutMs = 3
   }
 }
 
-/** A stack folder with the dev stack on free ports, so that the test never meets a running stack. */
+/** A stack folder with the Docker test stack on free ports, so that the test never meets a running stack. */
 async function stackRoot(): Promise<{
   root: string;
   ports: { prometheus: number; alertmanager: number; grafana: number };
 }> {
   const root = tempDir();
   const ports = { prometheus: await freePort(), alertmanager: await freePort(), grafana: await freePort() };
-  const dev = repoStackConfig('dev') as Record<string, unknown>;
+  const dev = testStackConfig('docker') as Record<string, unknown>;
   const stack = {
     ...dev,
     grafana: { port: ports.grafana },

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_STACKS_DIR } from '../components/stack/testing';
 import { MANIFEST } from './output-dir';
 import { readTree, removeTempDirs, runCli, tempDir, TESTDATA } from './testing';
 
@@ -8,14 +9,15 @@ const STACKS = join(TESTDATA, 'stacks');
 describe('promstack synth', () => {
   afterAll(removeTempDirs);
 
-  it('writes every file of the dev stack and summarizes it, identically across runs, time zones and locales', async () => {
+  it('writes every file of the Docker test stack and summarizes it, identically across runs, time zones and locales', async () => {
     const out = join(tempDir(), 'out');
-    const first = await runCli(['synth', '--stack', 'dev', '--out', out]);
+    const args = ['synth', '--root', TEST_STACKS_DIR, '--stack', 'docker', '--out', out];
+    const first = await runCli(args);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const files = readTree(out);
-    const second = await runCli(['synth', '--stack', 'dev', '--out', out]);
-    const elsewhere = await runCli(['synth', '--stack', 'dev', '--out', out], {
+    const second = await runCli(args);
+    const elsewhere = await runCli(args, {
       env: { TZ: 'Pacific/Auckland', LC_ALL: 'de_DE.UTF-8', LANG: 'de_DE.UTF-8' },
     });
     expect(second.stdout).toBe(first.stdout);
@@ -35,8 +37,8 @@ describe('promstack synth', () => {
         'grafana/dashboards/promstack-overview.json',
       ]),
     );
-    expect(files['prometheus/prometheus.yml']).toContain('environment: dev');
-    expect(first.stdout).toMatch(/^promstack synth: stack dev → .+ \(\d+ files\)$/m);
+    expect(files['prometheus/prometheus.yml']).toContain('environment: docker');
+    expect(first.stdout).toMatch(/^promstack synth: stack docker → .+ \(\d+ files\)$/m);
     expect(first.stdout).toMatch(/^ {2}services +1 {2}orders$/m);
     expect(first.stdout).toMatch(/^ {2}scrape jobs +4 {2}prometheus, alertmanager, grafana, orders$/m);
     expect(first.stdout).toMatch(/^ {2}alerts +\d+ {2}\d+ with unit tests$/m);
