@@ -5,6 +5,7 @@
  */
 import { parse, stringify } from 'yaml';
 import { peakRssMiB, median, timed } from './stats';
+import { OUTPUT_PATHS } from '../components/stack/paths';
 
 const ALREADY_LOADED_MIB = peakRssMiB();
 // Imported after the first sample, so that the figure below says what loading the code costs.
@@ -59,11 +60,11 @@ export interface SynthFigures {
 }
 
 function kindOf(path: string): string {
-  if (path === 'prometheus/prometheus.yml') return 'prometheus.yml';
-  if (path.startsWith('prometheus/scrape/')) return 'scrape';
-  if (path.startsWith('prometheus/rules/')) return 'rules';
-  if (path.startsWith('prometheus/tests/')) return 'tests';
-  if (path.startsWith('grafana/dashboards/')) return 'dashboards';
+  if (path === OUTPUT_PATHS.prometheusConfig) return 'prometheus.yml';
+  if (path.startsWith(OUTPUT_PATHS.scrapeDir)) return 'scrape';
+  if (path.startsWith(OUTPUT_PATHS.rulesDir)) return 'rules';
+  if (path.startsWith(OUTPUT_PATHS.testsDir)) return 'tests';
+  if (path.startsWith(OUTPUT_PATHS.dashboardsDir)) return 'dashboards';
   return 'other';
 }
 

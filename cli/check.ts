@@ -9,6 +9,7 @@ import { testRoutes, type AlertRoute } from '../components/stack/alert-routes';
 import { PROJECT_ROOT, stackFileName, validationIssues } from './stacks';
 import { reportIssues } from './synth';
 import { loadTree, synthWith } from './tree';
+import { OUTPUT_PATHS } from '../components/stack/paths';
 
 export interface CheckStep {
   name: string;
@@ -98,25 +99,25 @@ async function runSteps(dir: string, result: SynthResult): Promise<CheckStep[]> 
       name: 'promtool check config',
       tool: 'promtool',
       args: ['check', 'config'],
-      files: ['prometheus/prometheus.yml'],
+      files: [OUTPUT_PATHS.prometheusConfig],
     },
     {
       name: 'promtool check rules',
       tool: 'promtool',
       args: ['check', 'rules'],
-      files: under('prometheus/rules/'),
+      files: under(OUTPUT_PATHS.rulesDir),
     },
     {
       name: 'promtool test rules',
       tool: 'promtool',
       args: ['test', 'rules'],
-      files: under('prometheus/tests/'),
+      files: under(OUTPUT_PATHS.testsDir),
     },
     {
       name: 'amtool check-config',
       tool: 'amtool',
       args: ['check-config'],
-      files: ['alertmanager/alertmanager.yml'],
+      files: [OUTPUT_PATHS.alertmanagerConfig],
     },
   ];
   return Promise.all(

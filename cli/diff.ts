@@ -4,16 +4,14 @@ import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, Usa
 import { mapInto, withBaseCheckout } from './git-base';
 import { paint, printJson, type Io } from './io';
 import { unifiedDiff } from './line-diff';
-import { formatChange, semanticChanges, type SemanticChange } from './semantic';
+import { formatChange, semanticChanges, type DiffSide, type SemanticChange } from './semantic';
 import { hasStack, PROJECT_ROOT, validationIssues } from './stacks';
 import { reportIssues } from './synth';
 import { loadTree, synthWith } from './tree';
+import type { SynthResult } from '../components/stack';
 
-type Files = Record<string, string>;
-
-interface Side {
+interface Side extends DiffSide {
   label: string;
-  files: Files;
   note?: string;
 }
 
@@ -41,9 +39,10 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
   }
 
   const tree = loadTree(PROJECT_ROOT);
-  const rendered = (name: string): Files | undefined => {
+  const rendered = (name: string): DiffSide | undefined => {
     try {
-      return synthWith(tree, root, name).files;
+      const result = synthWith(tree, root, name);
+      return { files: result.files, rendered: result.rendered };
     } catch (error) {
       const issues = validationIssues(error);
       if (!issues) throw error;
@@ -55,22 +54,22 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
   if (!after) return EXIT.findings;
   let before: Side;
   if (against !== undefined) {
-    const files = rendered(against);
-    if (!files) return EXIT.findings;
-    before = { label: `stack ${against}`, files };
+    const other = rendered(against);
+    if (!other) return EXIT.findings;
+    before = { label: `stack ${against}`, ...other };
   } else {
     before = await renderAtRef(base ?? 'HEAD', stack, root, io);
   }
 
-  const changes = semanticChanges(before.files, after);
-  const paths = [...new Set([...Object.keys(before.files), ...Object.keys(after)])].sort(compareText);
+  const changes = semanticChanges(before, after);
+  const paths = [...new Set([...Object.keys(before.files), ...Object.keys(after.files)])].sort(compareText);
   const files = paths.flatMap((path) => {
     const a = before.files[path];
-    const b = after[path];
+    const b = after.files[path];
     if (a === b) return [];
     return [{ path, status: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed' }];
   });
-  const diff = files.map((f) => unifiedDiff(f.path, before.files[f.path], after[f.path])).join('');
+  const diff = files.map((f) => unifiedDiff(f.path, before.files[f.path], after.files[f.path])).join('');
   const newSide = against !== undefined ? `stack ${stack}` : `stack ${stack} in the working tree`;
 
   if (json) {
@@ -107,7 +106,12 @@ async function renderAtRef(ref: string, stack: string, root: string, io: Io): Pr
       return { label, files: {}, note: `stack ${stack} does not exist at ${ref}: everything is new` };
     }
     try {
-      return { label, files: synthWith(loadTree(mapInto(top, dir, PROJECT_ROOT)), configRoot, stack).files };
+      // A base from before synth returned typed objects has only its files (semantic.ts reads them).
+      const result = synthWith(loadTree(mapInto(top, dir, PROJECT_ROOT)), configRoot, stack) as Partial<
+        Pick<SynthResult, 'rendered'>
+      > &
+        Pick<SynthResult, 'files'>;
+      return { label, files: result.files, ...(result.rendered ? { rendered: result.rendered } : {}) };
     } catch (error) {
       if (error instanceof UsageError) throw error;
       // A base that does not render is compared as empty, so that a change that repairs it can be reviewed.

@@ -1,3 +1,8 @@
+import { defineService, type ServiceDefinition } from '../components/service';
+import { synthStack } from '../components/stack';
+import { testStackConfig } from '../components/stack/testing';
+import { vendoredRuleFiles } from '../infra/rule-files';
+import { services } from '../infra/services';
 import { exprChange, formatChange, semanticChanges } from './semantic';
 
 const rules = (body: string) => `groups:\n  - name: api.alerts\n    rules:\n${body}`;
@@ -17,7 +22,7 @@ describe('exprChange', () => {
   });
 });
 
-describe('semanticChanges', () => {
+describe('semanticChanges of trees that have only files (bases from before the typed synth result)', () => {
   it('tells threshold, for, severity, labels and annotations apart, and matches same-name alerts by labels', () => {
     const before = rules(
       alert(
@@ -40,8 +45,8 @@ describe('semanticChanges', () => {
         alert('New', 'up == 0'),
     );
     const lines = semanticChanges(
-      { 'prometheus/rules/api.yml': before },
-      { 'prometheus/rules/api.yml': after },
+      { files: { 'prometheus/rules/api.yml': before } },
+      { files: { 'prometheus/rules/api.yml': after } },
     ).map(formatChange);
     expect(lines).toEqual([
       '~ alert api.alerts/Slow: threshold changed: 0.5 → 0.8',
@@ -66,12 +71,16 @@ describe('semanticChanges', () => {
         : '');
     const lines = semanticChanges(
       {
-        'prometheus/prometheus.yml': prometheus(['api', 'old']),
-        'alertmanager/alertmanager.yml': alertmanager('slack', true),
+        files: {
+          'prometheus/prometheus.yml': prometheus(['api', 'old']),
+          'alertmanager/alertmanager.yml': alertmanager('slack', true),
+        },
       },
       {
-        'prometheus/prometheus.yml': prometheus(['api', 'web']),
-        'alertmanager/alertmanager.yml': alertmanager('pager', false),
+        files: {
+          'prometheus/prometheus.yml': prometheus(['api', 'web']),
+          'alertmanager/alertmanager.yml': alertmanager('pager', false),
+        },
       },
     ).map(formatChange);
     expect(lines).toEqual([
@@ -92,20 +101,24 @@ describe('semanticChanges', () => {
       });
     const lines = semanticChanges(
       {
-        'grafana/dashboards/api.json': dashboard([
-          { id: 1, title: 'Errors', expr: 'a' },
-          { id: 2, title: 'Latency', expr: 'b' },
-        ]),
-        'grafana/dashboards/old.json': dashboard([]),
-        'alertmanager/templates/x.tmpl': 'a',
+        files: {
+          'grafana/dashboards/api.json': dashboard([
+            { id: 1, title: 'Errors', expr: 'a' },
+            { id: 2, title: 'Latency', expr: 'b' },
+          ]),
+          'grafana/dashboards/old.json': dashboard([]),
+          'alertmanager/templates/x.tmpl': 'a',
+        },
       },
       {
-        'grafana/dashboards/api.json': dashboard([
-          { id: 1, title: 'Error ratio', expr: 'a' },
-          { id: 2, title: 'Latency', expr: 'c' },
-          { id: 3, title: 'Saturation', expr: 'd' },
-        ]),
-        'alertmanager/templates/x.tmpl': 'b',
+        files: {
+          'grafana/dashboards/api.json': dashboard([
+            { id: 1, title: 'Error ratio', expr: 'a' },
+            { id: 2, title: 'Latency', expr: 'c' },
+            { id: 3, title: 'Saturation', expr: 'd' },
+          ]),
+          'alertmanager/templates/x.tmpl': 'b',
+        },
       },
     ).map(formatChange);
     expect(lines).toEqual([
@@ -119,7 +132,7 @@ describe('semanticChanges', () => {
 
   it('finds nothing when nothing changed', () => {
     const files = { 'prometheus/rules/api.yml': rules(alert('A', 'up == 0')) };
-    expect(semanticChanges(files, { ...files })).toEqual([]);
+    expect(semanticChanges({ files }, { files: { ...files } })).toEqual([]);
   });
 });
 
@@ -127,15 +140,45 @@ describe('scrape jobs in per-service files', () => {
   it('reports a service scrape job added, removed and changed through prometheus/scrape/<service>.yml', () => {
     const job = (interval: string) =>
       `scrape_configs:\n  - job_name: orders\n    scrape_interval: ${interval}\n`;
-    const added = semanticChanges({}, { 'prometheus/scrape/orders.yml': job('15s') });
+    const added = semanticChanges({ files: {} }, { files: { 'prometheus/scrape/orders.yml': job('15s') } });
     expect(added.map(formatChange)).toEqual([expect.stringMatching(/scrape job.*orders/)]);
     expect(added[0].op).toBe('added');
-    expect(semanticChanges({ 'prometheus/scrape/orders.yml': job('15s') }, {})[0].op).toBe('removed');
+    expect(
+      semanticChanges({ files: { 'prometheus/scrape/orders.yml': job('15s') } }, { files: {} })[0].op,
+    ).toBe('removed');
     const changed = semanticChanges(
-      { 'prometheus/scrape/orders.yml': job('15s') },
-      { 'prometheus/scrape/orders.yml': job('30s') },
+      { files: { 'prometheus/scrape/orders.yml': job('15s') } },
+      { files: { 'prometheus/scrape/orders.yml': job('30s') } },
     );
     expect(changed).toHaveLength(1);
     expect(changed[0]).toMatchObject({ op: 'changed', kind: 'scrape job', name: 'orders' });
+  });
+});
+
+describe('semanticChanges of synth results', () => {
+  const render = (change?: (service: ServiceDefinition) => ServiceDefinition) =>
+    synthStack(testStackConfig('docker'), change ? services.map(change) : services, {
+      environment: 'dev',
+      ruleFiles: vendoredRuleFiles(),
+    });
+
+  it('reads a base that has only files as it reads the typed objects: no change between them', () => {
+    const result = render();
+    expect(semanticChanges({ files: result.files }, result)).toEqual([]);
+    expect(semanticChanges(result, { files: result.files })).toEqual([]);
+  });
+
+  it('describes a threshold override from the typed objects', () => {
+    const before = render();
+    const after = render((service) =>
+      defineService({ ...service, alerts: { overrides: { HighLatency: { threshold: 1 } } } } as never),
+    );
+    expect(semanticChanges(before, after).map(formatChange)).toEqual([
+      '~ alert orders.alerts/HighLatency: threshold changed: 0.5 → 1',
+      // The description says the threshold in words.
+      '~ alert orders.alerts/HighLatency: annotations changed: description',
+      expect.stringMatching(/^~ panel svc-orders .*changed/),
+      '~ file prometheus/tests/orders.yml: generated unit tests changed',
+    ]);
   });
 });

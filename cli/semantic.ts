@@ -1,5 +1,7 @@
 import { parse } from 'yaml';
 import { compareText } from '../components/model/errors';
+import { dashboardPath, dashboardUidOf, OUTPUT_PATHS } from '../components/stack/paths';
+import type { RenderedStack } from '../components/stack/synth';
 
 /** One reviewable change of a rendered stack, in words. */
 export interface SemanticChange {
@@ -29,23 +31,120 @@ type Obj = Record<string, unknown>;
 const MAX_DETAILS = 12;
 const MAX_VALUE = 80;
 
-/** Every change between two renders of a stack, grouped by file kind, in a stable order. */
-export function semanticChanges(before: Files, after: Files): SemanticChange[] {
+/** One side of a diff: its files, and the typed objects synth rendered them from. */
+export interface DiffSide {
+  files: Files;
+  /** Absent for a git base whose synth predates the typed result: its files are read back then. */
+  rendered?: RenderedStack;
+}
+
+/** The parts of a rendered stack a reviewer reads, as plain objects. */
+interface StackView {
+  /** The whole Prometheus config, every scrape job (the services' files too) in `scrape_configs`. */
+  prometheus?: Obj;
+  ruleFiles: Record<string, Obj>;
+  alertmanager?: Obj;
+  dashboards: Record<string, Obj>;
+  grafana?: Obj;
+}
+
+function viewOf(side: DiffSide): StackView {
+  const { rendered } = side;
+  if (!rendered) return viewOfFiles(side.files);
+  return {
+    prometheus: rendered.prometheus as Obj,
+    ruleFiles: rendered.ruleFiles as unknown as Record<string, Obj>,
+    alertmanager: rendered.alertmanager as Obj,
+    dashboards: rendered.dashboards as unknown as Record<string, Obj>,
+    grafana: rendered.grafana as Obj,
+  };
+}
+
+/**
+ * The view of a tree rendered before synth returned typed objects (a git base from then): its files
+ * are all it has, so they are read back, into the shapes the typed objects have.
+ */
+function viewOfFiles(files: Files): StackView {
+  const load = (path: string) => (files[path] === undefined ? undefined : loadYaml(files[path]));
+  const paths = Object.keys(files).sort(compareText);
+  const main = load(OUTPUT_PATHS.prometheusConfig);
+  const scrapeFiles = paths.filter((path) => path.startsWith(OUTPUT_PATHS.scrapeDir));
+  const prometheus =
+    main === undefined && scrapeFiles.length === 0
+      ? undefined
+      : (() => {
+          const { scrape_config_files: _loadedFiles, ...rest } = main ?? {};
+          const jobs = [
+            ...list(rest.scrape_configs),
+            ...scrapeFiles.flatMap((p) => list(load(p)?.scrape_configs)),
+          ];
+          return { ...rest, ...(jobs.length > 0 ? { scrape_configs: jobs } : {}) };
+        })();
+  const under = (dir: string, read: (path: string) => Obj | undefined) =>
+    Object.fromEntries(paths.filter((path) => path.startsWith(dir)).map((path) => [path, read(path) ?? {}]));
+  return {
+    ...(prometheus ? { prometheus } : {}),
+    ruleFiles: under(OUTPUT_PATHS.rulesDir, load),
+    ...(files[OUTPUT_PATHS.alertmanagerConfig] !== undefined
+      ? { alertmanager: load(OUTPUT_PATHS.alertmanagerConfig) }
+      : {}),
+    dashboards: Object.fromEntries(
+      paths.flatMap((path) => {
+        const uid = dashboardUidOf(path);
+        return uid === undefined ? [] : [[uid, loadJson(files[path]) ?? {}]];
+      }),
+    ),
+  };
+}
+
+/** Every change between two renders of a stack, grouped by kind, in a stable order. */
+export function semanticChanges(before: DiffSide, after: DiffSide): SemanticChange[] {
+  const a = viewOf(before);
+  const b = viewOf(after);
   const changes: SemanticChange[] = [];
-  const paths = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareText);
-  const rules = ruleChanges(before, after);
+  // The files whose changes a line below describes; any other changed file gets a line of its own.
+  const described = new Set<string>();
+  const rules = ruleChanges(a.ruleFiles, b.ruleFiles);
   changes.push(...rules.changes);
-  for (const path of paths) {
-    const a = before[path];
-    const b = after[path];
-    if (a === b) continue;
-    const found = fileChanges(path, a, b);
+  for (const path of rules.files) described.add(path);
+  const component = (found: SemanticChange[], isItsFile: (path: string) => boolean) => {
     changes.push(...found);
-    // A changed file must show up even when nothing above describes it (templates, tests, provisioning,
-    // or a rule file whose rules are the same in another order).
-    if (found.length > 0 || rules.files.has(path)) continue;
-    if (a === undefined) changes.push({ op: 'added', kind: 'file', name: path });
-    else if (b === undefined) changes.push({ op: 'removed', kind: 'file', name: path });
+    if (found.length === 0) return;
+    for (const path of [...Object.keys(before.files), ...Object.keys(after.files)])
+      if (isItsFile(path)) described.add(path);
+  };
+  component(
+    prometheusChanges(a.prometheus, b.prometheus),
+    (path) => path === OUTPUT_PATHS.prometheusConfig || path.startsWith(OUTPUT_PATHS.scrapeDir),
+  );
+  component(
+    alertmanagerChanges(a.alertmanager, b.alertmanager),
+    (path) => path === OUTPUT_PATHS.alertmanagerConfig,
+  );
+  for (const uid of [...new Set([...Object.keys(a.dashboards), ...Object.keys(b.dashboards)])].sort(
+    compareText,
+  ))
+    component(
+      dashboardChanges(uid, a.dashboards[uid], b.dashboards[uid]),
+      (path) => path === dashboardPath(uid),
+    );
+  if (a.grafana && b.grafana)
+    component(
+      deepChanges(a.grafana, b.grafana, '').map((detail) => ({
+        op: 'changed' as const,
+        kind: 'file' as const,
+        name: 'Grafana provisioning',
+        detail,
+      })),
+      (path) => path.startsWith(OUTPUT_PATHS.grafanaProvisioningDir),
+    );
+  const paths = [...new Set([...Object.keys(before.files), ...Object.keys(after.files)])].sort(compareText);
+  for (const path of paths) {
+    const x = before.files[path];
+    const y = after.files[path];
+    if (x === y || described.has(path)) continue;
+    if (x === undefined) changes.push({ op: 'added', kind: 'file', name: path });
+    else if (y === undefined) changes.push({ op: 'removed', kind: 'file', name: path });
     else changes.push({ op: 'changed', kind: 'file', name: path, detail: fileKindNote(path) });
   }
   return changes
@@ -74,33 +173,11 @@ const KIND_ORDER: readonly SemanticChange['kind'][] = [
 ];
 
 function fileKindNote(path: string): string {
-  if (path.startsWith('prometheus/rules/')) return 'rule order or formatting changed';
-  if (path.startsWith('prometheus/tests/')) return 'generated unit tests changed';
-  if (path.startsWith('alertmanager/templates/')) return 'notification template changed';
-  if (path.startsWith('grafana/provisioning/')) return 'Grafana provisioning changed';
+  if (path.startsWith(OUTPUT_PATHS.rulesDir)) return 'rule order or formatting changed';
+  if (path.startsWith(OUTPUT_PATHS.testsDir)) return 'generated unit tests changed';
+  if (path.startsWith(OUTPUT_PATHS.alertmanagerTemplatesDir)) return 'notification template changed';
+  if (path.startsWith(OUTPUT_PATHS.grafanaProvisioningDir)) return 'Grafana provisioning changed';
   return 'changed';
-}
-
-function fileChanges(path: string, a: string | undefined, b: string | undefined): SemanticChange[] {
-  if (path === 'prometheus/prometheus.yml') return prometheusChanges(loadYaml(a), loadYaml(b));
-  if (path.startsWith('prometheus/scrape/')) return scrapeFileChanges(loadYaml(a), loadYaml(b));
-  if (path === 'alertmanager/alertmanager.yml') return alertmanagerChanges(loadYaml(a), loadYaml(b));
-  if (path.startsWith('grafana/dashboards/') && path.endsWith('.json')) {
-    return dashboardChanges(
-      path.slice('grafana/dashboards/'.length, -'.json'.length),
-      loadJson(a),
-      loadJson(b),
-    );
-  }
-  if (path.startsWith('grafana/provisioning/') && a !== undefined && b !== undefined) {
-    return deepChanges(loadYaml(a), loadYaml(b), '').map((detail) => ({
-      op: 'changed',
-      kind: 'file',
-      name: path,
-      detail,
-    }));
-  }
-  return [];
 }
 
 function loadYaml(text: string | undefined): Obj | undefined {
@@ -137,17 +214,14 @@ interface RuleEntry {
   rule: Obj;
 }
 
-const RULES_DIR = 'prometheus/rules/';
-
-function ruleEntries(files: Files): {
+function ruleEntries(ruleFiles: Record<string, Obj>): {
   rules: RuleEntry[];
   groups: Map<string, { file: string; group: Obj }>;
 } {
   const rules: RuleEntry[] = [];
   const groups = new Map<string, { file: string; group: Obj }>();
-  for (const file of Object.keys(files).sort(compareText)) {
-    if (!file.startsWith(RULES_DIR)) continue;
-    for (const group of list(loadYaml(files[file])?.groups)) {
+  for (const file of Object.keys(ruleFiles).sort(compareText)) {
+    for (const group of list(ruleFiles[file].groups)) {
       const groupName = str(group.name);
       groups.set(groupName, { file, group });
       for (const rule of list(group.rules)) {
@@ -173,7 +247,10 @@ function labelsOf(rule: Obj): Record<string, string> {
  * Rules are matched by group and name; rules sharing both (a burn-rate pair) are matched first by equal
  * labels, then in file order, so that a severity change reads as a change, not a removal and an addition.
  */
-function ruleChanges(before: Files, after: Files): { changes: SemanticChange[]; files: Set<string> } {
+function ruleChanges(
+  before: Record<string, Obj>,
+  after: Record<string, Obj>,
+): { changes: SemanticChange[]; files: Set<string> } {
   const a = ruleEntries(before);
   const b = ruleEntries(after);
   const changes: SemanticChange[] = [];
@@ -297,15 +374,11 @@ function stripQuoted(expr: string): string {
 const scrapeJobs = (doc: Obj | undefined) =>
   new Map(list(doc?.scrape_configs).map((job) => [str(job.job_name), job]));
 
-/** A service's own scrape file (prometheus/scrape/<service>.yml): added, removed or changed jobs. */
-function scrapeFileChanges(a: Obj | undefined, b: Obj | undefined): SemanticChange[] {
-  return keyedChanges('scrape job', scrapeJobs(a), scrapeJobs(b));
-}
-
+/** Scrape jobs added, removed or changed, wherever they are rendered, then the other settings. */
 function prometheusChanges(a: Obj | undefined, b: Obj | undefined): SemanticChange[] {
-  if (!a || !b) return [];
   const changes: SemanticChange[] = [];
   changes.push(...keyedChanges('scrape job', scrapeJobs(a), scrapeJobs(b)));
+  if (!a || !b) return changes;
   for (const field of unionKeys(a, b)) {
     if (field === 'scrape_configs') continue;
     for (const detail of deepChanges(a[field], b[field], '')) {

@@ -6,6 +6,7 @@ import { paint, printJson, type Io } from './io';
 import { writeOutput } from './output-dir';
 import { PROJECT_ROOT, validationIssues } from './stacks';
 import { loadTree, synthWith } from './tree';
+import { vendoredRuleFileName } from '../components/stack/paths';
 
 export async function synthCommand(args: readonly string[], io: Io): Promise<number> {
   const parsed = parseCommandArgs(
@@ -64,16 +65,13 @@ export function reportIssues(io: Io, json: boolean, stack: string, issues: reado
   for (const issue of issues) io.err(`  ${formatIssue(issue)}\n`);
 }
 
-/** Where synth puts existing rule files (infra/rules) it deploys beside the generated ones. */
-const VENDORED = 'prometheus/rules/vendor-';
-
 /** The summary a reviewer reads: counts, names, and the alerts no generated unit test covers, with why. */
 export function formatSummary(io: Io, result: Pick<SynthResult, 'summary' | 'files'>): string {
   const { summary } = result;
   const untested = summary.alerts.filter((a) => !a.tested);
   const vendored = Object.keys(result.files)
-    .filter((path) => path.startsWith(VENDORED))
-    .map((path) => path.slice(VENDORED.length));
+    .map(vendoredRuleFileName)
+    .filter((name) => name !== undefined);
   const rows: [string, number, string][] = [
     ['services', summary.services.length, summary.services.join(', ')],
     ['scrape jobs', summary.jobs.length, summary.jobs.join(', ')],

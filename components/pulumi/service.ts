@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { serviceDashboardUid } from '../../dashboards';
 import type { ServiceDefinition } from '../service';
 import type { AlertSummary, SynthResult } from '../stack/synth';
+import { ruleFilePath } from '../stack/paths';
 
 /** Arguments of {@link MonitoredService}. */
 export interface MonitoredServiceArgs {
@@ -38,7 +39,7 @@ export class MonitoredService extends pulumi.ComponentResource {
     this.team = pulumi.output(service.team);
     this.alerts = pulumi.output(alerts);
     this.dashboardUid = pulumi.output(serviceDashboardUid(service.name));
-    this.ruleFile = pulumi.output(synth.files[`prometheus/rules/${service.name}.yml`] ?? '');
+    this.ruleFile = pulumi.output(synth.files[ruleFilePath(service.name)] ?? '');
     this.registerOutputs({
       job: this.job,
       team: this.team,

@@ -1,6 +1,8 @@
-import { parse } from 'yaml';
-import { compareText } from '../model/errors';
+import { integrationsOf, type AlertmanagerConfig } from '../model/alertmanager';
+import { sortKeys } from '../model/names';
+import { isAlertingRule, type AlertingRule } from '../model/rules';
 import { NULL_RECEIVER } from './alertmanager';
+import { OUTPUT_PATHS, ruleFilePath } from './paths';
 import type { AlertSummary, SynthResult } from './synth';
 import { runTool } from '../tools/binaries';
 import { WATCHDOG_ALERT } from '../../rules/stack-health';
@@ -16,11 +18,6 @@ export interface AlertRoute {
   receivers: string[];
   ok: boolean;
   problem?: string;
-}
-
-interface RenderedRule {
-  alert?: string;
-  labels?: Record<string, string>;
 }
 
 /** An alert to route: a generated one from the synth summary, or one from a vendored rule file. */
@@ -39,15 +36,21 @@ export interface AlertToRoute {
  * here and route nothing. Alerts of vendored rule files, which the summary does not list, come last.
  */
 export function alertsToRoute(result: SynthResult): AlertToRoute[] {
-  const external = externalLabels(result.files['prometheus/prometheus.yml']);
-  const unused = new Map<string, RenderedRule[]>();
-  for (const path of Object.keys(result.files).sort(compareText)) {
-    if (path.startsWith(RULES_DIR)) unused.set(path, alertingRules(result.files[path]));
+  const external = result.rendered.prometheus.global?.external_labels ?? {};
+  const unused = new Map<string, AlertingRule[]>();
+  for (const [path, file] of Object.entries(result.rendered.ruleFiles)) {
+    // A group's labels (Prometheus 3) go on each of its alerts, under the rule's own.
+    const rules = file.groups.flatMap((group) =>
+      group.rules
+        .filter(isAlertingRule)
+        .map((rule) => (group.labels ? { ...rule, labels: { ...group.labels, ...rule.labels } } : rule)),
+    );
+    unused.set(path, rules);
   }
-  const labelsOf = (rule: RenderedRule | undefined, alertname: string, severity: string) =>
-    sortLabels({ ...external, ...(rule?.labels ?? { severity }), alertname });
+  const labelsOf = (rule: AlertingRule | undefined, alertname: string, severity: string) =>
+    sortKeys({ ...external, ...(rule?.labels ?? { severity }), alertname });
   const alerts: AlertToRoute[] = result.summary.alerts.map((alert: AlertSummary) => {
-    const rules = unused.get(`${RULES_DIR}${alert.service}.yml`) ?? [];
+    const rules = unused.get(ruleFilePath(alert.service)) ?? [];
     // Alerts that share a name (burn-rate pairs) differ by severity; take them in file order.
     const index = rules.findIndex(
       (rule) => rule.alert === alert.alertname && (rule.labels?.severity ?? '') === alert.severity,
@@ -56,9 +59,9 @@ export function alertsToRoute(result: SynthResult): AlertToRoute[] {
     return { ...pick(alert), labels: labelsOf(rule, alert.alertname, alert.severity) };
   });
   for (const [path, rules] of unused) {
-    const service = path.slice(RULES_DIR.length).replace(/\.yml$/, '');
+    const service = path.slice(OUTPUT_PATHS.rulesDir.length).replace(/\.yml$/, '');
     for (const rule of rules) {
-      const alertname = rule.alert ?? '';
+      const alertname = rule.alert;
       const severity = rule.labels?.severity ?? '';
       alerts.push({
         service,
@@ -72,39 +75,17 @@ export function alertsToRoute(result: SynthResult): AlertToRoute[] {
   return alerts;
 }
 
-const RULES_DIR = 'prometheus/rules/';
-
 function pick(alert: Omit<AlertToRoute, 'labels'>): Omit<AlertToRoute, 'labels'> {
   return { service: alert.service, key: alert.key, alertname: alert.alertname, severity: alert.severity };
 }
 
-function alertingRules(text: string | undefined): RenderedRule[] {
-  const doc = text ? (parse(text) as { groups?: { rules?: RenderedRule[] }[] } | null) : null;
-  return (doc?.groups ?? []).flatMap((group) => group.rules ?? []).filter((rule) => rule.alert);
-}
-
-function externalLabels(text: string | undefined): Record<string, string> {
-  const doc = text ? (parse(text) as { global?: { external_labels?: Record<string, string> } } | null) : null;
-  return doc?.global?.external_labels ?? {};
-}
-
-function sortLabels(labels: Record<string, string>): Record<string, string> {
-  const sorted: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort(compareText)) sorted[key] = labels[key];
-  return sorted;
-}
-
 /** Receivers with at least one integration: the only ones that tell a person anything. */
-export function notifyingReceivers(alertmanagerYaml: string): Set<string> {
-  const doc = parse(alertmanagerYaml) as { receivers?: Record<string, unknown>[] } | null;
-  const names = new Set<string>();
-  for (const receiver of doc?.receivers ?? []) {
-    const notifies = Object.entries(receiver).some(
-      ([key, value]) => key.endsWith('_configs') && Array.isArray(value) && value.length > 0,
-    );
-    if (notifies && typeof receiver.name === 'string') names.add(receiver.name);
-  }
-  return names;
+export function notifyingReceivers(config: AlertmanagerConfig): Set<string> {
+  return new Set(
+    config.receivers
+      .filter((receiver) => integrationsOf(receiver).length > 0)
+      .map((receiver) => receiver.name),
+  );
 }
 
 /** A label matcher for amtool: quoted, so that values with spaces, commas or `=` survive. */
@@ -122,7 +103,7 @@ export async function testRoutes(
   alertmanagerFile: string,
   concurrency = 8,
 ): Promise<AlertRoute[]> {
-  const notifying = notifyingReceivers(result.files['alertmanager/alertmanager.yml']);
+  const notifying = notifyingReceivers(result.rendered.alertmanager);
   const watchdogReceiver = result.config.watchdogReceiver ?? NULL_RECEIVER;
   const entries = alertsToRoute(result);
   const routes: AlertRoute[] = new Array(entries.length);

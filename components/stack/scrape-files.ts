@@ -3,12 +3,20 @@ import {
   renderPrometheusConfig,
   renderScrapeConfigFile,
   validatePrometheusConfig,
+  type PrometheusConfig,
   type PrometheusConfigInput,
 } from '../model/prometheus';
+import { SecretFiles } from '../model/secrets';
+import { OUTPUT_PATHS, scrapeFilePath } from './paths';
 
 export interface PrometheusFiles {
   /** `prometheus/prometheus.yml` and, when there are services, one `prometheus/scrape/<job>.yml` each. */
   files: Record<string, string>;
+  /**
+   * What the files hold as one config: validated, secret references resolved to their mounted paths,
+   * every job in `scrape_configs` (no `scrape_config_files`).
+   */
+  config: PrometheusConfig;
   /** Stack secrets any of the files reads, sorted. */
   secrets: string[];
   /** Every job name, the stack's own first, as rendered. */
@@ -44,14 +52,15 @@ export function renderPrometheusFiles(
       : { ...config, scrape_config_files: [`${options.configDir}/scrape/*.yml`], scrape_configs: own },
     render,
   );
-  const files: Record<string, string> = { 'prometheus/prometheus.yml': main.yaml };
+  const files: Record<string, string> = { [OUTPUT_PATHS.prometheusConfig]: main.yaml };
   const secrets = new Set(main.secrets);
   const names = [...main.yaml.matchAll(JOB_NAME_LINE)].map((m) => m[1]);
   for (const job of services) {
     const rendered = renderScrapeConfigFile([job], render);
-    files[`prometheus/scrape/${job.job_name}.yml`] = rendered.yaml;
+    files[scrapeFilePath(job.job_name)] = rendered.yaml;
     for (const name of rendered.secrets) secrets.add(name);
     names.push(...[...rendered.yaml.matchAll(JOB_NAME_LINE)].map((m) => m[1]));
   }
-  return { files, secrets: [...secrets].sort(compareText), jobs: names };
+  const resolved = new SecretFiles(options.secretsDir).resolve(config);
+  return { files, config: resolved, secrets: [...secrets].sort(compareText), jobs: names };
 }

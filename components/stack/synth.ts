@@ -5,6 +5,7 @@ import {
   checkDashboard,
   checkDashboardIdentities,
   serviceDashboard,
+  type PlainDashboard,
 } from '../../dashboards';
 import {
   applyOverrides,
@@ -13,11 +14,14 @@ import {
   ruleFileOf,
   stackHealthAlerts,
   type BuiltRules,
+  type PromtoolTestFile,
 } from '../../rules';
-import { renderAlertmanagerConfig } from '../model/alertmanager';
+import { renderAlertmanagerConfig, type AlertmanagerConfig } from '../model/alertmanager';
 import { IssueCollector, ValidationError, type ValidationIssue } from '../model/errors';
-import { renderGrafanaProvisioning } from '../model/grafana';
-import { parseRuleFileYaml, renderRuleFile } from '../model/rules';
+import { renderGrafanaProvisioning, type GrafanaProvisioning } from '../model/grafana';
+import type { PrometheusConfig } from '../model/prometheus';
+import { parseRuleFileYaml, renderValidRuleFile, validateRuleFile, type RuleFile } from '../model/rules';
+import { sortKeys } from '../model/names';
 import { zodIssues } from '../model/validate';
 import { renderYaml } from '../model/yaml';
 import { validateServices, type ServiceDefinition } from '../service';
@@ -31,6 +35,14 @@ import {
   type Platform,
   type StackLayout,
 } from './layout';
+import {
+  dashboardPath,
+  OUTPUT_PATHS,
+  ruleFileFromTests,
+  ruleFilePath,
+  ruleTestFilePath,
+  vendoredRuleFilePath,
+} from './paths';
 import { prometheusConfigOf, serviceScrapeJob } from './prometheus';
 import { renderPrometheusFiles } from './scrape-files';
 import { scaleRules } from './time-scale';
@@ -67,11 +79,32 @@ export interface AlertSummary {
   untestedReason?: string;
 }
 
-/** Everything a stack deploys, as files, plus what the platform must provide for them. */
+/**
+ * The typed objects synth rendered the files from, validated and normalised exactly as rendered. Every
+ * consumer (check, diff, alert routing, the drill, the local runtime) reads these; none parses the
+ * YAML or JSON text back.
+ */
+export interface RenderedStack {
+  /** The whole Prometheus config, the services' jobs in `scrape_configs` as if it were one file. */
+  prometheus: PrometheusConfig;
+  /** Every rule file, generated and vendored, by its path in `files`. */
+  ruleFiles: Record<string, RuleFile>;
+  /** The promtool unit tests of the generated alerts, by path in `files`. */
+  ruleTests: Record<string, PromtoolTestFile>;
+  /** Secret references are resolved to their mounted paths in all but `grafana`, as in the files. */
+  alertmanager: AlertmanagerConfig;
+  /** The provisioning input of Grafana's datasources and dashboard providers, validated. */
+  grafana: GrafanaProvisioning;
+  /** Every dashboard by uid, as its JSON file holds it. */
+  dashboards: Record<string, PlainDashboard>;
+}
+
+/** Everything a stack deploys, as files and as the typed objects they came from. */
 export interface SynthResult {
   config: StackConfig;
-  /** File contents by path relative to the output folder, in sorted path order. */
+  /** File contents by path relative to the output folder (paths.ts), in sorted path order. */
   files: Record<string, string>;
+  rendered: RenderedStack;
   /** Secret names each component needs mounted. */
   secrets: { prometheus: string[]; alertmanager: string[]; grafana: string[] };
   summary: {
@@ -191,6 +224,8 @@ export function synthStack(
     alerts: applyOverrides(stackHealthAlerts(config.platformTeam)),
   };
   const groupPrefixes: string[] = [];
+  const ruleFiles: Record<string, RuleFile> = {};
+  const ruleTests: Record<string, PromtoolTestFile> = {};
   const alerts: AlertSummary[] = [];
   let recordingRules = 0;
   const ruleIssues: ValidationIssue[] = [];
@@ -208,54 +243,68 @@ export function synthStack(
         untestedReason: a.untestedReason,
       });
     }
-    const ruleFile = ruleFileOf(rules, undefined);
+    const path = ruleFilePath(rules.groupPrefix);
     try {
-      files[`prometheus/rules/${rules.groupPrefix}.yml`] = renderRuleFile(ruleFile, {
-        prefix:
-          rules.groupPrefix === 'promstack-stack'
-            ? 'rules.promstack-stack'
-            : `services.${rules.groupPrefix}.rules`,
-        header: HEADER,
-      });
+      const valid = validateRuleFile(
+        ruleFileOf(rules, undefined),
+        rules.groupPrefix === 'promstack-stack'
+          ? 'rules.promstack-stack'
+          : `services.${rules.groupPrefix}.rules`,
+      );
+      ruleFiles[path] = valid;
+      files[path] = renderValidRuleFile(valid, HEADER);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       ruleIssues.push(...error.issues);
     }
-    const tests = promtoolTests(rules, `../rules/${rules.groupPrefix}.yml`);
-    if (tests) files[`prometheus/tests/${rules.groupPrefix}.yml`] = renderYaml(tests, HEADER);
+    const tests = promtoolTests(rules, ruleFileFromTests(rules.groupPrefix));
+    if (tests) {
+      ruleTests[ruleTestFilePath(rules.groupPrefix)] = tests;
+      files[ruleTestFilePath(rules.groupPrefix)] = renderYaml(tests, HEADER);
+    }
   }
-  ruleIssues.push(...includeRuleFiles(options.ruleFiles ?? {}, groupPrefixes, files));
+  ruleIssues.push(...includeRuleFiles(options.ruleFiles ?? {}, groupPrefixes, files, ruleFiles));
   if (ruleIssues.length > 0) throw new ValidationError(ruleIssues);
 
   const alertmanager = renderAlertmanagerConfig(alertmanagerConfigOf(config, layout), {
     secretsDir: layout.alertmanagerSecretsDir,
     header: HEADER,
   });
-  files['alertmanager/alertmanager.yml'] = alertmanager.yaml;
-  files['alertmanager/templates/promstack.tmpl'] = NOTIFICATION_TEMPLATE;
+  files[OUTPUT_PATHS.alertmanagerConfig] = alertmanager.yaml;
+  files[OUTPUT_PATHS.notificationTemplate] = NOTIFICATION_TEMPLATE;
 
   const grafana = renderGrafanaProvisioning(grafanaProvisioningOf(config, endpoints, layout), {
     secretsDir: layout.grafanaSecretsDir,
     pathPrefix: 'grafana',
   });
-  for (const [path, text] of Object.entries(grafana.files)) files[`grafana/${path}`] = text;
+  for (const [path, text] of Object.entries(grafana.files)) files[`${OUTPUT_PATHS.grafanaDir}${path}`] = text;
   // Checked and rendered one at a time as well; only uids and titles are kept, for the checks across them.
   const identities: { uid?: string; title?: string }[] = [];
   const dashboardIssues: ValidationIssue[] = [];
+  const dashboards: Record<string, PlainDashboard> = {};
   for (let i = -1; i < services.length; i++) {
     const dashboard = i < 0 ? stackOverviewDashboard() : serviceDashboard(services[i]);
     identities.push({ uid: dashboard.uid, title: dashboard.title });
     dashboardIssues.push(...checkDashboard(dashboard));
-    if (dashboardIssues.length === 0)
-      files[`grafana/dashboards/${dashboard.uid}.json`] = renderDashboardJson(dashboard);
+    if (dashboardIssues.length === 0) {
+      dashboards[String(dashboard.uid)] = dashboard;
+      files[dashboardPath(String(dashboard.uid))] = renderDashboardJson(dashboard);
+    }
   }
   dashboardIssues.push(...checkDashboardIdentities(identities));
   if (dashboardIssues.length > 0) throw new ValidationError(dashboardIssues);
-  const sorted: Record<string, string> = {};
-  for (const path of Object.keys(files).sort()) sorted[path] = files[path];
+  const sorted = sortKeys(files);
   return {
     config,
     files: sorted,
+    rendered: {
+      prometheus: prometheus.config,
+      ruleFiles: sortKeys(ruleFiles),
+      ruleTests: sortKeys(ruleTests),
+      alertmanager: alertmanager.config,
+      grafana: grafana.config,
+      dashboards,
+    },
     secrets: { prometheus: prometheus.secrets, alertmanager: alertmanager.secrets, grafana: grafana.secrets },
     summary: {
       services: services.map((s) => s.name),
@@ -273,6 +322,7 @@ function includeRuleFiles(
   ruleFiles: Readonly<Record<string, string>>,
   generatedPrefixes: readonly string[],
   files: Record<string, string>,
+  parsed: Record<string, RuleFile>,
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const groups = new Map<string, string>();
@@ -296,10 +346,8 @@ function includeRuleFiles(
           });
         groups.set(group.name, name);
       }
-      files[`prometheus/rules/vendor-${name.replace(/\.yaml$/, '.yml')}`] = renderRuleFile(file, {
-        prefix: path,
-        header: HEADER,
-      });
+      parsed[vendoredRuleFilePath(name)] = file;
+      files[vendoredRuleFilePath(name)] = renderValidRuleFile(file, HEADER);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       issues.push(...error.issues);

@@ -48,6 +48,8 @@ export interface GrafanaProvisioningFiles {
   files: Record<string, string>;
   /** Names of the stack secrets the files reference; the deployment must mount them. */
   secrets: string[];
+  /** The validated provisioning the files were rendered from. */
+  config: GrafanaProvisioning;
 }
 
 /** Validates and renders both provisioning files; the same input always gives the same bytes. */
@@ -72,6 +74,7 @@ export function renderGrafanaProvisioning(
       [DATASOURCES_FILE]: renderYaml(datasources, HEADER),
     },
     secrets: secrets.names(),
+    config,
   };
 }
 

@@ -15,12 +15,17 @@ export interface RenderedConfig {
   secrets: string[];
 }
 
-/** Validates and renders `prometheus.yml`; throws ValidationError before rendering anything. */
-export function renderPrometheusConfig(input: unknown, options: PrometheusRenderOptions): RenderedConfig {
-  const config = validatePrometheusConfig(input);
+/**
+ * Validates and renders `prometheus.yml`; throws ValidationError before rendering anything. `config` is
+ * what the file holds: validated, secret references resolved to their mounted paths.
+ */
+export function renderPrometheusConfig(
+  input: unknown,
+  options: PrometheusRenderOptions,
+): RenderedConfig & { config: PrometheusConfig } {
   const secretFiles = new SecretFiles(options.secretsDir);
-  const yaml = renderYaml(secretFiles.resolve(config), options.header);
-  return { yaml, secrets: secretFiles.names() };
+  const config = secretFiles.resolve(validatePrometheusConfig(input));
+  return { yaml: renderYaml(config, options.header), secrets: secretFiles.names(), config };
 }
 
 /** A scrape job as validatePrometheusConfig returns it. */

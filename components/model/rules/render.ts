@@ -33,5 +33,10 @@ export function canonicalRuleFile(file: RuleFile): Record<string, unknown> {
 
 /** Validates and renders a rule file; throws ValidationError before rendering anything. */
 export function renderRuleFile(input: unknown, options: { prefix?: string; header?: string } = {}): string {
-  return renderYaml(canonicalRuleFile(validateRuleFile(input, options.prefix ?? '')), options.header);
+  return renderValidRuleFile(validateRuleFile(input, options.prefix ?? ''), options.header);
+}
+
+/** Renders a rule file that validateRuleFile returned (or parseRuleFileYaml). */
+export function renderValidRuleFile(file: RuleFile, header?: string): string {
+  return renderYaml(canonicalRuleFile(file), header);
 }

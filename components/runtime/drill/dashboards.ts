@@ -17,19 +17,16 @@ export interface PanelOutcome {
 }
 
 /**
- * Runs every panel query of the rendered dashboards (`grafana/dashboards/*.json` of a synth result) as
- * an instant query, with Grafana's variables replaced by `values` (what Grafana would substitute).
+ * Runs every panel query of a stack's dashboards (synth's `rendered.dashboards`) as an instant query,
+ * with Grafana's variables replaced by `values` (what Grafana would substitute).
  */
 export async function checkDashboardQueries(
   prometheus: PrometheusClient,
-  files: Readonly<Record<string, string>>,
+  dashboards: Readonly<Record<string, PlainDashboard>>,
   values: Readonly<Record<string, string>>,
 ): Promise<PanelOutcome[]> {
-  const dashboards = Object.entries(files)
-    .filter(([path]) => path.startsWith('grafana/dashboards/') && path.endsWith('.json'))
-    .map(([, text]) => JSON.parse(text) as PlainDashboard);
   const outcomes: PanelOutcome[] = [];
-  for (const query of dashboards.flatMap(panelQueries)) {
+  for (const query of Object.values(dashboards).flatMap(panelQueries)) {
     const expr = substituteGrafanaMacros(query.expr, values);
     const base = { dashboard: query.dashboard, panel: query.panel, refId: query.refId, expr };
     try {
@@ -57,7 +54,7 @@ export async function dashboards(run: DrillRun): Promise<PanelOutcome[]> {
     __interval: `${scrape}s`,
     __range: scaleDuration('1h', factor),
   };
-  const outcomes = await checkDashboardQueries(run.prometheus, stack.synth.files, values);
+  const outcomes = await checkDashboardQueries(run.prometheus, stack.synth.rendered.dashboards, values);
   run.log(
     `dashboards: ${outcomes.filter((o) => o.hasData).length} of ${outcomes.length} panel queries return data`,
   );

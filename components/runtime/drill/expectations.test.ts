@@ -1,10 +1,11 @@
 import { services } from '../../../infra/services';
 import { synthStack } from '../../stack/synth';
 import { testStackConfig } from '../../stack/testing';
+import { validateAlertmanagerConfig } from '../../model/alertmanager';
 import { findAlert, renderedAlerts, resolvedReceivers } from './expectations';
 
 const scaled = synthStack(testStackConfig('docker'), services, { environment: 'dev', timeScale: 15 });
-const alerts = renderedAlerts(scaled.files);
+const alerts = renderedAlerts(scaled.rendered.ruleFiles);
 const orders = { service: 'orders' };
 
 describe('what the running rules expect', () => {
@@ -45,22 +46,22 @@ describe('what the running rules expect', () => {
   });
 
   it('knows which receivers tell about resolution, with the integrations’ defaults', () => {
-    expect([...resolvedReceivers(scaled.files['alertmanager/alertmanager.yml'])].sort()).toEqual([
+    expect([...resolvedReceivers(scaled.rendered.alertmanager)].sort()).toEqual([
       'platform-webhook',
       'shop-pager',
       'shop-slack',
     ]);
-    const yaml = `receivers:
-  - name: mail
-    email_configs: [{ to: a@example.org }]
-  - name: mail-resolved
-    email_configs: [{ to: a@example.org, send_resolved: true }]
-  - name: hook-quiet
-    webhook_configs: [{ url: 'http://x', send_resolved: false }]
-  - name: pager
-    pagerduty_configs: [{ routing_key_file: /k }]
-  - name: "null"
-`;
-    expect([...resolvedReceivers(yaml)].sort()).toEqual(['mail-resolved', 'pager']);
+    const config = validateAlertmanagerConfig({
+      global: { smtp_from: 'am@example.org', smtp_smarthost: 'smtp.example.org:587' },
+      route: { receiver: 'null' },
+      receivers: [
+        { name: 'mail', email_configs: [{ to: 'a@example.org' }] },
+        { name: 'mail-resolved', email_configs: [{ to: 'a@example.org', send_resolved: true }] },
+        { name: 'hook-quiet', webhook_configs: [{ url: 'http://x.example', send_resolved: false }] },
+        { name: 'pager', pagerduty_configs: [{ routing_key_file: '/k' }] },
+        { name: 'null' },
+      ],
+    });
+    expect([...resolvedReceivers(config)].sort()).toEqual(['mail-resolved', 'pager']);
   });
 });

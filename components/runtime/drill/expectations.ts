@@ -1,5 +1,6 @@
-import { parse } from 'yaml';
+import { sendsResolved, type AlertmanagerConfig } from '../../model/alertmanager';
 import { parseDuration } from '../../model/duration';
+import { isAlertingRule, type RuleFile } from '../../model/rules';
 
 /** An alerting rule as the running Prometheus loaded it (the rendered, time-scaled rule file). */
 export interface RenderedAlert {
@@ -17,37 +18,22 @@ export interface RenderedAlert {
   quantile?: number;
 }
 
-interface RuleDoc {
-  groups?: {
-    rules?: {
-      alert?: string;
-      record?: string;
-      expr?: string;
-      for?: string;
-      labels?: Record<string, string>;
-    }[];
-  }[];
-}
-
 const RANGE = /\[((?:\d+(?:ms|[smhdwy]))+)\]/g;
 const RECORDED_NAME = /[a-zA-Z_]\w*:[\w:]+/g;
 const QUANTILE = /histogram_quantile\(\s*([0-9.]+)/;
 
 /**
- * Every alerting rule of the rendered rule files, with the windows of the recording rules it reads
- * (followed to any depth), so a floor can tell how long the window is.
+ * Every alerting rule of a stack's rule files (synth's `rendered.ruleFiles`), with the windows of the
+ * recording rules it reads (followed to any depth), so a floor can tell how long the window is.
  */
-export function renderedAlerts(files: Readonly<Record<string, string>>): RenderedAlert[] {
+export function renderedAlerts(ruleFiles: Readonly<Record<string, RuleFile>>): RenderedAlert[] {
   const records = new Map<string, string[]>();
   const alerts: { alertname: string; expr: string; for?: string; labels: Record<string, string> }[] = [];
-  for (const [path, text] of Object.entries(files)) {
-    if (!path.startsWith('prometheus/rules/')) continue;
-    const doc = (parse(text) ?? {}) as RuleDoc;
-    for (const rule of (doc.groups ?? []).flatMap((g) => g.rules ?? [])) {
-      if (rule.record && rule.expr)
-        records.set(rule.record, [...(records.get(rule.record) ?? []), rule.expr]);
-      if (rule.alert && rule.expr)
+  for (const file of Object.values(ruleFiles)) {
+    for (const rule of file.groups.flatMap((g) => g.rules)) {
+      if (isAlertingRule(rule))
         alerts.push({ alertname: rule.alert, expr: rule.expr, for: rule.for, labels: rule.labels ?? {} });
+      else records.set(rule.record, [...(records.get(rule.record) ?? []), rule.expr]);
     }
   }
   // Every expression the alert reads: its own and those of the recording rules it names, to any depth.
@@ -89,35 +75,7 @@ export function findAlert(
   );
 }
 
-/**
- * Alertmanager's defaults for send_resolved per integration (its config docs): webhooks, PagerDuty,
- * Opsgenie and the chat integrations other than Slack tell about resolution unless told not to.
- */
-const SEND_RESOLVED_DEFAULT: Record<string, boolean> = {
-  email_configs: false,
-  slack_configs: false,
-  pagerduty_configs: true,
-  webhook_configs: true,
-  opsgenie_configs: true,
-  msteams_configs: true,
-  msteamsv2_configs: true,
-  telegram_configs: true,
-};
-
-/** Receivers of an alertmanager.yml that send a notification when their alerts resolve. */
-export function resolvedReceivers(alertmanagerYaml: string): Set<string> {
-  const doc = (parse(alertmanagerYaml) ?? {}) as { receivers?: Record<string, unknown>[] };
-  const names = new Set<string>();
-  for (const receiver of doc.receivers ?? []) {
-    const sends = Object.entries(receiver).some(
-      ([key, configs]) =>
-        key.endsWith('_configs') &&
-        Array.isArray(configs) &&
-        configs.some(
-          (c: { send_resolved?: boolean }) => c.send_resolved ?? SEND_RESOLVED_DEFAULT[key] ?? false,
-        ),
-    );
-    if (sends && typeof receiver.name === 'string') names.add(receiver.name);
-  }
-  return names;
+/** Receivers that send a notification when their alerts resolve (by setting or Alertmanager's default). */
+export function resolvedReceivers(config: AlertmanagerConfig): Set<string> {
+  return new Set(config.receivers.filter(sendsResolved).map((receiver) => receiver.name));
 }

@@ -25,13 +25,13 @@ export const STORM_MAX_PER_SECOND = 400;
 export async function prepare(run: DrillRun): Promise<void> {
   const { stack, stackInput, catalogue, environment, config, ruleFiles } = run.r;
   run.routes = await testRoutes(stack.synth, run.amFile);
-  run.alerts = renderedAlerts(stack.synth.files);
+  run.alerts = renderedAlerts(stack.synth.rendered.ruleFiles);
   run.realAlerts = renderedAlerts(
     synthStack(stackInput, catalogue, {
       environment,
       platform: config.platform,
       ...(ruleFiles ? { ruleFiles } : {}),
-    }).files,
+    }).rendered.ruleFiles,
   );
   run.baseline = await measureBaseline(run);
   run.storm = sizeStorm(run);

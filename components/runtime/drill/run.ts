@@ -102,7 +102,7 @@ export class DrillRun {
       realClock: clockOf(stackIntervals(config)),
       factor,
       limit: LATENCY_LIMIT,
-      sendsResolved: resolvedReceivers(stack.synth.files['alertmanager/alertmanager.yml']),
+      sendsResolved: resolvedReceivers(stack.synth.rendered.alertmanager),
       fatal: r.fatal,
       log: r.log,
     };

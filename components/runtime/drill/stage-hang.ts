@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { OUTPUT_PATHS } from '../../stack/paths';
 import { synthStack } from '../../stack/synth';
 import { localLayout } from '../local';
 import { AlertScenario } from './alert-scenario';
@@ -152,14 +153,14 @@ export async function maintenanceStage(run: DrillRun): Promise<void> {
   const problems: string[] = [];
   const identity = plan.identity;
   const team = run.r.service.team;
-  const original = stack.synth.files['alertmanager/alertmanager.yml'];
+  const original = stack.synth.files[OUTPUT_PATHS.alertmanagerConfig];
   const muted = synthStack(withMaintenance(run.r.input, team, new Date()), run.r.services, {
     environment,
     platform: 'local',
     layout: localLayout(stack.paths),
     timeScale: factor,
     ...(ruleFiles ? { ruleFiles } : {}),
-  }).files['alertmanager/alertmanager.yml'];
+  }).files[OUTPUT_PATHS.alertmanagerConfig];
   writeFileSync(run.amFile, muted);
   await alertmanager.reload();
   const loaded = (await alertmanager.configs()).every((c) => c.includes(MAINTENANCE_INTERVAL));

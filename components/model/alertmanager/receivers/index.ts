@@ -6,3 +6,4 @@ export * from './receiver';
 export * from './slack';
 export * from './telegram';
 export * from './webhook';
+export * from './integrations';
