@@ -5,14 +5,9 @@ import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets, type Register
 import { synthStack, type StackConfigInput } from '../stack';
 import { imagePinProblem, IMAGES } from '../stack/images';
 import { testStackConfig } from '../stack/testing';
+import { exampleBackendWorkload } from './dev-extras';
 import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
-import {
-  alertmanagerWorkload,
-  exampleBackendWorkload,
-  grafanaWorkload,
-  prometheusWorkload,
-  type Workload,
-} from './workload';
+import { alertmanagerWorkload, grafanaWorkload, prometheusWorkload, type Workload } from './workload';
 
 const mocks = installMocks('dev');
 

@@ -1,3 +1,4 @@
 // Pure descriptions only: docker.ts and kubernetes.ts import @pulumi/* and are imported by path.
 export * from './configmaps';
+export * from './dev-extras';
 export * from './workload';

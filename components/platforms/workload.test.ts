@@ -3,11 +3,11 @@ import { defineService } from '../service';
 import { synthStack, type StackConfigInput } from '../stack';
 import { IMAGES, imagePinProblem } from '../stack/images';
 import { layoutUnder, testStackConfig } from '../stack/testing';
+import { exampleBackendWorkload } from './dev-extras';
 import {
   alertmanagerWorkload,
   configChecksum,
   discoveryNamespaces,
-  exampleBackendWorkload,
   grafanaWorkload,
   outermostDirs,
   prometheusWorkload,

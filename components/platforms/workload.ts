@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compareText } from '../model/errors';
+import { sortKeys } from '../model/names';
 import type { ServiceDefinition } from '../service';
 import { CONTAINER_LAYOUT, NAMES, PORTS, type Platform, type StackLayout } from '../stack/layout';
 import type { SynthResult } from '../stack/synth';
@@ -100,8 +101,6 @@ export interface WorkloadOptions {
    * share one host, so each member is named by its own port (see localAlertmanagerWorkloads).
    */
   clusterPeers?: string[];
-  /** Port the example backend listens on as a local process. Default EXAMPLE_BACKEND.hostPort. */
-  exampleBackendPort?: number;
 }
 
 export interface DataDirs {
@@ -121,30 +120,13 @@ export const USERS = {
   prometheus: { uid: 65534, gid: 65534 },
   alertmanager: { uid: 65534, gid: 65534 },
   grafana: { uid: 472, gid: 472 },
-  exampleBackend: { uid: 1000, gid: 1000 },
-  alertInbox: { uid: 1000, gid: 1000 },
 } as const;
 
 /** Grafana keeps users and preferences only (everything else is provisioned): a small volume. */
 export const GRAFANA_STORAGE = '1Gi';
 
-/**
- * The example backend is the catalogue's `orders` service (infra/services/orders.ts scrapes
- * `orders:8080` on Docker); published on the host at the port its local target uses, so that the fault
- * API has one address (`127.0.0.1:18080`) whether the stack runs on Docker or as local processes.
- */
-export const EXAMPLE_BACKEND = {
-  name: 'example-backend',
-  alias: 'orders',
-  port: 8080,
-  hostPort: 18080,
-  image: 'promstack/example-backend:local',
-  build: { context: '.', dockerfile: 'backend/Dockerfile' },
-  /** Requests per second the backend sends itself, so that dashboards and rules have data in dev. */
-  trafficRps: '2',
-} as const;
-
-interface Resolved {
+/** WorkloadOptions with every default filled in. */
+export interface ResolvedWorkloadOptions {
   platform: Platform;
   layout: StackLayout;
   data: DataDirs;
@@ -152,7 +134,10 @@ interface Resolved {
   ports: Record<keyof typeof PORTS, number>;
 }
 
-function resolve(synth: SynthResult, options: WorkloadOptions): Resolved {
+export function resolveWorkloadOptions(
+  synth: SynthResult,
+  options: WorkloadOptions,
+): ResolvedWorkloadOptions {
   const platform = options.platform ?? synth.config.platform;
   return {
     platform,
@@ -182,18 +167,15 @@ export function outermostDirs(dirs: readonly string[]): string[] {
   return unique.filter((dir) => !unique.some((other) => other !== dir && dir.startsWith(`${other}/`)));
 }
 
-function sortedEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(env).sort(compareText)) {
-    const value = env[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
+/** A workload's environment: the variables that have a value, in code-unit order. */
+export function workloadEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const defined = Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return sortKeys(Object.fromEntries(defined));
 }
 
 /** Prometheus: one server per replica (Docker always one), scraping and evaluating the rendered rules. */
 export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
-  const o = resolve(synth, options);
+  const o = resolveWorkloadOptions(synth, options);
   const p = synth.config.prometheus;
   const docker = synth.config.docker;
   const dir = o.layout.prometheusConfigDir;
@@ -258,7 +240,7 @@ export function alertmanagerPeers(synth: SynthResult, platform: Platform, cluste
 
 /** Alertmanager: a single instance, or a gossip cluster whose members deduplicate notifications. */
 export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
-  const o = resolve(synth, options);
+  const o = resolveWorkloadOptions(synth, options);
   const am = synth.config.alertmanager;
   const docker = synth.config.docker;
   const dir = o.layout.alertmanagerConfigDir;
@@ -348,7 +330,7 @@ export function localAlertmanagerWorkloads(
 
 /** Grafana: provisioned datasources and dashboards, the admin password read from a secret file. */
 export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
-  const o = resolve(synth, options);
+  const o = resolveWorkloadOptions(synth, options);
   const g = synth.config.grafana;
   const docker = synth.config.docker;
   const provisioning = `${o.layout.grafanaConfigDir}/provisioning`;
@@ -367,7 +349,7 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
     name: NAMES.grafana,
     image: g.image,
     args: [],
-    env: sortedEnv({
+    env: workloadEnv({
       GF_PATHS_DATA: o.data.grafana,
       GF_PATHS_PROVISIONING: provisioning,
       GF_SECURITY_ADMIN_USER: g.adminUser,
@@ -400,94 +382,6 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
     // Grafana writes below its home (plugins, sessions, temporary files), not only in its data folder.
     readOnlyRootFilesystem: false,
     resources: g.resources,
-  };
-}
-
-/**
- * The alert inbox (components/runtime/channels/inbox.ts): stand-ins for webhook, Slack, PagerDuty and
- * e-mail receivers on the stack's network, for a dev stack whose notifications should arrive somewhere
- * visible. Receivers reach it at `http://alert-inbox:8080/...` and `alert-inbox:2525`.
- */
-export const ALERT_INBOX = {
-  name: 'alert-inbox',
-  alias: 'alert-inbox',
-  port: 8080,
-  smtpPort: 2525,
-  image: 'promstack/alert-inbox:local',
-  build: { context: '.', dockerfile: 'components/runtime/channels/Dockerfile' },
-} as const;
-
-/** The alert inbox as a container (Docker only), its HTTP port published on `docker.alertInboxPort`. */
-export function alertInboxWorkload(synth: SynthResult): Workload {
-  const { docker } = synth.config;
-  return {
-    name: ALERT_INBOX.name,
-    image: ALERT_INBOX.image,
-    build: { ...ALERT_INBOX.build },
-    args: [],
-    env: sortedEnv({
-      HOST: '0.0.0.0',
-      HTTP_PORT: String(ALERT_INBOX.port),
-      SMTP_PORT: String(ALERT_INBOX.smtpPort),
-    }),
-    ports: [
-      {
-        name: 'http',
-        container: ALERT_INBOX.port,
-        publish: { hostAddress: docker.bindAddress, hostPort: docker.alertInboxPort },
-      },
-      { name: 'smtp', container: ALERT_INBOX.smtpPort },
-    ],
-    configFiles: [],
-    secretFiles: [],
-    configDirs: [],
-    volumes: [],
-    healthCheck: { httpPath: '/healthz', port: ALERT_INBOX.port, startPeriodSeconds: 5 },
-    user: USERS.alertInbox,
-    replicas: 1,
-    aliases: [ALERT_INBOX.alias],
-    readOnlyRootFilesystem: true,
-  };
-}
-
-/**
- * The instrumented example backend (backend/), built from its Dockerfile on Docker; a local process
- * listens where the catalogue's local target scrapes it (EXAMPLE_BACKEND.hostPort).
- */
-export function exampleBackendWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
-  const o = resolve(synth, options);
-  const port =
-    o.platform === 'local' ? (options.exampleBackendPort ?? EXAMPLE_BACKEND.hostPort) : EXAMPLE_BACKEND.port;
-  return {
-    name: EXAMPLE_BACKEND.name,
-    image: EXAMPLE_BACKEND.image,
-    build: { ...EXAMPLE_BACKEND.build },
-    args: [],
-    env: sortedEnv({
-      HOST: o.host,
-      PORT: String(port),
-      SERVICE_NAME: EXAMPLE_BACKEND.alias,
-      TRAFFIC_RPS: EXAMPLE_BACKEND.trafficRps,
-    }),
-    ports: [
-      {
-        name: 'http',
-        container: port,
-        publish:
-          o.platform === 'docker'
-            ? { hostAddress: synth.config.docker.bindAddress, hostPort: EXAMPLE_BACKEND.hostPort }
-            : undefined,
-      },
-    ],
-    configFiles: [],
-    secretFiles: [],
-    configDirs: [],
-    volumes: [],
-    healthCheck: { httpPath: '/healthz', port, startPeriodSeconds: 10 },
-    user: USERS.exampleBackend,
-    replicas: 1,
-    aliases: [EXAMPLE_BACKEND.alias],
-    readOnlyRootFilesystem: true,
   };
 }
 

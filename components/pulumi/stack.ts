@@ -1,12 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../model/errors';
 import { deployDockerWorkload, dockerNetwork } from '../platforms/docker';
+import { alertInboxWorkload, exampleBackendWorkload } from '../platforms/dev-extras';
 import { kubernetesNamespace } from '../platforms/kubernetes';
 import {
   alertmanagerWorkload,
   discoveryNamespaces,
-  alertInboxWorkload,
-  exampleBackendWorkload,
   grafanaWorkload,
   prometheusWorkload,
   type Workload,

@@ -1,19 +1,33 @@
-import type { IssueCollector } from '../model/errors';
-import { ALERT_INBOX } from '../platforms/workload';
 import {
   emailAddress,
   EMAIL_DOMAIN,
   receiverOfEmail,
   slackPath,
   webhookPath,
-} from '../runtime/channels/addresses';
+} from '../model/channel-addresses';
+import type { IssueCollector } from '../model/errors';
 import type { StackConfig } from './config';
 
 /*
  * What the stack knows of the alert inbox (the channel stand-ins run as a container of a Docker stack):
- * which receivers deliver to it, that they may only where it runs, and the secret values that make an
- * integration deliver to it.
+ * its name, ports and image, which receivers deliver to it, that they may only where it runs, and the
+ * secret values that make an integration deliver to it. Its workload is in
+ * components/platforms/dev-extras.ts.
  */
+
+/**
+ * The alert inbox (components/runtime/channels/inbox.ts): stand-ins for webhook, Slack, PagerDuty and
+ * e-mail receivers on the stack's network, for a dev stack whose notifications should arrive somewhere
+ * visible. Receivers reach it at `http://alert-inbox:8080/...` and `alert-inbox:2525`.
+ */
+export const ALERT_INBOX = {
+  name: 'alert-inbox',
+  alias: 'alert-inbox',
+  port: 8080,
+  smtpPort: 2525,
+  image: 'promstack/alert-inbox:local',
+  build: { context: '.', dockerfile: 'components/runtime/channels/Dockerfile' },
+} as const;
 
 const inboxUrl = `http://${ALERT_INBOX.alias}:${ALERT_INBOX.port}`;
 const INBOX_TARGET = new RegExp(`^(?:[a-z]+://)?${ALERT_INBOX.alias}(?::\\d+)?(?:/|$)`);

@@ -1,4 +1,4 @@
-export * from './addresses';
+export * from '../../model/channel-addresses';
 export * from './message-text';
 export { DRILL_DETAIL } from './payloads';
 export * from './receivers';

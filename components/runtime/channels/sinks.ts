@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { emailAddress, PAGERDUTY_PATH, receiverOfEmail, slackPath, webhookPath } from './addresses';
+import {
+  emailAddress,
+  PAGERDUTY_PATH,
+  receiverOfEmail,
+  slackPath,
+  webhookPath,
+} from '../../model/channel-addresses';
 import { checkPagerdutyEvent, checkSlackMessage, checkWebhookPayload, normalise } from './payloads';
 import type { Channel, ChannelRecord, EmailRecord, Notification, Rejection } from './types';
 

@@ -1,6 +1,6 @@
 import type { ReceiverInput, TimeIntervalInput } from '../../model/alertmanager';
 import { parseDuration } from '../../model/duration';
-import { EXAMPLE_BACKEND } from '../../platforms/workload';
+import { EXAMPLE_BACKEND } from '../../platforms/dev-extras';
 import type { ServiceDefinition } from '../../service';
 import type { StackConfig } from '../../stack/config';
 import { scaleDuration } from '../../stack/time-scale';

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { EXAMPLE_BACKEND } from '../../platforms/workload';
+import { EXAMPLE_BACKEND } from '../../platforms/dev-extras';
 import type { StackConfig } from '../../stack/config';
 import { freePort } from '../processes';
 

@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { exampleBackendWorkload, type ExampleBackendOptions } from '../../platforms/dev-extras';
 import {
-  exampleBackendWorkload,
   grafanaWorkload,
   localAlertmanagerWorkloads,
   prometheusWorkload,
   secretsNeeded,
   type Workload,
-  type WorkloadOptions,
 } from '../../platforms/workload';
 import type { ServiceDefinition } from '../../service';
 import { synthStack, validateStack, type SynthResult } from '../../stack/synth';
@@ -126,7 +125,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   const data = localDataDirs(paths, replicas);
-  const workloadOptions: WorkloadOptions = {
+  const workloadOptions: ExampleBackendOptions = {
     platform: 'local',
     layout,
     listenHost: host,

@@ -1,9 +1,6 @@
 import { services } from '../../../infra/services';
-import {
-  alertmanagerWorkload,
-  exampleBackendWorkload,
-  localAlertmanagerWorkloads,
-} from '../../platforms/workload';
+import { exampleBackendWorkload } from '../../platforms/dev-extras';
+import { alertmanagerWorkload, localAlertmanagerWorkloads } from '../../platforms/workload';
 import { synthStack, validateStack, type StackConfigInput } from '../../stack';
 import { testStackConfig } from '../../stack/testing';
 import { localLayout, localPaths } from './layout';

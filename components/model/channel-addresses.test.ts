@@ -1,4 +1,4 @@
-import { emailAddress, receiverOfEmail } from './addresses';
+import { emailAddress, receiverOfEmail } from './channel-addresses';
 
 describe('e-mail addresses of receivers', () => {
   it.each([

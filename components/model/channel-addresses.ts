@@ -1,3 +1,9 @@
+/**
+ * Where the notification-channel stand-ins (components/runtime/channels) take each receiver's
+ * notifications, below their base URL or mail domain. The stack points dev receivers at the alert inbox
+ * with the same addresses (components/stack/alert-inbox.ts), so they live here, below both.
+ */
+
 /** Where the HTTP stand-ins listen, below their base URL: PagerDuty's Events API v2. */
 export const PAGERDUTY_PATH = '/pagerduty/v2/enqueue';
 
