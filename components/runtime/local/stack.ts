@@ -9,6 +9,8 @@ import {
   type Workload,
 } from '../../platforms/workload';
 import type { ServiceDefinition } from '../../service';
+import type { StackConfig } from '../../stack/config';
+import type { StackLayout } from '../../stack/layout';
 import { synthStack, validateStack, type SynthResult } from '../../stack/synth';
 import { findTool, locateTool } from '../../tools/binaries';
 import { exampleBackendCommand, grafanaCommand, grafanaHome, toolCommand } from './commands';
@@ -69,6 +71,13 @@ const CONFIG_MARKER = '.promstack-local';
 
 const STOP_GRACE_MS: Record<string, number> = { prometheus: 30_000 };
 
+/** Every process listens on the loopback address only. */
+const HOST = '127.0.0.1';
+
+function urlOf(port: number): string {
+  return `http://${HOST}:${port}`;
+}
+
 /**
  * Runs a stack as processes on 127.0.0.1: the same flags, files and environment as the Docker and
  * Kubernetes workloads (components/platforms/workload.ts), with paths in the data folder. Resolves when
@@ -78,24 +87,69 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const log = options.log ?? (() => undefined);
   const paths = localPaths(options.root);
   const config = validateStack(options.stack, options.services);
+  const ports = await localPortsOf(config, options.ports);
+  const layout = localLayout(paths);
+  const binaries = findBinaries(options);
+  const synth = synthLocal(options, layout, ports, binaries.grafana !== undefined);
+  const planned = planProcesses(synth, config, paths, layout, ports, binaries, options);
+
+  const group = processGroup(paths);
+  try {
+    const secrets = await prepareFolders(paths, planned, config, options, log);
+    await startProcesses(group.processes, planned, paths, options, log);
+    for (const skipped of binaries.notStarted) log(`${skipped.name}: not started (${skipped.reason})`);
+    return {
+      environment: options.environment,
+      paths,
+      ports,
+      synth,
+      urls: {
+        prometheus: urlOf(ports.prometheus),
+        alertmanagers: ports.alertmanagers.map((m) => urlOf(m.web)),
+        ...(group.processes.grafana ? { grafana: urlOf(ports.grafana) } : {}),
+        ...(group.processes['example-backend'] ? { exampleBackend: urlOf(ports.exampleBackend) } : {}),
+      },
+      processes: group.processes,
+      notStarted: binaries.notStarted,
+      secrets,
+      stop: async () => {
+        log('stopping');
+        await group.stopAll();
+        log('stopped');
+      },
+    };
+  } catch (error) {
+    await group.stopAll();
+    throw error;
+  }
+}
+
+/** The stack's own ports, or free ones; one web and gossip port per Alertmanager replica. */
+async function localPortsOf(config: StackConfig, wanted: LocalStackOptions['ports']): Promise<LocalPorts> {
   const replicas = config.alertmanager.replicas;
   const ports: LocalPorts =
-    options.ports === 'free'
-      ? await freeLocalPorts(replicas)
-      : { ...defaultLocalPorts(config), ...options.ports };
+    wanted === 'free' ? await freeLocalPorts(replicas) : { ...defaultLocalPorts(config), ...wanted };
   if (ports.alertmanagers.length !== replicas) {
     throw new Error(
       `ports.alertmanagers lists ${ports.alertmanagers.length} members, the stack has alertmanager.replicas ${replicas}`,
     );
   }
-  const host = '127.0.0.1';
-  const url = (port: number) => `http://${host}:${port}`;
-  const layout = localLayout(paths);
+  return ports;
+}
 
+/** The binaries to run; Grafana only where grafana-server and its home are found, else why not. */
+interface LocalBinaries {
+  prometheus: string;
+  alertmanager: string;
+  grafana?: { binary: string; home: string };
+  notStarted: LocalStack['notStarted'];
+}
+
+function findBinaries(options: LocalStackOptions): LocalBinaries {
   const tool = (name: LocalTool) =>
     options.tools && Object.hasOwn(options.tools, name) ? options.tools[name] : undefined;
-  const prometheusBinary = tool('prometheus') ?? findTool('prometheus');
-  const alertmanagerBinary = tool('alertmanager') ?? findTool('alertmanager');
+  const prometheus = tool('prometheus') ?? findTool('prometheus');
+  const alertmanager = tool('alertmanager') ?? findTool('alertmanager');
   const grafanaBinary =
     options.tools && Object.hasOwn(options.tools, 'grafana-server')
       ? tool('grafana-server')
@@ -108,27 +162,53 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       name: 'grafana',
       reason: `no Grafana home (conf/defaults.ini) found for ${grafanaBinary}: set GRAFANA_HOME`,
     });
-  const runsGrafana = grafanaBinary !== undefined && home !== undefined;
+  const grafana =
+    grafanaBinary !== undefined && home !== undefined ? { binary: grafanaBinary, home } : undefined;
+  return { prometheus, alertmanager, grafana, notStarted };
+}
 
-  const synth = synthStack(options.stack, options.services, {
+/** The stack rendered for local processes: paths in the data folder, endpoints on 127.0.0.1. */
+function synthLocal(
+  options: LocalStackOptions,
+  layout: StackLayout,
+  ports: LocalPorts,
+  runsGrafana: boolean,
+): SynthResult {
+  return synthStack(options.stack, options.services, {
     environment: options.environment,
     platform: 'local',
     layout,
     endpoints: {
-      prometheus: [`${host}:${ports.prometheus}`],
-      alertmanagers: ports.alertmanagers.map((m) => `${host}:${m.web}`),
+      prometheus: [`${HOST}:${ports.prometheus}`],
+      alertmanagers: ports.alertmanagers.map((m) => `${HOST}:${m.web}`),
       // Only a Grafana that runs is scraped: one that is not installed would only be down.
-      ...(runsGrafana ? { grafana: `${host}:${ports.grafana}` } : {}),
+      ...(runsGrafana ? { grafana: `${HOST}:${ports.grafana}` } : {}),
     },
     ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
     ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
   });
+}
 
-  const data = localDataDirs(paths, replicas);
+interface PlannedProcess {
+  workload: Workload;
+  command: LocalCommand;
+}
+
+/** Each process in start order, its workload and command: Prometheus, Alertmanagers, Grafana, backend. */
+function planProcesses(
+  synth: SynthResult,
+  config: StackConfig,
+  paths: LocalPaths,
+  layout: StackLayout,
+  ports: LocalPorts,
+  binaries: LocalBinaries,
+  options: LocalStackOptions,
+): PlannedProcess[] {
+  const data = localDataDirs(paths, config.alertmanager.replicas);
   const workloadOptions: ExampleBackendOptions = {
     platform: 'local',
     layout,
-    listenHost: host,
+    listenHost: HOST,
     dataDirs: { prometheus: data.prometheus, grafana: data.grafana },
     ports: { prometheus: ports.prometheus, grafana: ports.grafana },
     exampleBackendPort: ports.exampleBackend,
@@ -138,21 +218,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clusterPort: m.cluster,
     dataDir: data.alertmanagers[i],
   }));
-  const planned: { workload: Workload; command: LocalCommand }[] = [
-    toolPlan(prometheusWorkload(synth, workloadOptions), prometheusBinary),
+  const planned: PlannedProcess[] = [
+    toolPlan(prometheusWorkload(synth, workloadOptions), binaries.prometheus),
     ...localAlertmanagerWorkloads(synth, members, workloadOptions).map((w) =>
-      toolPlan(w, alertmanagerBinary),
+      toolPlan(w, binaries.alertmanager),
     ),
   ];
-  if (grafanaBinary && home) {
+  if (binaries.grafana) {
+    const { binary, home } = binaries.grafana;
     const workload = grafanaWorkload(synth, workloadOptions);
-    planned.push({ workload, command: grafanaCommand(workload, grafanaBinary, home, data.grafana) });
+    planned.push({ workload, command: grafanaCommand(workload, binary, home, data.grafana) });
   }
   if (options.exampleBackend ?? config.docker.exampleBackend) {
     const workload = exampleBackendWorkload(synth, workloadOptions);
     planned.push({ workload, command: exampleBackendCommand(workload) });
   }
+  return planned;
+}
 
+function toolPlan(workload: Workload, binary: string): PlannedProcess {
+  return { workload, command: toolCommand(workload, binary) };
+}
+
+/**
+ * The processes of one stack, holding its data folder: they get SIGTERM if this process exits, and
+ * stopAll stops them (Alertmanager members one at a time) and releases the folder.
+ */
+function processGroup(paths: LocalPaths): {
+  processes: Record<string, LocalProcess>;
+  stopAll: () => Promise<void>;
+} {
   const releaseLock = acquireLock(paths);
   const processes: Record<string, LocalProcess> = {};
   const exitHook = () => {
@@ -179,88 +274,79 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     process.off('exit', exitHook);
     releaseLock();
   };
-
-  try {
-    for (const { workload } of planned) {
-      for (const port of workload.ports) {
-        if (await portInUse(port.container)) {
-          throw new Error(
-            `port ${port.container} on ${host} is in use, ${workload.name} cannot listen there: stop what runs there or change the stack's ports`,
-          );
-        }
-      }
-    }
-    log(`data folder ${paths.root}`);
-    const written = writeConfigs(
-      paths,
-      planned.map((p) => p.workload),
-    );
-    log(`configs written: ${written} files in ${paths.config}`);
-    const secrets = writeLocalSecrets(paths.secrets, secretsNeeded(planned.map((p) => p.workload)), {
-      env: options.env,
-      generate: [config.grafana.adminPasswordSecret],
-    });
-    for (const secret of secrets) log(describeSecret(secret));
-    for (const { workload } of planned) {
-      for (const volume of workload.volumes) mkdirSync(volume.path, { recursive: true });
-    }
-
-    for (const { workload, command } of planned) {
-      processes[workload.name] = new LocalProcess(
-        {
-          name: workload.name,
-          workload,
-          command,
-          url: url(workload.healthCheck.port),
-          readyPath: workload.healthCheck.readyPath ?? workload.healthCheck.httpPath,
-          readyTimeoutMs: workload.healthCheck.startPeriodSeconds * 1000,
-          logFile: join(paths.logs, `${workload.name}.log`),
-          stopGraceMs: STOP_GRACE_MS[workload.name] ?? 10_000,
-        },
-        options.onUnexpectedExit,
-      );
-    }
-    // Independent of each other: Prometheus retries Alertmanager and its targets until they answer.
-    const results = await Promise.allSettled(
-      Object.values(processes).map(async (p) => {
-        log(`starting ${p.name} on ${p.url}`);
-        await p.start(options.signal);
-        log(`${p.name} ready (${(p.readyAfterMs / 1000).toFixed(1)} s)`);
-      }),
-    );
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (failures.length > 0) {
-      throw new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'));
-    }
-    for (const skipped of notStarted) log(`${skipped.name}: not started (${skipped.reason})`);
-    return {
-      environment: options.environment,
-      paths,
-      ports,
-      synth,
-      urls: {
-        prometheus: url(ports.prometheus),
-        alertmanagers: ports.alertmanagers.map((m) => url(m.web)),
-        ...(processes.grafana ? { grafana: url(ports.grafana) } : {}),
-        ...(processes['example-backend'] ? { exampleBackend: url(ports.exampleBackend) } : {}),
-      },
-      processes,
-      notStarted,
-      secrets,
-      stop: async () => {
-        log('stopping');
-        await stopAll();
-        log('stopped');
-      },
-    };
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+  return { processes, stopAll };
 }
 
-function toolPlan(workload: Workload, binary: string) {
-  return { workload, command: toolCommand(workload, binary) };
+/**
+ * Refuses a port something else listens on, then writes the configs and secrets and makes the data
+ * folders; returns where each secret came from.
+ */
+async function prepareFolders(
+  paths: LocalPaths,
+  planned: readonly PlannedProcess[],
+  config: StackConfig,
+  options: LocalStackOptions,
+  log: (line: string) => void,
+): Promise<LocalSecret[]> {
+  for (const { workload } of planned) {
+    for (const port of workload.ports) {
+      if (await portInUse(port.container)) {
+        throw new Error(
+          `port ${port.container} on ${HOST} is in use, ${workload.name} cannot listen there: stop what runs there or change the stack's ports`,
+        );
+      }
+    }
+  }
+  log(`data folder ${paths.root}`);
+  const workloads = planned.map((p) => p.workload);
+  const written = writeConfigs(paths, workloads);
+  log(`configs written: ${written} files in ${paths.config}`);
+  const secrets = writeLocalSecrets(paths.secrets, secretsNeeded(workloads), {
+    env: options.env,
+    generate: [config.grafana.adminPasswordSecret],
+  });
+  for (const secret of secrets) log(describeSecret(secret));
+  for (const workload of workloads) {
+    for (const volume of workload.volumes) mkdirSync(volume.path, { recursive: true });
+  }
+  return secrets;
+}
+
+/** Starts every planned process into `processes` and waits until all are ready; throws every failure. */
+async function startProcesses(
+  processes: Record<string, LocalProcess>,
+  planned: readonly PlannedProcess[],
+  paths: LocalPaths,
+  options: LocalStackOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const { workload, command } of planned) {
+    processes[workload.name] = new LocalProcess(
+      {
+        name: workload.name,
+        workload,
+        command,
+        url: urlOf(workload.healthCheck.port),
+        readyPath: workload.healthCheck.readyPath ?? workload.healthCheck.httpPath,
+        readyTimeoutMs: workload.healthCheck.startPeriodSeconds * 1000,
+        logFile: join(paths.logs, `${workload.name}.log`),
+        stopGraceMs: STOP_GRACE_MS[workload.name] ?? 10_000,
+      },
+      options.onUnexpectedExit,
+    );
+  }
+  // Independent of each other: Prometheus retries Alertmanager and its targets until they answer.
+  const results = await Promise.allSettled(
+    Object.values(processes).map(async (p) => {
+      log(`starting ${p.name} on ${p.url}`);
+      await p.start(options.signal);
+      log(`${p.name} ready (${(p.readyAfterMs / 1000).toFixed(1)} s)`);
+    }),
+  );
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) {
+    throw new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'));
+  }
 }
 
 function describeSecret(secret: LocalSecret): string {
