@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../model/errors';
-import { planConfigVolumes } from './configmaps';
+import { planConfigVolumes, type ConfigVolumePlan } from './configmaps';
 import { configChecksum, type Workload } from './workload';
 
 /** Where workloads run on Kubernetes: one namespace of the stack. */
@@ -146,47 +146,104 @@ export function deployKubernetesWorkload(
   placement: KubernetesPlacement,
   options: KubernetesWorkloadOptions,
 ): KubernetesWorkloadResources {
+  const plan = deployablePlan(name, workload, options.secrets);
+  const selector = selectorLabels(workload);
+  const labels = { ...placement.labels, ...selector };
+  const objects: WorkloadObjects = {
+    name,
+    workload,
+    placement,
+    selector,
+    labels,
+    parent: options.parent,
+    metadata: (objectName?: string) => ({ name: objectName, namespace: placement.namespace, labels }),
+  };
+  const configMaps = configMapsOf(objects, plan);
+  const secret = secretOf(objects, options.secrets);
+  const stateful = options.controller === 'StatefulSet';
+  // A StatefulSet claims per replica through its templates; a Deployment mounts one claim made here.
+  const claims = stateful ? [] : deploymentClaims(objects, options.retainClaims ?? true);
+  const template = podTemplate(objects, options, {
+    container: workloadContainer(workload, plan, options),
+    volumes: [
+      ...configVolumes(plan, configMaps, secret),
+      ...claims.map((claim, i) => ({
+        name: workload.volumes[i].name,
+        persistentVolumeClaim: { claimName: claim.metadata.name },
+      })),
+    ],
+  });
+  const controller = controllerOf(objects, template, stateful);
+  const service = serviceOf(objects, options, stateful);
+  return { configMaps, secret, claims, controller, service };
+}
+
+/** What every object of one workload shares: its Pulumi name, namespace, labels and parent. */
+interface WorkloadObjects {
+  name: string;
+  workload: Workload;
+  placement: KubernetesPlacement;
+  selector: Record<string, string>;
+  labels: Record<string, string>;
+  parent: pulumi.Resource;
+  metadata: (objectName?: string) => k8s.types.input.meta.v1.ObjectMeta;
+}
+
+/** The ConfigMaps and projections of the workload's files; throws when a file cannot be carried. */
+function deployablePlan(
+  name: string,
+  workload: Workload,
+  secrets: KubernetesWorkloadOptions['secrets'],
+): ConfigVolumePlan {
   const { plan, issues } = planConfigVolumes(workload);
   if (issues.length > 0) throw new ValidationError(issues);
-  const missing = workload.secretFiles.filter((s) => options.secrets[s.secretName] === undefined);
+  const missing = workload.secretFiles.filter((s) => secrets[s.secretName] === undefined);
   if (missing.length > 0) {
     throw new Error(`${name}: no value for secret(s) ${missing.map((s) => s.secretName).join(', ')}`);
   }
-  const parent = options.parent;
-  const selector = selectorLabels(workload);
-  const labels = { ...placement.labels, ...selector };
-  const metadata = (objectName?: string) => ({ name: objectName, namespace: placement.namespace, labels });
+  return plan;
+}
 
-  // No metadata.name: Pulumi names them, so a data change is create-new, roll, delete-old.
-  const configMaps = plan.configMaps.map(
+/** No metadata.name: Pulumi names them, so a data change is create-new, roll, delete-old. */
+function configMapsOf(o: WorkloadObjects, plan: ConfigVolumePlan): k8s.core.v1.ConfigMap[] {
+  return plan.configMaps.map(
     (chunk) =>
       new k8s.core.v1.ConfigMap(
-        `${name}-${chunk.id}`,
-        { metadata: metadata(), data: chunk.data, immutable: true },
-        { parent },
+        `${o.name}-${chunk.id}`,
+        { metadata: o.metadata(), data: chunk.data, immutable: true },
+        { parent: o.parent },
       ),
   );
-  const secret =
-    workload.secretFiles.length > 0
-      ? new k8s.core.v1.Secret(
-          `${name}-secrets`,
-          {
-            metadata: metadata(),
-            type: 'Opaque',
-            stringData: pulumi.secret(
-              pulumi.all(
-                Object.fromEntries(
-                  workload.secretFiles.map((s) => [s.secretName, options.secrets[s.secretName]]),
-                ),
-              ),
-            ),
-            immutable: true,
-          },
-          { parent },
-        )
-      : undefined;
+}
 
-  const volumes: k8s.types.input.core.v1.Volume[] = plan.dirs.map((dir, i) => ({
+/** One Secret with every secret file of the workload, when it has any. */
+function secretOf(
+  o: WorkloadObjects,
+  secrets: KubernetesWorkloadOptions['secrets'],
+): k8s.core.v1.Secret | undefined {
+  const files = o.workload.secretFiles;
+  if (files.length === 0) return undefined;
+  return new k8s.core.v1.Secret(
+    `${o.name}-secrets`,
+    {
+      metadata: o.metadata(),
+      type: 'Opaque',
+      stringData: pulumi.secret(
+        pulumi.all(Object.fromEntries(files.map((s) => [s.secretName, secrets[s.secretName]]))),
+      ),
+      immutable: true,
+    },
+    { parent: o.parent },
+  );
+}
+
+/** A read-only projected volume per config folder: its ConfigMap items and secret items. */
+function configVolumes(
+  plan: ConfigVolumePlan,
+  configMaps: readonly k8s.core.v1.ConfigMap[],
+  secret: k8s.core.v1.Secret | undefined,
+): k8s.types.input.core.v1.Volume[] {
+  return plan.dirs.map((dir, i) => ({
     name: `config-${i}`,
     projected: {
       defaultMode: 0o444,
@@ -213,12 +270,18 @@ export function deployKubernetesWorkload(
       ],
     },
   }));
+}
+
+/** The one container: image, flags, env, ports, mounts, probes, resources, restricted security. */
+function workloadContainer(
+  workload: Workload,
+  plan: ConfigVolumePlan,
+  options: KubernetesWorkloadOptions,
+): k8s.types.input.core.v1.Container {
   const volumeMounts = [
     ...plan.dirs.map((dir, i) => ({ name: `config-${i}`, mountPath: dir, readOnly: true })),
     ...workload.volumes.map((vol) => ({ name: vol.name, mountPath: vol.path })),
   ];
-
-  const http = workload.ports.find((p) => p.name === 'http') ?? workload.ports[0];
   const containerPorts = workload.ports.flatMap((port) => [
     { name: port.name, containerPort: port.container, protocol: 'TCP' },
     ...(port.udp ? [{ name: `${port.name}-udp`, containerPort: port.container, protocol: 'UDP' }] : []),
@@ -230,7 +293,7 @@ export function deployKubernetesWorkload(
       : []),
   ];
   const health = workload.healthCheck;
-  const container: k8s.types.input.core.v1.Container = {
+  return {
     name: workload.name,
     image: workload.image,
     args: workload.args,
@@ -254,85 +317,91 @@ export function deployKubernetesWorkload(
       capabilities: { drop: ['ALL'] },
     },
   };
-  const claimSpec = (vol: Workload['volumes'][number]) => ({
+}
+
+function claimSpec(vol: Workload['volumes'][number], placement: KubernetesPlacement) {
+  return {
     accessModes: ['ReadWriteOnce'],
     storageClassName: placement.storageClass,
     resources: { requests: { storage: vol.sizeHint } },
-  });
-  const stateful = options.controller === 'StatefulSet';
-  // A StatefulSet claims per replica through its templates; a Deployment mounts one claim made here.
-  const claims = stateful
-    ? []
-    : workload.volumes.map(
-        (vol) =>
-          new k8s.core.v1.PersistentVolumeClaim(
-            `${name}-${vol.name}`,
-            { metadata: metadata(`${workload.name}-${vol.name}`), spec: claimSpec(vol) },
-            { parent, retainOnDelete: options.retainClaims ?? true },
-          ),
-      );
-  const template: k8s.types.input.core.v1.PodTemplateSpec = {
-    metadata: { labels, annotations: { 'checksum/config': configChecksum(workload) } },
+  };
+}
+
+/** A Deployment's claims, one per volume, kept on destroy unless `retain` is false. */
+function deploymentClaims(o: WorkloadObjects, retain: boolean): k8s.core.v1.PersistentVolumeClaim[] {
+  return o.workload.volumes.map(
+    (vol) =>
+      new k8s.core.v1.PersistentVolumeClaim(
+        `${o.name}-${vol.name}`,
+        { metadata: o.metadata(`${o.workload.name}-${vol.name}`), spec: claimSpec(vol, o.placement) },
+        { parent: o.parent, retainOnDelete: retain },
+      ),
+  );
+}
+
+/** The pods: non-root as the image's user, seccomp RuntimeDefault, the config checksum annotation. */
+function podTemplate(
+  o: WorkloadObjects,
+  options: KubernetesWorkloadOptions,
+  pod: { container: k8s.types.input.core.v1.Container; volumes: k8s.types.input.core.v1.Volume[] },
+): k8s.types.input.core.v1.PodTemplateSpec {
+  const { user } = o.workload;
+  return {
+    metadata: { labels: o.labels, annotations: { 'checksum/config': configChecksum(o.workload) } },
     spec: {
       serviceAccountName: options.serviceAccountName,
       automountServiceAccountToken: options.serviceAccountName !== undefined,
       securityContext: {
         runAsNonRoot: true,
-        runAsUser: workload.user.uid,
-        runAsGroup: workload.user.gid,
-        fsGroup: workload.user.gid,
+        runAsUser: user.uid,
+        runAsGroup: user.gid,
+        fsGroup: user.gid,
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
       // Prometheus flushes its head block on SIGTERM.
       terminationGracePeriodSeconds: 120,
-      containers: [container],
-      volumes: [
-        ...volumes,
-        ...claims.map((claim, i) => ({
-          name: workload.volumes[i].name,
-          persistentVolumeClaim: { claimName: claim.metadata.name },
-        })),
-      ],
+      containers: [pod.container],
+      volumes: pod.volumes,
     },
   };
+}
 
-  const controller = stateful
-    ? new k8s.apps.v1.StatefulSet(
-        `${name}-statefulset`,
-        {
-          metadata: metadata(workload.name),
-          spec: {
-            serviceName: workload.name,
-            replicas: workload.replicas,
-            // Replicas are peers, not a sequence: start them together.
-            podManagementPolicy: 'Parallel',
-            selector: { matchLabels: selector },
-            template,
-            // Claim templates cannot change after creation: only the stable selector labels here.
-            volumeClaimTemplates: workload.volumes.map((vol) => ({
-              metadata: { name: vol.name, labels: selector },
-              spec: claimSpec(vol),
-            })),
-          },
-        },
-        { parent },
-      )
-    : new k8s.apps.v1.Deployment(
-        `${name}-deployment`,
-        {
-          metadata: metadata(workload.name),
-          spec: {
-            replicas: workload.replicas,
-            // A ReadWriteOnce claim is held by one pod: stop the old one before the new one starts.
-            strategy: { type: 'Recreate' },
-            selector: { matchLabels: selector },
-            template,
-          },
-        },
-        { parent },
-      );
+/** A StatefulSet (stable pod names, a claim per replica) or a Deployment, running the pod template. */
+function controllerOf(
+  o: WorkloadObjects,
+  template: k8s.types.input.core.v1.PodTemplateSpec,
+  stateful: boolean,
+): k8s.apps.v1.StatefulSet | k8s.apps.v1.Deployment {
+  const metadata = o.metadata(o.workload.name);
+  const common = { replicas: o.workload.replicas, selector: { matchLabels: o.selector }, template };
+  if (!stateful) {
+    // A ReadWriteOnce claim is held by one pod: stop the old one before the new one starts.
+    const spec = { ...common, strategy: { type: 'Recreate' } };
+    return new k8s.apps.v1.Deployment(`${o.name}-deployment`, { metadata, spec }, { parent: o.parent });
+  }
+  const spec = {
+    ...common,
+    serviceName: o.workload.name,
+    // Replicas are peers, not a sequence: start them together.
+    podManagementPolicy: 'Parallel',
+    // Claim templates cannot change after creation: only the stable selector labels here.
+    volumeClaimTemplates: o.workload.volumes.map((vol) => ({
+      metadata: { name: vol.name, labels: o.selector },
+      spec: claimSpec(vol, o.placement),
+    })),
+  };
+  return new k8s.apps.v1.StatefulSet(`${o.name}-statefulset`, { metadata, spec }, { parent: o.parent });
+}
 
+/** Its ports by name (and `http-alt` when asked); headless for a StatefulSet, whose members need DNS. */
+function serviceOf(
+  o: WorkloadObjects,
+  options: KubernetesWorkloadOptions,
+  stateful: boolean,
+): k8s.core.v1.Service {
+  const { workload } = o;
+  const http = workload.ports.find((p) => p.name === 'http') ?? workload.ports[0];
   const servicePorts = workload.ports.flatMap((port) => [
     { name: port.name, port: port.container, targetPort: port.name, protocol: 'TCP' },
     ...(port.udp
@@ -347,12 +416,12 @@ export function deployKubernetesWorkload(
       protocol: 'TCP',
     });
   }
-  const service = new k8s.core.v1.Service(
-    `${name}-service`,
+  return new k8s.core.v1.Service(
+    `${o.name}-service`,
     {
-      metadata: metadata(workload.name),
+      metadata: o.metadata(workload.name),
       spec: {
-        selector,
+        selector: o.selector,
         ports: servicePorts,
         ...(stateful
           ? {
@@ -363,7 +432,6 @@ export function deployKubernetesWorkload(
           : { type: 'ClusterIP' }),
       },
     },
-    { parent },
+    { parent: o.parent },
   );
-  return { configMaps, secret, claims, controller, service };
 }
