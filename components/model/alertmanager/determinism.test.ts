@@ -1,11 +1,7 @@
 import { parse } from 'yaml';
 import { ValidationError } from '../errors';
-import {
-  renderAlertmanagerConfig,
-  richAlertmanagerConfig,
-  validateAlertmanagerConfig,
-  type AlertmanagerConfigInput,
-} from './index';
+import { richAlertmanagerConfig } from './example';
+import { renderAlertmanagerConfig, validateAlertmanagerConfig, type AlertmanagerConfigInput } from './index';
 
 const SECRETS_DIR = '/run/secrets/alertmanager';
 const render = (input: AlertmanagerConfigInput) =>

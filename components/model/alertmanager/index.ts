@@ -1,5 +1,4 @@
 export * from './config';
-export * from './example';
 export * from './global';
 export * from './inhibit';
 export * from './matchers';

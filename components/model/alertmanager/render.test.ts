@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../../tools/binaries';
-import { renderAlertmanagerConfig, richAlertmanagerConfig } from './index';
+import { richAlertmanagerConfig } from './example';
+import { renderAlertmanagerConfig } from './index';
 
 const TEMPLATES = `{{ define "slack.promstack.title" }}[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}{{ end }}
 {{ define "email.promstack.subject" }}[{{ .Status }}] {{ .GroupLabels.SortedPairs.Values | join " " }}{{ end }}

@@ -1,6 +1,6 @@
 import { ValidationError, type ValidationIssue } from '../errors';
+import { richAlertmanagerConfig } from './example';
 import {
-  richAlertmanagerConfig,
   validateAlertmanagerConfig,
   type AlertmanagerConfigInput,
   type ReceiverInput,
