@@ -1,5 +1,6 @@
 import { parseDuration } from '../components/model/duration';
 import { compareText } from '../components/model/errors';
+import { sortKeys } from '../components/model/names';
 import type { AlertingRuleInput, RecordingRuleInput, RuleFileInput } from '../components/model/rules';
 import type { AlertOverride, ServiceDefinition } from '../components/service';
 import { serviceContext } from './context';
@@ -39,12 +40,12 @@ export function applyOverrides(
       ...base,
       expr: change.expr ?? base.expr,
       for: change.for ?? base.for,
-      labels: sortedMap({
+      labels: sortKeys({
         ...base.labels,
         ...change.labels,
         ...(change.severity ? { severity: change.severity } : {}),
       }),
-      annotations: sortedMap({ ...base.annotations, ...change.annotations }),
+      annotations: sortKeys({ ...base.annotations, ...change.annotations }),
     };
     const templated = Object.values(change.annotations ?? {}).some((text) => text.includes('{{'));
     const untestedReason = change.expr
@@ -96,7 +97,7 @@ function shiftFor(
     series: scenario.series.map((s) => ({ ...s, values: extendSeries(s.values, extraMinutes) })),
   });
   const fires: AlertScenario = shift(tests.fires);
-  fires.annotations = sortedMap({ ...fires.annotations, ...annotations });
+  fires.annotations = sortKeys({ ...fires.annotations, ...annotations });
   return { fires, silent: tests.silent ? shift(tests.silent) : undefined };
 }
 
@@ -104,12 +105,6 @@ function shiftFor(
 export function extendSeries(values: string, steps: number): string {
   if (steps === 0) return values;
   return values.replace(/x(\d+)$/, (_, n: string) => `x${Number(n) + steps}`);
-}
-
-function sortedMap(map: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(map).sort(compareText)) out[key] = map[key];
-  return out;
 }
 
 /** Every rule of one service: RED, resources, SLOs, custom alerts, with overrides applied. */
@@ -127,8 +122,8 @@ export function buildServiceRules(service: ServiceDefinition): BuiltRules {
       alert: name,
       expr: custom.expr,
       for: custom.for,
-      labels: sortedMap({ ...ctx.alertLabels, ...custom.labels, severity: custom.severity }),
-      annotations: sortedMap({
+      labels: sortKeys({ ...ctx.alertLabels, ...custom.labels, severity: custom.severity }),
+      annotations: sortKeys({
         summary: custom.summary,
         ...(custom.description ? { description: custom.description } : {}),
       }),

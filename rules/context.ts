@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '../components/service';
-import { compareText } from '../components/model/errors';
+import { sortKeys } from '../components/model/names';
 import { errorLabelValues } from '../components/service/error-values';
 
 /** What every rule factory needs to know about the service it writes rules for. */
@@ -13,9 +13,7 @@ export interface ServiceContext {
 
 export function serviceContext(service: ServiceDefinition): ServiceContext {
   const labels: Record<string, string> = { ...service.labels, service: service.name, team: service.team };
-  const alertLabels: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort(compareText)) alertLabels[key] = labels[key];
-  return { service, job: service.name, alertLabels };
+  return { service, job: service.name, alertLabels: sortKeys(labels) };
 }
 
 /** Labels of an input series as the scrape job attaches them (job, instance, the service label). */

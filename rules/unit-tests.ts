@@ -1,4 +1,4 @@
-import { compareText } from '../components/model/errors';
+import { sortKeys } from '../components/model/names';
 import type { BuiltAlert, BuiltRules } from './build';
 
 /** promtool's unit test file, in the key order promtool's docs use. */
@@ -17,12 +17,6 @@ interface PromtoolTest {
     alertname: string;
     exp_alerts: { exp_labels: Record<string, string>; exp_annotations: Record<string, string> }[];
   }[];
-}
-
-function sorted(map: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(map).sort(compareText)) out[key] = map[key];
-  return out;
 }
 
 /**
@@ -51,8 +45,8 @@ export function promtoolTests(rules: BuiltRules, ruleFile: string): PromtoolTest
           eval_time: fires.evalTime,
           alertname: alert.rule.alert,
           exp_alerts: expected.map((e) => ({
-            exp_labels: sorted(e.labels),
-            exp_annotations: sorted(e.annotations),
+            exp_labels: sortKeys(e.labels),
+            exp_annotations: sortKeys(e.annotations),
           })),
         },
       ],

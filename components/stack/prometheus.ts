@@ -1,3 +1,4 @@
+import { compareText } from '../model/errors';
 import type { PrometheusConfigInput, ScrapeConfig } from '../model/prometheus';
 import type { ServiceDefinition } from '../service';
 import type { StackConfig } from './config';
@@ -19,7 +20,7 @@ export function serviceScrapeJob(service: ServiceDefinition, platform: Platform)
   if (platform === 'kubernetes') {
     const k8s = scrape.targets.kubernetes;
     if (!k8s) return undefined;
-    const podLabels = Object.entries(k8s.podLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const podLabels = Object.entries(k8s.podLabels).sort(([a], [b]) => compareText(a, b));
     return {
       ...common,
       kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [k8s.namespace] } }],
