@@ -61,7 +61,8 @@ export function readTree(dir: string): Record<string, string> {
   return files;
 }
 
-const NOT_COPIED = new Set([
+/** Folders of the repository that are not its sources: built, installed, or state. */
+export const NOT_COPIED = new Set([
   '.git',
   'node_modules',
   '.tools',

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTool } from '../components/tools/binaries';
 import { synthStack } from '../components/stack';
 import { planMonitoringStack, type StackPlan } from '../components/pulumi/stack';
-import { layoutUnder, repoStackConfig, writeFiles } from '../components/stack/testing';
+import { checkWithTools, layoutUnder, repoStackConfig, toolsAccept } from '../components/stack/testing';
 import { services } from './services';
 
 const SECRETS = Object.fromEntries(
@@ -108,33 +107,7 @@ describe('every Pulumi.<env>.yaml', () => {
         environment,
         layout: layoutUnder(root),
       });
-      writeFiles(result.files, root);
-      const secretsDir = {
-        prometheus: 'prometheus/secrets',
-        alertmanager: 'alertmanager/secrets',
-        grafana: 'grafana/secrets',
-      };
-      for (const [tool, names] of Object.entries(result.secrets)) {
-        mkdirSync(join(root, secretsDir[tool as keyof typeof secretsDir]), { recursive: true });
-        for (const name of names)
-          writeFileSync(
-            join(root, secretsDir[tool as keyof typeof secretsDir], name),
-            'https://secret.example.invalid/x\n',
-          );
-      }
-      const prometheus = await runTool('promtool', [
-        'check',
-        'config',
-        join(root, 'prometheus', 'prometheus.yml'),
-      ]);
-      expect(prometheus.stdout + prometheus.stderr).toContain('SUCCESS');
-      expect(prometheus.code).toBe(0);
-      const alertmanager = await runTool('amtool', [
-        'check-config',
-        join(root, 'alertmanager', 'alertmanager.yml'),
-      ]);
-      expect(alertmanager.stdout).not.toContain('FAILED');
-      expect(alertmanager.code).toBe(0);
+      expect(await checkWithTools(result, root)).toEqual(toolsAccept());
     },
   );
 });

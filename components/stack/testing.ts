@@ -4,7 +4,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ValidationError } from '../model/errors';
 import { zodIssues } from '../model/validate';
+import { runTool } from '../tools/binaries';
 import { stackConfig, type StackConfigInput } from './config';
+import { OUTPUT_PATHS } from './paths';
+import type { SynthResult } from './synth';
 export { layoutUnder } from './layout';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -59,4 +62,42 @@ export function writeFiles(
     writeFileSync(join(root, path), text);
   }
   return root;
+}
+
+/** What promtool and amtool say of a rendered stack: exit code and output of each. */
+export interface ToolVerdicts {
+  promtool: { code: number; output: string };
+  amtool: { code: number; output: string };
+}
+
+/**
+ * Writes a synth result below `root` (rendered with `layoutUnder(root)`), with a placeholder for every
+ * secret it mounts, and runs `promtool check config` and `amtool check-config` on it.
+ */
+export async function checkWithTools(
+  result: Pick<SynthResult, 'files' | 'secrets'>,
+  root: string,
+): Promise<ToolVerdicts> {
+  writeFiles(result.files, root);
+  for (const [tool, names] of Object.entries(result.secrets)) {
+    mkdirSync(join(root, tool, 'secrets'), { recursive: true });
+    for (const secret of names)
+      writeFileSync(join(root, tool, 'secrets', secret), 'https://secret.example.invalid/x\n');
+  }
+  const run = async (tool: 'promtool' | 'amtool', args: string[]) => {
+    const { code, stdout, stderr } = await runTool(tool, args);
+    return { code, output: stdout + stderr };
+  };
+  return {
+    promtool: await run('promtool', ['check', 'config', join(root, OUTPUT_PATHS.prometheusConfig)]),
+    amtool: await run('amtool', ['check-config', join(root, OUTPUT_PATHS.alertmanagerConfig)]),
+  };
+}
+
+/** What checkWithTools returns when both tools accept the files (a jest matcher: tests only). */
+export function toolsAccept(): unknown {
+  return {
+    promtool: { code: 0, output: expect.stringContaining('SUCCESS') },
+    amtool: { code: 0, output: expect.not.stringContaining('FAILED') },
+  };
 }

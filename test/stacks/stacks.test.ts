@@ -1,16 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { listStacks } from '../../cli/stacks';
+import { NOT_COPIED } from '../../cli/testing';
 import { synthStack } from '../../components/stack';
 import {
+  checkWithTools,
   layoutUnder,
   TEST_STACKS,
   TEST_STACKS_DIR,
   testStackConfig,
-  writeFiles,
+  toolsAccept,
 } from '../../components/stack/testing';
-import { runTool } from '../../components/tools/binaries';
 import { services } from '../../infra/services';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -31,25 +32,7 @@ describe('the test stacks (test/stacks)', () => {
       environment: name,
       layout: layoutUnder(root),
     });
-    writeFiles(result.files, root);
-    for (const [tool, names] of Object.entries(result.secrets)) {
-      mkdirSync(join(root, tool, 'secrets'), { recursive: true });
-      for (const secret of names)
-        writeFileSync(join(root, tool, 'secrets', secret), 'https://secret.example.invalid/x\n');
-    }
-    const prometheus = await runTool('promtool', [
-      'check',
-      'config',
-      join(root, 'prometheus', 'prometheus.yml'),
-    ]);
-    expect(prometheus.stdout + prometheus.stderr).toContain('SUCCESS');
-    expect(prometheus.code).toBe(0);
-    const alertmanager = await runTool('amtool', [
-      'check-config',
-      join(root, 'alertmanager', 'alertmanager.yml'),
-    ]);
-    expect(alertmanager.stdout).not.toContain('FAILED');
-    expect(alertmanager.code).toBe(0);
+    expect(await checkWithTools(result, root)).toEqual(toolsAccept());
   });
 
   it('are refused by the stack schema when they break it, with the file and the path', () => {
@@ -86,20 +69,10 @@ describe("the repository's stacks", () => {
     /^components\/stack\/testing\.ts$/,
     /^test\/stacks\/stacks\.test\.ts$/,
   ];
-  const SKIPPED = new Set([
-    'node_modules',
-    '.git',
-    '.tools',
-    'dist',
-    'coverage',
-    'out',
-    '.promstack',
-    '.pulumi-state',
-  ]);
 
   function sources(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      if (SKIPPED.has(entry.name)) return [];
+      if (NOT_COPIED.has(entry.name)) return [];
       const path = join(dir, entry.name);
       if (entry.isDirectory()) return sources(path);
       return /\.[cm]?[jt]s$/.test(entry.name) ? [relative(ROOT, path)] : [];
