@@ -3,6 +3,7 @@ import { compareText } from '../model/errors';
 import { sortKeys } from '../model/names';
 import type { ServiceDefinition } from '../service';
 import { CONTAINER_LAYOUT, NAMES, PORTS, type Platform, type StackLayout } from '../stack/layout';
+import { OUTPUT_PATHS } from '../stack/paths';
 import type { SynthResult } from '../stack/synth';
 
 /** A port a workload listens on; `publish` only where the host must reach it (Docker). */
@@ -148,11 +149,11 @@ export function resolveWorkloadOptions(
   };
 }
 
-/** Config files of one tool: synth keys below `prefix/`, at their path under `dir`. */
+/** Config files of one tool: synth keys below its folder (`prefix`, from OUTPUT_PATHS), at their path under `dir`. */
 function filesUnder(synth: SynthResult, prefix: string, dir: string, skip?: string): ConfigFile[] {
   return Object.entries(synth.files)
-    .filter(([key]) => key.startsWith(`${prefix}/`) && !(skip && key.startsWith(`${prefix}/${skip}/`)))
-    .map(([key, content]) => ({ path: `${dir}/${key.slice(prefix.length + 1)}`, content, source: key }));
+    .filter(([key]) => key.startsWith(prefix) && !(skip && key.startsWith(skip)))
+    .map(([key, content]) => ({ path: `${dir}/${key.slice(prefix.length)}`, content, source: key }));
 }
 
 function secretFilesOf(names: readonly string[], dir: string): SecretFile[] {
@@ -204,7 +205,7 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
       },
     ],
     // promtool unit tests are for CI, not for the server.
-    configFiles: filesUnder(synth, 'prometheus', dir, 'tests'),
+    configFiles: filesUnder(synth, OUTPUT_PATHS.prometheusDir, dir, OUTPUT_PATHS.testsDir),
     secretFiles: secretFilesOf(synth.secrets.prometheus, o.layout.prometheusSecretsDir),
     configDirs: outermostDirs([dir, o.layout.prometheusSecretsDir]),
     volumes: [{ name: 'data', path: o.data.prometheus, sizeHint: p.storageSize }],
@@ -275,7 +276,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
       },
       ...(peers.length > 0 ? [{ name: 'cluster', container: o.ports.alertmanagerCluster, udp: true }] : []),
     ],
-    configFiles: filesUnder(synth, 'alertmanager', dir),
+    configFiles: filesUnder(synth, OUTPUT_PATHS.alertmanagerDir, dir),
     secretFiles: secretFilesOf(synth.secrets.alertmanager, o.layout.alertmanagerSecretsDir),
     configDirs: outermostDirs([dir, o.layout.alertmanagerSecretsDir]),
     volumes: [{ name: 'data', path: o.data.alertmanager, sizeHint: am.storageSize }],
@@ -337,11 +338,11 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
   const dashboards = o.layout.grafanaDashboardsDir;
   const secretsDir = o.layout.grafanaSecretsDir;
   const configFiles = Object.entries(synth.files)
-    .filter(([key]) => key.startsWith('grafana/'))
+    .filter(([key]) => key.startsWith(OUTPUT_PATHS.grafanaDir))
     .map(([key, content]) => ({
-      path: key.startsWith('grafana/dashboards/')
-        ? `${dashboards}/${key.slice('grafana/dashboards/'.length)}`
-        : `${o.layout.grafanaConfigDir}/${key.slice('grafana/'.length)}`,
+      path: key.startsWith(OUTPUT_PATHS.dashboardsDir)
+        ? `${dashboards}/${key.slice(OUTPUT_PATHS.dashboardsDir.length)}`
+        : `${o.layout.grafanaConfigDir}/${key.slice(OUTPUT_PATHS.grafanaDir.length)}`,
       content,
       source: key,
     }));

@@ -3,6 +3,9 @@
  * them there, the platforms mount them, the CLI checks them. The one place that names them.
  */
 export const OUTPUT_PATHS = {
+  /** Each tool's folder: what its workload mounts below its config folder. */
+  prometheusDir: 'prometheus/',
+  alertmanagerDir: 'alertmanager/',
   prometheusConfig: 'prometheus/prometheus.yml',
   /** One file per service job, loaded through `scrape_config_files`. */
   scrapeDir: 'prometheus/scrape/',
