@@ -20,7 +20,7 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
       prometheusUrl: 'http://127.0.0.1:9090',
       alertmanagerUrl: 'http://127.0.0.1:9093',
       grafanaUrl: 'http://127.0.0.1:3000',
-      services: ['orders'],
+      services: services.map((service) => service.name),
     });
     expect(program.outputs.files).toEqual(
       synthStack(repoStackConfig('dev'), services, { environment: 'dev', ruleFiles: vendoredRuleFiles() })

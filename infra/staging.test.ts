@@ -1,3 +1,4 @@
+import { services } from './services';
 import { programUnderMocks } from './testing';
 import { plainPart } from '../components/pulumi/testing';
 
@@ -14,7 +15,7 @@ describe('the staging stack (Pulumi.staging.yaml)', () => {
       prometheusUrl: 'http://prometheus.monitoring.svc:9090',
       alertmanagerUrl: 'http://alertmanager.monitoring.svc:9093',
       grafanaUrl: 'http://grafana.monitoring.svc:3000',
-      services: ['orders'],
+      services: services.map((service) => service.name),
     });
   });
 
