@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { colorWanted, paint } from './io';
-import { runCli, type CliRun } from './testing';
+import { copyRepository, removeTempDirs, runCli, type CliRun } from './testing';
 
 describe('promstack command line', () => {
   it.each([
@@ -83,5 +84,35 @@ describe('colour', () => {
   it('paints only when colour is on', () => {
     expect(paint({ color: false }, 'red', 'x')).toBe('x');
     expect(paint({ color: true }, 'red', 'x')).toBe('\u001b[31mx\u001b[0m');
+  });
+});
+
+describe("a mistake in the user's service catalogue", () => {
+  afterAll(removeTempDirs);
+  const repo = copyRepository();
+  const catalogue = join(repo, 'infra', 'services', 'index.ts');
+  const original = readFileSync(catalogue, 'utf8');
+  afterEach(() => writeFileSync(catalogue, original));
+
+  it.each([
+    [
+      'a service used but never imported',
+      original.replace('[orders]', '[orders, checkout]'),
+      /^promstack synth: infra\/services\/index\.ts:\d+:\d+: ReferenceError: checkout is not defined\n$/,
+    ],
+    [
+      'a file that does not compile',
+      original.replace('[orders]', '[orders,, ;'),
+      /^promstack synth: infra\/services\/index\.ts:\d+:\d+: ERROR: .+\n$/,
+    ],
+  ])('is the user’s error: %s is named by file, line and message, exit 1', async (_name, text, message) => {
+    writeFileSync(catalogue, text);
+    const run = await runCli(['synth', '--stack', 'dev', '--out', join(repo, 'out')], {
+      launcher: join(repo, 'cli', 'promstack.js'),
+      cwd: repo,
+    });
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.code).toBe(1);
   });
 });

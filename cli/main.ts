@@ -1,3 +1,4 @@
+import { join, relative, resolve, sep } from 'node:path';
 import { EXIT, UsageError } from './args';
 import { CHECK_HELP, DIFF_HELP, DRILL_HELP, LOCAL_HELP, MAIN_HELP, RULES_HELP, SYNTH_HELP } from './help';
 import { processIo, type Io } from './io';
@@ -48,6 +49,37 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       io.err(`promstack ${name}: ${error.message}\n`);
       return EXIT.usage;
     }
+    const mistake = catalogueMistake(error);
+    if (mistake) {
+      io.err(`promstack ${name}: ${mistake}\n`);
+      return EXIT.findings;
+    }
     throw error;
   }
+}
+
+const PROJECT_ROOT = resolve(__dirname, '..');
+const CATALOGUE = join(PROJECT_ROOT, 'infra', 'services') + sep;
+const LOCATION = /((?:\/[^\s():]+)+\.ts):(\d+):(\d+)/g;
+
+/**
+ * A mistake in the user's own service catalogue (`infra/services/*.ts`): a name not defined, a file that
+ * does not compile, a call that throws. It is the user's error, not promstack's: named by file, line
+ * and message, with exit code 1, instead of an internal error with a stack trace.
+ */
+export function catalogueMistake(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const text = `${error.message}\n${error.stack ?? ''}`;
+  for (const [, file, line, column] of text.matchAll(LOCATION)) {
+    if (!file.startsWith(CATALOGUE)) continue;
+    // A compile error names the place in its message (`<file>:4:55: ERROR: Unexpected ";"`); a run-time
+    // error in its stack. Either way the message is what the user needs, without the path.
+    const lines = error.message.split('\n').filter((l) => l.trim() !== '');
+    const message = (lines.find((l) => l.includes(file)) ?? lines[0] ?? error.name)
+      .replace(new RegExp(`^.*?${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+:\\s*`), '')
+      .trim();
+    const kind = error.name === 'Error' || error.name === 'TransformError' ? '' : `${error.name}: `;
+    return `${relative(PROJECT_ROOT, file)}:${line}:${column}: ${kind}${message}`;
+  }
+  return undefined;
 }
