@@ -46,7 +46,15 @@ const serviceShape = z.strictObject({
     targets: z.strictObject({
       docker: z.array(hostPort).min(1).optional(),
       kubernetes: z
-        .strictObject({ namespace: z.string().min(1), podLabels: z.record(z.string(), z.string()), port })
+        .strictObject({
+          namespace: z.string().min(1),
+          // An empty selector matches every pod of the namespace: the job would scrape other services.
+          podLabels: z.record(z.string(), z.string()).refine((labels) => Object.keys(labels).length > 0, {
+            error:
+              'give at least one pod label that selects this service’s pods only, e.g. { app: "checkout" }',
+          }),
+          port,
+        })
         .optional(),
       local: z.array(hostPort).min(1).optional(),
     }),
@@ -57,7 +65,17 @@ const serviceShape = z.strictObject({
     sampleLimit: z.number().int().positive().optional(),
     bearerTokenFile: credentialFile.optional(),
   }),
-  metrics: z.record(metricName, metricSpec),
+  metrics: z.record(metricName, metricSpec).superRefine((metrics, ctx) => {
+    for (const [name, spec] of Object.entries(metrics)) {
+      const suffix = /_(bucket|count|sum)$/.exec(name)?.[1];
+      if (spec.type === 'histogram' && suffix)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `declare a histogram by its base name, ${name.slice(0, -suffix.length - 1)}: its _bucket, _count and _sum series come with it`,
+        });
+    }
+  }),
   red: z
     .strictObject({
       requests: z.string(),
@@ -72,7 +90,13 @@ const serviceShape = z.strictObject({
     })
     .optional(),
   latencyThresholdSeconds: z.number().positive().optional(),
-  errorRatioThreshold: z.number().positive().max(1).optional(),
+  errorRatioThreshold: z
+    .number()
+    .positive()
+    .max(1, {
+      error: (issue) => `a ratio from 0 to 1: write ${Number(issue.input) / 100} for ${issue.input}%`,
+    })
+    .optional(),
   slos: z
     .array(
       z.strictObject({
@@ -120,6 +144,7 @@ export function generatedAlertKeys(service: ServiceDefinition): GeneratedAlertKe
 /** Validates every service, collecting all problems under `services.<name>`. */
 export function validateServices(services: readonly ServiceDefinition[], issues: IssueCollector): void {
   const names = new Set<string>();
+  const targets = new TargetIndex();
   for (const [index, service] of services.entries()) {
     const prefix = `services.${typeof service?.name === 'string' && service.name ? service.name : index}`;
     const parsed = serviceShape.safeParse(service);
@@ -131,6 +156,52 @@ export function validateServices(services: readonly ServiceDefinition[], issues:
       issues.add(`${prefix}.name`, `duplicate service name ${JSON.stringify(service.name)}`);
     names.add(service.name);
     checkReferences(service, prefix, issues);
+    targets.check(service, prefix, issues);
+  }
+}
+
+/**
+ * Two services must not scrape the same targets: each series would be stored twice under two jobs, and
+ * each service's alerts would fire for the other's pods. Kubernetes selectors overlap when they look in
+ * the same namespace and port and no label tells them apart (both could select one pod). Indexed, so
+ * that a catalogue of thousands of services is checked in linear time.
+ */
+class TargetIndex {
+  private readonly addresses = new Map<string, string>();
+  /** By `namespace:port`: the selectors seen there. */
+  private readonly selectors = new Map<string, { service: string; labels: Record<string, string> }[]>();
+
+  check(service: ServiceDefinition, prefix: string, issues: IssueCollector): void {
+    const { targets } = service.scrape;
+    for (const platform of ['docker', 'local'] as const) {
+      for (const address of targets[platform] ?? []) {
+        const owner = this.addresses.get(`${platform} ${address}`);
+        if (owner)
+          issues.add(
+            `${prefix}.scrape.targets.${platform}`,
+            `${address} is scraped by service ${owner} too: give each service its own targets`,
+          );
+        this.addresses.set(`${platform} ${address}`, service.name);
+      }
+    }
+    const kubernetes = targets.kubernetes;
+    if (!kubernetes) return;
+    const where = `${kubernetes.namespace}:${kubernetes.port}`;
+    const seen = this.selectors.get(where) ?? [];
+    const overlapping = seen.find(
+      ({ labels }) =>
+        !Object.entries(kubernetes.podLabels).some(
+          ([label, value]) => label in labels && labels[label] !== value,
+        ),
+    );
+    if (overlapping)
+      issues.add(
+        `${prefix}.scrape.targets.kubernetes.podLabels`,
+        `selects the pods of service ${overlapping.service} too (namespace ${kubernetes.namespace}, port ` +
+          `${kubernetes.port}): give both a label with a different value each, e.g. app`,
+      );
+    seen.push({ service: service.name, labels: kubernetes.podLabels });
+    this.selectors.set(where, seen);
   }
 }
 

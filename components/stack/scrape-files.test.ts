@@ -8,12 +8,22 @@ import { services as repoServices } from '../../infra/services';
 import { synthStack } from './index';
 import { layoutUnder, testStackConfig, writeFiles } from './testing';
 
-/** The repository's orders service under another name and team, optionally reading a bearer token. */
+/**
+ * The repository's orders service under another name, scraping targets of its own, optionally reading a
+ * bearer token.
+ */
 const service = (name: string, extra: Partial<ServiceDefinition['scrape']> = {}): ServiceDefinition =>
   defineService({
     ...repoServices[0],
     name,
-    scrape: { ...repoServices[0].scrape, ...extra },
+    scrape: {
+      ...repoServices[0].scrape,
+      targets: {
+        docker: [`${name}:8080`],
+        kubernetes: { namespace: 'shop', podLabels: { app: name }, port: 8080 },
+      },
+      ...extra,
+    },
   } as never);
 
 const catalogue = [

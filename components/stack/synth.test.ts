@@ -159,6 +159,68 @@ describe('synthStack bad input', () => {
       /give this service's targets/,
     ],
     [
+      'a Kubernetes selector without labels',
+      () => undefined,
+      [
+        defineService({
+          ...services[0],
+          scrape: {
+            targets: {
+              ...services[0].scrape.targets,
+              kubernetes: { namespace: 'shop', podLabels: {}, port: 8080 },
+            },
+          },
+        } as never),
+      ],
+      'services.orders.scrape.targets.kubernetes.podLabels',
+      /give at least one pod label that selects this service’s pods only/,
+    ],
+    [
+      'a histogram declared by its _bucket series',
+      () => undefined,
+      [
+        defineService({
+          ...services[0],
+          metrics: { ...services[0].metrics, rpc_seconds_bucket: { type: 'histogram', labels: [] } },
+        } as never),
+      ],
+      'services.orders.metrics.rpc_seconds_bucket',
+      /declare a histogram by its base name, rpc_seconds/,
+    ],
+    [
+      'an error ratio threshold written as a percentage',
+      () => undefined,
+      [defineService({ ...services[0], errorRatioThreshold: 5 } as never)],
+      'services.orders.errorRatioThreshold',
+      /a ratio from 0 to 1: write 0.05 for 5%/,
+    ],
+    [
+      'two services scraping the same Docker target',
+      () => undefined,
+      [services[0], defineService({ ...services[0], name: 'orders-copy' } as never)],
+      'services.orders-copy.scrape.targets.docker',
+      /orders:8080 is scraped by service orders too/,
+    ],
+    [
+      'two services selecting the same pods',
+      () => undefined,
+      [
+        services[0],
+        defineService({
+          ...services[0],
+          name: 'orders-canary',
+          scrape: {
+            targets: {
+              docker: ['orders-canary:8080'],
+              kubernetes: { namespace: 'shop', podLabels: { track: 'canary' }, port: 8080 },
+            },
+          },
+        } as never),
+      ],
+      'services.orders-canary.scrape.targets.kubernetes.podLabels',
+      /selects the pods of service orders too \(namespace shop, port 8080\)/,
+    ],
+    [
       'an override whose expression has a type error',
       () => undefined,
       [
