@@ -15,6 +15,9 @@ Commands:
   local --stack ENV               run the stack as local processes on 127.0.0.1 until Ctrl-C
   drill --stack ENV               the alert fire drill: break the example backend on a compressed
                                   clock and prove every alert reaches exactly its receivers
+  routes --stack ENV              the routing tree, and at each route the alerts that reach it
+  list --stack ENV                services, alerts (severity, for, receivers) and SLOs of a stack
+  new service NAME --team TEAM    write infra/services/NAME.ts, a service that passes check as is
 
 Run "promstack <command> --help" for a command's options. Every command takes --json.
 
@@ -177,4 +180,60 @@ Options:
 
 Exit codes: 0 every scenario passed; 1 a scenario failed, validation errors, or the stack did not run;
 2 usage error, or prometheus/alertmanager/promtool/amtool missing (install them with \`npm run tools\`).
+`;
+
+export const ROUTES_HELP = `Usage: promstack routes --stack ENV [--root DIR] [--json]
+
+Prints the stack's Alertmanager routing tree as alertmanager.yml has it: each route's matchers and
+receiver (inherited from its parent when the route names none, "(continue)" when matching goes on to
+its siblings), and under each route the alerts it delivers, as service/key [severity]. Where each alert
+goes is what \`amtool config routes test\` answers for the labels it carries (its rule's labels, the
+external labels and alertname); the tree walk only places it at a route. An alert amtool routes
+otherwise is listed apart, with amtool's receivers.
+
+Options:
+  --stack ENV   stack to show (Pulumi.ENV.yaml)
+  --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
+  --json        print {"ok", "stack", "tree", "unplaced"}: tree is the root route,
+                {matchers, receiver, continue, alerts: [{service, key, alertname, severity}], routes}
+  -h, --help    show this help
+
+Exit codes: 0 shown; 1 validation errors; 2 usage error, or amtool missing (install it with
+\`npm run tools\`).
+`;
+
+export const LIST_HELP = `Usage: promstack list --stack ENV [--root DIR] [--json]
+
+Lists what the stack monitors: its services (owner team, scrape job), every alert (service, key,
+alert name, severity, "for" from the rendered rule file, and the receivers \`amtool config routes
+test\` sends it to) and every SLO (objective in percent, compliance period).
+
+Options:
+  --stack ENV   stack to list (Pulumi.ENV.yaml)
+  --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
+  --json        print {"ok", "stack", "services": [{name, team, job}], "alerts": [{service, key,
+                alertname, severity, for, receivers}], "slos": [{service, name, objective, period}]}
+                (job and for are null when there is none)
+  -h, --help    show this help
+
+Exit codes: 0 listed; 1 validation errors; 2 usage error, or amtool missing (install it with
+\`npm run tools\`).
+`;
+
+export const NEW_HELP = `Usage: promstack new service NAME --team TEAM [--port N] [--json]
+
+Writes infra/services/NAME.ts: a service in the form of the README's example (a request counter and
+a latency histogram, RED alerts, an availability SLO of 99.9%), scraped at NAME:PORT on Docker and
+at pods labelled app=NAME in namespace TEAM on Kubernetes. Edit its metrics to what the service
+exports, then add it to the catalogue, infra/services/index.ts: the command prints the import line.
+An existing file is never overwritten.
+
+Options:
+  --team TEAM   owner team: its alerts route to teams.TEAM of each Pulumi.<env>.yaml
+  --port N      port the service's metrics are scraped on (default 8080)
+  --json        print {"ok", "file", "service", "team", "port", "import"}
+  -h, --help    show this help
+
+Exit codes: 0 written; 1 never (nothing is validated here: run promstack check); 2 usage error
+(an invalid name, the file exists already).
 `;

@@ -10,6 +10,11 @@ describe('promstack command line', () => {
     ['check', 'Usage: promstack check --stack ENV'],
     ['diff', 'Usage: promstack diff --stack ENV'],
     ['rules', 'Usage: promstack rules check PATH...'],
+    ['local', 'Usage: promstack local --stack ENV'],
+    ['drill', 'Usage: promstack drill --stack ENV'],
+    ['routes', 'Usage: promstack routes --stack ENV'],
+    ['list', 'Usage: promstack list --stack ENV'],
+    ['new', 'Usage: promstack new service NAME --team TEAM'],
   ])('%s --help documents its options and exit codes', async (command, usage) => {
     const run = await runCli([command, '--help']);
     expect(run.stdout).toContain(usage);
@@ -22,7 +27,16 @@ describe('promstack command line', () => {
   it('lists the commands on --help and exits 2 without a command', async () => {
     const [help, none] = await Promise.all([runCli(['--help']), runCli([])]);
     expect(help.code).toBe(0);
-    for (const command of ['synth', 'check', 'diff', 'rules check', 'rules fmt']) {
+    for (const command of [
+      'synth',
+      'check',
+      'diff',
+      'rules check',
+      'rules fmt',
+      'routes',
+      'list',
+      'new service',
+    ]) {
       expect(help.stdout).toContain(`  ${command}`);
     }
     expect(none.code).toBe(2);
@@ -39,6 +53,12 @@ describe('promstack command line', () => {
     [['synth', '--stack', '../etc', '--out', '/tmp/x'], 'invalid stack name "../etc"'],
     [['rules', 'lint', 'x.yml'], 'unknown rules action "lint"'],
     [['rules', 'check', 'cli/testdata/rules/missing.yml'], 'no such file'],
+    [['routes'], '--stack is required'],
+    [['list', '--stack', 'dev', 'extra'], 'unexpected argument "extra"'],
+    [['new', 'service', 'Checkout', '--team', 'shop'], 'invalid service name "Checkout"'],
+    [['new', 'service', 'orders', '--team', 'shop'], 'infra/services/orders.ts exists already'],
+    [['new', 'service', 'checkout'], '--team is required'],
+    [['new', 'team', 'x'], 'unknown kind "team"'],
   ];
   // Started together: each is a process of its own, and the test only reads its result.
   let usageRuns: Promise<CliRun>[];

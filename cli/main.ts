@@ -1,6 +1,17 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { EXIT, UsageError } from './args';
-import { CHECK_HELP, DIFF_HELP, DRILL_HELP, LOCAL_HELP, MAIN_HELP, RULES_HELP, SYNTH_HELP } from './help';
+import {
+  CHECK_HELP,
+  DIFF_HELP,
+  DRILL_HELP,
+  LIST_HELP,
+  LOCAL_HELP,
+  MAIN_HELP,
+  NEW_HELP,
+  ROUTES_HELP,
+  RULES_HELP,
+  SYNTH_HELP,
+} from './help';
 import { processIo, type Io } from './io';
 
 type Command = (args: readonly string[], io: Io) => Promise<number>;
@@ -17,6 +28,9 @@ const COMMANDS: Record<string, { help: string; load: () => Command }> = {
   rules: { help: RULES_HELP, load: () => (require('./rules') as typeof import('./rules')).rulesCommand },
   local: { help: LOCAL_HELP, load: () => (require('./local') as typeof import('./local')).localCommand },
   drill: { help: DRILL_HELP, load: () => (require('./drill') as typeof import('./drill')).drillCommand },
+  routes: { help: ROUTES_HELP, load: () => (require('./routes') as typeof import('./routes')).routesCommand },
+  list: { help: LIST_HELP, load: () => (require('./list') as typeof import('./list')).listCommand },
+  new: { help: NEW_HELP, load: () => (require('./new') as typeof import('./new')).newCommand },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
