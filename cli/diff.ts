@@ -74,6 +74,8 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
 
   if (json) {
     printJson(io, {
+      // Like every command's document: true exactly when the exit code is 0.
+      ok: !(files.length > 0 && parsed.values['exit-code']),
       stack,
       base: against !== undefined ? { stack: against } : { ref: base ?? 'HEAD', note: before.note },
       changes,

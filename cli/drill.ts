@@ -70,25 +70,31 @@ export async function drillCommand(args: readonly string[], io: Io): Promise<num
     });
     io.out(colourResults(io, formatReport(report)));
     if (report.dataDir) io.err(`data folder kept: ${report.dataDir} (configs, logs)\n`);
-    if (jsonFile) {
-      const file = resolve(jsonFile);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-      io.err(`report written to ${file}\n`);
-    }
+    if (jsonFile) writeJsonFile(io, jsonFile, report);
     return report.ok ? EXIT.ok : EXIT.findings;
   } catch (error) {
     const issues = validationIssues(error);
     if (issues) {
       reportIssues(io, false, stack, issues);
+      // The same document the other commands print for a stack that does not validate.
+      if (jsonFile) writeJsonFile(io, jsonFile, { ok: false, stack, issues });
       return EXIT.findings;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.err(`${paint(io, 'red', 'promstack drill: the drill could not run')}:\n${message}\n`);
+    if (jsonFile) writeJsonFile(io, jsonFile, { ok: false, stack, error: message });
     return EXIT.findings;
   } finally {
     removeSignalHandler();
   }
+}
+
+/** --json FILE: the document other commands print, written to FILE (standard output has the report). */
+function writeJsonFile(io: Io, jsonFile: string, document: unknown): void {
+  const file = resolve(jsonFile);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+  io.err(`report written to ${file}\n`);
 }
 
 function colourResults(io: Io, text: string): string {

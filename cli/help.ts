@@ -19,7 +19,16 @@ Commands:
   list --stack ENV                services, alerts (severity, for, receivers) and SLOs of a stack
   new service NAME --team TEAM    write infra/services/NAME.ts, a service that passes check as is
 
-Run "promstack <command> --help" for a command's options. Every command takes --json.
+Run "promstack <command> --help" for a command's options.
+
+JSON: every command takes --json and then prints one JSON document on standard output, nothing else
+(progress goes to standard error); drill writes the same kind of document to the FILE of --json FILE.
+Every document has "ok", true exactly when the exit code is 0, and "stack" when the command works on a
+stack; the rest is named in the command's --help. Findings of a command that ran are in its own
+fields ("problems" of check, "errors" of rules check). A stack that does not validate gives, from every
+command that renders it, exit 1 and
+  {"ok": false, "stack": ENV, "issues": [{"path": "stack.prometheus", "message": "..."}]}
+Usage errors (exit 2) are never JSON: one line on standard error.
 
 Exit codes: 0 ok; 1 findings or validation errors; 2 usage error or missing tool.
 Colour is used only when standard output is a terminal and NO_COLOR is not set.
@@ -36,7 +45,8 @@ Options:
   --stack ENV   stack to render: reads the promstack:stack key of Pulumi.ENV.yaml
   --out DIR     output folder (created when missing)
   --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
-  --json        print the result as JSON (files, summary, or the validation issues)
+  --json        print {"ok", "stack", "out", "files", "secrets", "summary"}; validation errors as
+                {"ok": false, "stack", "issues"} (see promstack --help)
   -h, --help    show this help
 
 Exit codes: 0 rendered; 1 validation errors (each printed as "path: message"); 2 usage error.
@@ -60,7 +70,8 @@ Options:
   --stack ENV   stack to check (Pulumi.ENV.yaml)
   --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
   --keep        keep the temporary folder and print its path
-  --json        print {"ok", "stack", "steps", "routing", "problems"}
+  --json        print {"ok", "stack", "steps", "routing", "problems"}: problems has one line per
+                failed step or alert; validation errors as {"ok": false, "stack", "issues"}
   -h, --help    show this help
 
 Exit codes: 0 all checks pass; 1 validation errors, a tool rejects a file or an alert reaches no one;
@@ -84,7 +95,9 @@ Options:
   --stack ENV     the stack to compare (Pulumi.ENV.yaml)
   --root DIR      folder holding Pulumi.ENV.yaml (default: the repository root)
   --exit-code     exit 1 when anything differs (like git diff --exit-code)
-  --json          print {"stack", "base", "changes", "files", "diff"}
+  --json          print {"ok", "stack", "base", "changes", "files", "diff"} ("ok" is false only
+                  with --exit-code and differences); validation errors as {"ok": false, "stack",
+                  "issues"}
   -h, --help      show this help
 
 Exit codes: 0 compared (1 with --exit-code and differences); 1 validation errors in the working tree;
@@ -134,7 +147,9 @@ Options:
   --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
   --data DIR    data folder (default: .promstack/local/ENV in the repository)
   --json        once everything is ready, print {"ok", "stack", "data", "urls", "processes",
-                "notStarted", "secrets"}; progress goes to standard error
+                "notStarted", "secrets"}; progress goes to standard error. A stack that does not
+                start: {"ok": false, "stack", "error"}; validation errors: {"ok": false, "stack",
+                "issues"}
   -h, --help    show this help
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 validation errors, a process failed to start or
@@ -170,7 +185,9 @@ divided by N (at least 1s). The report gives the drill-clock figures and the rea
 Options:
   --stack ENV       stack to drill (Pulumi.ENV.yaml); its service catalogue must scrape the example
                     backend (infra/services/orders.ts)
-  --json FILE       also write the report as JSON to FILE
+  --json FILE       also write the report as JSON to FILE: {"ok", "stack", "timeScale", "scenarios",
+                    ...}; validation errors as {"ok": false, "stack", "issues"}, a drill that could
+                    not run as {"ok": false, "stack", "error"} (standard output has the text report)
   --time-scale N    divide the clock by N (default: the factor that makes the scrape interval 1s,
                     15 for dev); 1 runs on the real clock
   --root DIR        folder holding Pulumi.ENV.yaml (default: the repository root)
