@@ -76,6 +76,25 @@ describe('promstack command line', () => {
     },
   );
 
+  it("is listed whole in the README's command block", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const block =
+      /## Review and run without the Pulumi CLI\n\n```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    for (const command of [
+      'synth',
+      'check',
+      'diff',
+      'rules check',
+      'local',
+      'drill',
+      'routes',
+      'list',
+      'new service',
+    ]) {
+      expect(block).toContain(`npx promstack ${command} `);
+    }
+  });
+
   it('runs through npx from the repository, as CI calls it', async () => {
     const root = join(__dirname, '..');
     const run = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
