@@ -79,10 +79,10 @@ export async function newCommand(args: readonly string[], io: Io): Promise<numbe
   }
   io.out(`${paint(io, 'green', 'wrote')} ${shown}\n`);
   io.out(
-    `Add it to the catalogue, infra/services/index.ts: import it and list it in services:\n\n` +
+    `Add it to the catalogue, infra/services/index.ts: this import, and ${identifier} in the list services:\n\n` +
       `  ${importLine}\n\n` +
       `then run \`npx promstack check --stack dev\`. Its alerts route to team ${team}'s receivers: ` +
-      `teams.${team} in each Pulumi.<env>.yaml must exist.\n`,
+      `teams.${team} must exist in each Pulumi.<env>.yaml.\n`,
   );
   return EXIT.ok;
 }
