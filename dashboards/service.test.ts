@@ -247,7 +247,10 @@ describe('serviceDashboard', () => {
     }
     const windows = queries.filter((q) => q.panel === 'checkout-success SLI error ratio by window');
     expect(windows.map((q) => q.expr.replace(/\{.*$/, ''))).toEqual(
-      ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '7d'].map((w) => `slo:sli_error:ratio_rate${w}`),
+      // A 7d SLO's windows: the workbook's scaled to the week, then the period (Sloth's name, 1w).
+      ['1m10s', '7m', '14m', '28m', '1h24m', '5h36m', '16h48m', '1w'].map(
+        (w) => `slo:sli_error:ratio_rate${w}`,
+      ),
     );
   });
 

@@ -16,14 +16,14 @@ import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { parseDuration } from '../components/model/duration';
 import { compareText } from '../components/model/errors';
 import { GRAFANA_UID_MAX_LENGTH } from '../components/model/grafana';
 import type { AlertOverride, ServiceDefinition, SloSpec } from '../components/service';
+import { ruleNumber, sloWindows, type BurnKind } from '../components/service/slo-conventions';
 import { serviceContext, type ServiceContext } from '../rules/context';
 import { RED_RECORDS, redRules } from '../rules/red';
 import { RESOURCE_RECORDS, resourceRules } from '../rules/resources';
-import { BURN_ALERTS, SLO_RECORDS, errorBudget, sloAlertName, sloId } from '../rules/slo';
+import { SLO_RECORDS, errorBudget, sloAlertName, sloId } from '../rules/slo';
 import type { GeneratedAlert } from '../rules/types';
 import {
   PROMETHEUS,
@@ -215,13 +215,10 @@ function saturationPanels(
   return pairs(panels);
 }
 
-/** The windows the burn-rate alerts compare, shortest first, then the whole period. */
+/** The windows the burn-rate alerts of the SLO's period compare, shortest first, then the whole period. */
 function sliWindows(slo: SloSpec): string[] {
-  const windows = new Set<string>(
-    Object.values(BURN_ALERTS).flatMap((alert) => alert.conditions.flatMap((c) => [c.short, c.long])),
-  );
-  windows.add(slo.period ?? '30d');
-  return [...windows].sort((a, b) => (parseDuration(a) ?? 0) - (parseDuration(b) ?? 0));
+  const windows = sloWindows(slo.period);
+  return [...windows.sliWindows, windows.periodWindow];
 }
 
 /** Decimals that show an objective as written: 99.95 needs two, 99 none. */
@@ -233,9 +230,12 @@ function sloPanels(ctx: ServiceContext, slo: SloSpec): PanelBuilder[] {
   const sel = `{sloth_id="${sloId(ctx, slo)}"}`;
   const budget = errorBudget(slo.objective);
   const period = slo.period ?? '30d';
+  const windows = sloWindows(slo.period);
   // Orange from the slowest burn a ticket is raised for, red from the slowest that pages.
-  const slowest = (kind: keyof typeof BURN_ALERTS) =>
-    Math.min(...BURN_ALERTS[kind].conditions.map((c) => c.factor));
+  const slowest = (kind: BurnKind) => Math.min(...windows[kind].map((c) => ruleNumber(c.factor)));
+  const shown = (factor: number) => Number(factor.toPrecision(3));
+  const shortestMinutes = windows.page[0].shortMs / 60e3;
+  const shortest = Number.isInteger(shortestMinutes) ? `${shortestMinutes} minutes` : windows.shortestWindow;
   const alert = sloAlertName(slo);
   return [
     statPanel(`${slo.name} objective`, 'percentunit')
@@ -257,7 +257,7 @@ function sloPanels(ctx: ServiceContext, slo: SloSpec): PanelBuilder[] {
       .withTarget(instantQuery(`${SLO_RECORDS.budgetRemaining}${sel}`, 'remaining')),
     statPanel(`${slo.name} current burn rate`, 'suffix:x')
       .description(
-        `Error ratio over 5 minutes divided by the error budget: 1 spends the budget exactly in ${period}. ${alert} opens a ticket from ${slowest('ticket')}x and pages from ${slowest('page')}x over its windows.`,
+        `Error ratio over ${shortest} divided by the error budget: 1 spends the budget exactly in ${period}. ${alert} opens a ticket from ${shown(slowest('ticket'))}x and pages from ${shown(slowest('page'))}x over its windows.`,
       )
       .span(8)
       .decimals(2)

@@ -65,17 +65,31 @@ export function applyOverrides(
   return resolveCompanions(built);
 }
 
-/** Tests listing a companion alert that is gone or unpredictable cannot hold; they are dropped. */
+/**
+ * Tests listing a companion alert that is gone or unpredictable cannot hold; they are dropped. So are
+ * tests that expect an alert of the same name silent when its expression is replaced.
+ */
 function resolveCompanions(alerts: BuiltAlert[]): BuiltAlert[] {
   const byKey = new Map(alerts.map((a) => [a.key, a]));
   return alerts.map((alert) => {
-    const companions = alert.tests?.fires.alsoFiring ?? [];
+    const tests = alert.tests;
+    const companions = [tests?.fires, ...(tests?.cases ?? []).map((c) => c.fires)].flatMap(
+      (firing) => firing?.alsoFiring ?? [],
+    );
     const missing = companions.find((c) => !byKey.get(c.key)?.tests);
-    if (!missing) return alert;
+    if (missing) {
+      return {
+        ...alert,
+        tests: undefined,
+        untestedReason: `its test also expects ${missing.key}, which is untested`,
+      };
+    }
+    const unpredictable = (tests?.sameName ?? []).find((key) => byKey.has(key) && !byKey.get(key)!.tests);
+    if (!unpredictable) return alert;
     return {
       ...alert,
       tests: undefined,
-      untestedReason: `its test also expects ${missing.key}, which is untested`,
+      untestedReason: `its tests expect ${unpredictable} silent, which is untested`,
     };
   });
 }
@@ -98,7 +112,24 @@ function shiftFor(
   });
   const fires: AlertScenario = shift(tests.fires);
   fires.annotations = sortKeys({ ...fires.annotations, ...annotations });
-  return { fires, silent: tests.silent ? shift(tests.silent) : undefined };
+  const cases = tests.cases?.map((c) => {
+    const shifted = shift(c);
+    return shifted.fires
+      ? {
+          ...shifted,
+          fires: {
+            ...shifted.fires,
+            annotations: sortKeys({ ...shifted.fires.annotations, ...annotations }),
+          },
+        }
+      : shifted;
+  });
+  return {
+    fires,
+    silent: tests.silent ? shift(tests.silent) : undefined,
+    ...(cases ? { cases } : {}),
+    ...(tests.sameName ? { sameName: tests.sameName } : {}),
+  };
 }
 
 /** `0+6x17` with 3 more steps is `0+6x20`. */

@@ -26,6 +26,22 @@ export interface AlertTests {
   fires: AlertScenario;
   /** Absent only for alerts that fire by design whatever the input (the Watchdog). */
   silent?: Omit<AlertScenario, 'outputLabels' | 'annotations'>;
+  /** More situations, each its own promtool test (an SLO alert pins every condition's factor and windows). */
+  cases?: AlertCase[];
+  /**
+   * Other generated alerts of the same name that the scenarios expect silent unless `alsoFiring` lists
+   * them (an SLO's page and ticket): with one of them replaced by an untested expression, the tests go.
+   */
+  sameName?: string[];
+}
+
+/** A further situation for an alert: where it fires (with what it carries) or, without `fires`, stays silent. */
+export interface AlertCase {
+  /** Ends the test's name: `<service> <key> <name>`. */
+  name: string;
+  series: InputSeries[];
+  evalTime: string;
+  fires?: Pick<AlertScenario, 'outputLabels' | 'annotations' | 'alsoFiring'>;
 }
 
 /** An alert a factory generates, with the key overrides use and the unit tests that prove it. */

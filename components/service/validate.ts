@@ -9,7 +9,8 @@ import { re2Problem } from '../model/re2';
 import { credentialFile } from '../model/secrets';
 import { zodIssues } from '../model/validate';
 import { errorLabelValues } from './error-values';
-import type { GeneratedAlertKey, ServiceDefinition } from './spec';
+import { DEFAULT_SLO_PERIOD, objectiveFloor, ruleNumber } from './slo-conventions';
+import type { GeneratedAlertKey, ServiceDefinition, SloSpec } from './spec';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const SLO_NAME = /^[a-z][a-z0-9-]*$/;
@@ -103,8 +104,8 @@ const serviceShape = z.strictObject({
         name: z.string().regex(SLO_NAME, { error: 'use lower-case letters, digits and dashes' }),
         objective: z
           .number()
-          // Below 90% a 14.4x burn exceeds 100% errors: the page alert could never fire.
-          .gte(90, { error: 'objective is a percentage from 90 to below 100, e.g. 99.9' })
+          // The lower bound depends on the period: checkReferences checks it (objectiveFloor).
+          .gt(0, { error: 'objective is a percentage above 0 and below 100, e.g. 99.9' })
           .lt(100, { error: 'objective must be below 100: a 100% objective leaves no error budget' }),
         period: z.enum(['7d', '28d', '30d']).optional(),
         description: z.string().optional(),
@@ -261,6 +262,8 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
     if (sloNames.has(slo.name))
       issues.add(`${prefix}.slos[${slo.name}].name`, `duplicate SLO name ${slo.name}`);
     sloNames.add(slo.name);
+    const problem = unreachableObjective(slo);
+    if (problem) issues.add(`${prefix}.slos[${slo.name}].objective`, problem);
   }
   const { interval, timeout } = service.scrape;
   if (interval && timeout && parseDuration(timeout)! > parseDuration(interval)!) {
@@ -282,6 +285,25 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
   for (const [name, alert] of Object.entries(service.alerts?.custom ?? {})) {
     checkExpr(alert.expr, `${prefix}.alerts.custom.${name}.expr`, issues);
   }
+}
+
+/**
+ * Why an objective's alerts could never all fire, if they could not: each compares the error ratio with
+ * factor × (1 − objective), which no ratio exceeds once it reaches 1 (100% of requests failing).
+ */
+export function unreachableObjective(slo: Pick<SloSpec, 'objective' | 'period'>): string | undefined {
+  const period = slo.period ?? DEFAULT_SLO_PERIOD;
+  const floor = objectiveFloor(period);
+  if (slo.objective > floor.percent) return undefined;
+  const { condition, factor } = floor;
+  const needed = Number((factor * (100 - slo.objective)).toPrecision(4));
+  // Rounded up, so that the objective shown passes.
+  const bound = Math.ceil(floor.percent * 1e4) / 1e4;
+  return (
+    `objective ${slo.objective} cannot be alerted on over ${period}: the ${condition.kind} at ` +
+    `${ruleNumber(factor)}x the error budget over ${condition.long}/${condition.short} would need ${needed}% ` +
+    `of requests failing; use an objective of ${bound} or more (100 × (1 − 1/${ruleNumber(factor)}))`
+  );
 }
 
 function checkExpr(expr: string, path: string, issues: IssueCollector): void {

@@ -12,9 +12,12 @@ export function scaleDuration(text: string, factor: number): string {
   return formatDuration(Math.max(1000, Math.round(ms / factor / 1000) * 1000));
 }
 
-/** Every range selector `[5m]` of an expression, scaled. */
+/** Every range selector `[5m]`, `[1h24m]` of an expression, scaled. */
 export function scaleRanges(expr: string, factor: number): string {
-  return expr.replace(/\[(\d+(?:ms|[smhdwy]))\]/g, (_, range: string) => `[${scaleDuration(range, factor)}]`);
+  return expr.replace(
+    /\[((?:\d+(?:ms|[smhdwy]))+)\]/g,
+    (_, range: string) => `[${scaleDuration(range, factor)}]`,
+  );
 }
 
 /**
