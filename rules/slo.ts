@@ -1,7 +1,6 @@
 import type { RecordingRuleInput } from '../components/model/rules';
 import type { SloSpec } from '../components/service';
 import {
-  DEFAULT_SLO_PERIOD,
   SLO_LABELS,
   SLO_RECORDS,
   errorBudget,
@@ -26,15 +25,6 @@ export { SLO_RECORDS, errorBudget, sloAlertName, type BurnKind } from '../compon
  */
 
 const SEVERITY: Record<BurnKind, string> = { page: 'critical', ticket: 'warning' };
-
-/**
- * The 30-day alerts, for callers that assume Sloth's default period (the drill burns the example
- * backend's 30d SLO). Rules use `sloWindows(slo.period)`.
- */
-export const BURN_ALERTS = {
-  page: { severity: SEVERITY.page, conditions: sloWindows(DEFAULT_SLO_PERIOD).page },
-  ticket: { severity: SEVERITY.ticket, conditions: sloWindows(DEFAULT_SLO_PERIOD).ticket },
-} as const;
 
 export function sloId(ctx: ServiceContext, slo: SloSpec): string {
   return `${ctx.service.name}-${slo.name}`;

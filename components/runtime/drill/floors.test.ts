@@ -1,4 +1,4 @@
-import { BURN_ALERTS } from '../../../rules/slo';
+import { sloWindows } from '../../service/slo-conventions';
 import { scaleDuration } from '../../stack/time-scale';
 import { seconds } from './config';
 import {
@@ -33,7 +33,7 @@ const REAL: Clock = {
 };
 
 const conditions = (kind: 'page' | 'ticket', factor: number): BurnCondition[] =>
-  BURN_ALERTS[kind].conditions.map((c) => ({
+  sloWindows('30d')[kind].map((c) => ({
     factor: c.factor,
     windows: [c.short, c.long].map((w) => seconds(scaleDuration(w, factor))),
   }));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { AlertRoute } from '../../stack/alert-routes';
-import { BURN_ALERTS } from '../../../rules/slo';
+import { sloWindows } from '../../service/slo-conventions';
 import type { ServiceDefinition } from '../../service';
 import type { StackConfig } from '../../stack/config';
 import { scaleDuration } from '../../stack/time-scale';
@@ -134,9 +134,12 @@ export class DrillRun {
     return findAlert(this.realAlerts, alertname, { ...match, ...this.serviceLabels });
   }
 
-  /** The windows of an SLO burn alert's conditions, in seconds on a clock divided by `factor`. */
+  /**
+   * The windows of the burnt SLO's alert conditions (its own period's), in seconds on a clock divided
+   * by `factor`.
+   */
   burnConditions(kind: 'page' | 'ticket', factor: number): BurnCondition[] {
-    return BURN_ALERTS[kind].conditions.map((c) => ({
+    return sloWindows(this.slo?.period)[kind].map((c) => ({
       factor: c.factor,
       windows: [c.short, c.long].map((w) => seconds(scaleDuration(w, factor))),
     }));
