@@ -3,9 +3,7 @@ import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption } fr
 import { paint, printJson, type Io } from './io';
 import { rulesOf, synthAndRoute } from './routed';
 import { PROJECT_ROOT, stackFileName } from './stacks';
-
-/** Sloth's default compliance period, which the SLO rules use when a service names none. */
-const DEFAULT_SLO_PERIOD = '30d';
+import { DEFAULT_SLO_PERIOD } from '../components/service/slo-conventions';
 
 export async function listCommand(args: readonly string[], io: Io): Promise<number> {
   const parsed = parseCommandArgs(
