@@ -35,7 +35,7 @@ export function applyOverrides(
     const change = overrides[alert.key] ?? {};
     if (change.disabled) continue;
     const threshold = change.threshold ?? alert.threshold;
-    const base = alert.rule(threshold);
+    const base = alert.rule(threshold, change.for);
     const rule: GeneratedRule = {
       ...base,
       expr: change.expr ?? base.expr,
@@ -58,7 +58,12 @@ export function applyOverrides(
       rule,
       tests: untestedReason
         ? undefined
-        : shiftFor(alert.tests(threshold), base.for, rule.for, change.annotations),
+        : shiftFor(
+            alert.tests(threshold, change.for),
+            alert.rule(threshold).for,
+            rule.for,
+            change.annotations,
+          ),
       untestedReason,
     });
   }

@@ -1,3 +1,5 @@
+import { parseDuration } from '../components/model/duration';
+
 /**
  * The subset of Prometheus's template functions that generated annotations use, reimplemented so that
  * generated unit tests can state the exact text Prometheus will render. promtool runs every such test, so
@@ -38,4 +40,23 @@ export function humanize1024(value: number): string {
 /** `{{ printf "%.2f" $value }}` */
 export function fixed2(value: number): string {
   return value.toFixed(2);
+}
+
+/** A duration (`15m`, `1h30m`, `90s`) in words for annotation text: `15 minutes`, `1 hour 30 minutes`. */
+export function durationText(duration: string): string {
+  const total = Math.round((parseDuration(duration) ?? 0) / 1000);
+  const parts: string[] = [];
+  const units: [number, string][] = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  let rest = total;
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(`${n} ${name}${n === 1 ? '' : 's'}`);
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 seconds';
 }

@@ -1,5 +1,5 @@
 import type { RecordingRuleInput } from '../components/model/rules';
-import { fixed2, humanizePercentage } from './humanize';
+import { durationText, fixed2, humanizePercentage } from './humanize';
 import { INSTANCE, requestLabels, targetLabels, type ServiceContext } from './context';
 import { minutes, type GeneratedAlert, type RuleSet } from './types';
 
@@ -56,24 +56,24 @@ function targetDown(ctx: ServiceContext): GeneratedAlert {
   return {
     key: 'TargetDown',
     threshold: 0,
-    rule: () => ({
+    rule: (_t, forDuration = minutes(forMinutes)) => ({
       alert: 'TargetDown',
       expr: `up{job="${ctx.job}"} == 0`,
-      for: minutes(forMinutes),
+      for: forDuration,
       labels: { ...ctx.alertLabels, severity: 'critical' },
       annotations: {
         summary: `{{ $labels.instance }} of ${ctx.service.name} is down`,
-        description: `Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for ${forMinutes} minutes.`,
+        description: `Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for ${durationText(forDuration)}.`,
       },
     }),
-    tests: () => ({
+    tests: (_t, forDuration = minutes(forMinutes)) => ({
       fires: {
         series: series(0),
         evalTime: minutes(forMinutes + 1),
         outputLabels: { instance: INSTANCE(ctx), job: ctx.job, service: ctx.service.name },
         annotations: {
           summary: `${INSTANCE(ctx)} of ${ctx.service.name} is down`,
-          description: `Prometheus has failed to scrape ${INSTANCE(ctx)} (job ${ctx.job}) for ${forMinutes} minutes.`,
+          description: `Prometheus has failed to scrape ${INSTANCE(ctx)} (job ${ctx.job}) for ${durationText(forDuration)}.`,
         },
       },
       silent: { series: series(1), evalTime: minutes(forMinutes + 1) },
@@ -102,24 +102,24 @@ function highErrorRate(ctx: ServiceContext): GeneratedAlert {
   return {
     key: 'HighErrorRate',
     threshold,
-    rule: (t) => ({
+    rule: (t, forDuration = minutes(forMinutes)) => ({
       alert: 'HighErrorRate',
       expr: exprFor(t),
-      for: minutes(forMinutes),
+      for: forDuration,
       labels: { ...ctx.alertLabels, severity: 'critical' },
       annotations: {
         summary: `${ctx.service.name} answers {{ $value | humanizePercentage }} of requests with errors`,
-        description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${forMinutes} minutes.`,
+        description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${durationText(forDuration)}.`,
       },
     }),
-    tests: (t) => ({
+    tests: (t, forDuration = minutes(forMinutes)) => ({
       fires: {
         series: series(firingRatio(t)),
         evalTime: minutes(forMinutes + 10),
         outputLabels: { service: ctx.service.name },
         annotations: {
           summary: `${ctx.service.name} answers ${humanizePercentage(firingRatio(t))} of requests with errors`,
-          description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${forMinutes} minutes.`,
+          description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${durationText(forDuration)}.`,
         },
       },
       silent: { series: series(t / 2), evalTime: minutes(forMinutes + 10) },
@@ -158,24 +158,24 @@ function highLatency(ctx: ServiceContext): GeneratedAlert {
   return {
     key: 'HighLatency',
     threshold,
-    rule: (t) => ({
+    rule: (t, forDuration = minutes(forMinutes)) => ({
       alert: 'HighLatency',
       expr: exprFor(t),
-      for: minutes(forMinutes),
+      for: forDuration,
       labels: { ...ctx.alertLabels, severity: 'warning' },
       annotations: {
         summary: `${ctx.service.name} p99 latency is {{ printf "%.2f" $value }}s`,
-        description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${forMinutes} minutes.`,
+        description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${durationText(forDuration)}.`,
       },
     }),
-    tests: (t) => ({
+    tests: (t, forDuration = minutes(forMinutes)) => ({
       fires: {
         series: series(t, true),
         evalTime: minutes(forMinutes + 10),
         outputLabels: { service: ctx.service.name },
         annotations: {
           summary: `${ctx.service.name} p99 latency is ${fixed2(firingValue(t))}s`,
-          description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${forMinutes} minutes.`,
+          description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${durationText(forDuration)}.`,
         },
       },
       silent: { series: series(t, false), evalTime: minutes(forMinutes + 10) },

@@ -1,4 +1,4 @@
-import { fixed2, humanize1024 } from './humanize';
+import { durationText, fixed2, humanize1024 } from './humanize';
 import { INSTANCE, targetLabels, type ServiceContext } from './context';
 import { minutes, type GeneratedAlert, type RuleSet } from './types';
 
@@ -49,27 +49,27 @@ function resourceAlert(ctx: ServiceContext, spec: ResourceAlertSpec): GeneratedA
   const series = (value: number) => [
     { series: `${spec.metric}{${targetLabels(ctx)}}`, values: spec.samples(value) },
   ];
-  const text = (instance: string, summary: string, t: number) => ({
+  const text = (instance: string, summary: string, t: number, forDuration: string) => ({
     summary: `${instance} of ${ctx.service.name} uses ${summary}`,
-    description: `${spec.description(t).replace('{instance}', instance)} for ${FOR_MINUTES} minutes.`,
+    description: `${spec.description(t).replace('{instance}', instance)} for ${durationText(forDuration)}.`,
   });
   const evalTime = minutes(FOR_MINUTES + 10);
   return {
     key: spec.key,
     threshold: spec.threshold,
-    rule: (t) => ({
+    rule: (t, forDuration = minutes(FOR_MINUTES)) => ({
       alert: spec.key,
       expr: `${spec.record}{service="${ctx.service.name}"} > ${t}`,
-      for: minutes(FOR_MINUTES),
+      for: forDuration,
       labels: { ...ctx.alertLabels, severity: 'warning' },
-      annotations: text('{{ $labels.instance }}', spec.summary.template, t),
+      annotations: text('{{ $labels.instance }}', spec.summary.template, t, forDuration),
     }),
-    tests: (t) => ({
+    tests: (t, forDuration = minutes(FOR_MINUTES)) => ({
       fires: {
         series: series(spec.over(t)),
         evalTime,
         outputLabels: outputLabels(ctx),
-        annotations: text(INSTANCE(ctx), spec.summary.rendered(spec.over(t)), t),
+        annotations: text(INSTANCE(ctx), spec.summary.rendered(spec.over(t)), t, forDuration),
       },
       silent: { series: series(t / 2), evalTime },
     }),

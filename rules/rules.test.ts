@@ -128,6 +128,33 @@ describe('generated service rules', () => {
     expect(byKey.get('PaymentsQueueStuck')!.untestedReason).toBe('it is a custom alert');
   });
 
+  it('writes the effective for and threshold into descriptions, and promtool holds the tests to them', async () => {
+    const overridden = defineService({
+      ...orders,
+      alerts: {
+        overrides: {
+          TargetDown: { for: '15m' },
+          HighErrorRate: { threshold: 0.1, for: '1h30m' },
+          HighLatency: { threshold: 2 },
+          HighMemoryUsage: { for: '20m' },
+        },
+      },
+    });
+    const rules = buildServiceRules(overridden);
+    const byKey = new Map(rules.alerts.map((a) => [a.key, a]));
+    expect(byKey.get('TargetDown')!.rule.annotations.description).toContain('for 15 minutes.');
+    expect(byKey.get('TargetDown')!.tests!.fires.annotations.description).toContain('for 15 minutes.');
+    const errors = byKey.get('HighErrorRate')!;
+    expect(errors.rule.annotations.description).toMatch(/^More than 10% of .* for 1 hour 30 minutes\.$/);
+    expect(errors.tests!.fires.annotations.description).toBe(errors.rule.annotations.description);
+    expect(byKey.get('HighLatency')!.rule.annotations.description).toContain('above 2s for 10 minutes.');
+    expect(byKey.get('HighMemoryUsage')!.rule.annotations.description).toContain('for 20 minutes.');
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-effective-'));
+    const test = await runTool('promtool', ['test', 'rules', writeRules(dir, rules)]);
+    expect(test.stdout + test.stderr).toContain('SUCCESS');
+    expect(test.code).toBe(0);
+  });
+
   it('drops generated tests for an alert whose expression is replaced, and says why', () => {
     const [alert] = applyOverrides(buildServiceRulesGenerated(), {
       TargetDown: { expr: 'absent(up{job="x"})' },

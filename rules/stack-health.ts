@@ -1,5 +1,6 @@
 import type { GeneratedAlert } from './types';
 import { minutes } from './types';
+import { durationText } from './humanize';
 
 /** Jobs of the stack's own components, as the stack's scrape config names them. */
 export const STACK_JOBS = ['prometheus', 'alertmanager', 'grafana'] as const;
@@ -54,14 +55,14 @@ const SPECS: HealthAlertSpec[] = [
     forMinutes: 5,
     severity: 'critical',
     summary: '{{ $labels.job }} {{ $labels.instance }} is down',
-    description: 'A component of the monitoring stack itself has not answered scrapes for 5 minutes.',
+    description: 'A component of the monitoring stack itself has not answered scrapes for {for}.',
     series: `up{${selector(alertmanagerInstance)}}`,
     firingValues: '0x10',
     silentValues: '1x10',
     outputLabels: alertmanagerInstance,
     rendered: {
       summary: 'alertmanager alertmanager:9093 is down',
-      description: 'A component of the monitoring stack itself has not answered scrapes for 5 minutes.',
+      description: 'A component of the monitoring stack itself has not answered scrapes for {for}.',
     },
   },
   {
@@ -150,26 +151,34 @@ const SPECS: HealthAlertSpec[] = [
   },
 ];
 
+/** `{for}` in a description is the effective `for` in words. */
+const withFor = (text: string, forDuration: string | undefined) =>
+  text.replace('{for}', durationText(forDuration ?? '0s'));
+
 /** Alerts on the monitoring stack itself, owned by the platform team, each with its promtool cases. */
 export function stackHealthAlerts(platformTeam: string): GeneratedAlert[] {
   return SPECS.map((spec) => {
     const evalTime = minutes(spec.forMinutes + 2);
+    const defaultFor = spec.forMinutes > 0 ? minutes(spec.forMinutes) : undefined;
     return {
       key: spec.key,
       threshold: 0,
-      rule: () => ({
+      rule: (_t, forDuration = defaultFor) => ({
         alert: spec.key,
         expr: spec.expr,
-        for: spec.forMinutes > 0 ? minutes(spec.forMinutes) : undefined,
+        for: forDuration,
         labels: { severity: spec.severity, team: platformTeam },
-        annotations: { description: spec.description, summary: spec.summary },
+        annotations: { description: withFor(spec.description, forDuration), summary: spec.summary },
       }),
-      tests: () => ({
+      tests: (_t, forDuration = defaultFor) => ({
         fires: {
           series: [{ series: spec.series, values: spec.firingValues }],
           evalTime,
           outputLabels: spec.outputLabels,
-          annotations: spec.rendered,
+          annotations: {
+            ...spec.rendered,
+            description: withFor(spec.rendered.description, forDuration),
+          },
         },
         // The Watchdog fires whatever the input, by design: it has no silent case.
         silent: spec.silentValues

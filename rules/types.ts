@@ -50,9 +50,10 @@ export interface GeneratedAlert {
   /** The value compared against, what an override's `threshold` replaces; 0 for alerts without one. */
   threshold: number;
   /** The rule for a threshold, so that an overridden threshold changes expression and text alike. */
-  rule: (threshold: number) => GeneratedRule;
+  /** `forDuration` is the effective `for` (an override's, else undefined for the default), so text follows it. */
+  rule: (threshold: number, forDuration?: string) => GeneratedRule;
   /** The unit tests for a threshold, so that an overridden threshold keeps the alert tested. */
-  tests: (threshold: number) => AlertTests;
+  tests: (threshold: number, forDuration?: string) => AlertTests;
 }
 
 export type GeneratedRule = AlertingRuleInput & {
