@@ -221,6 +221,19 @@ describe('synthStack bad input', () => {
       /selects the pods of service orders too \(namespace shop, port 8080\)/,
     ],
     [
+      'a 7d SLO whose shortest window holds fewer than two scrapes',
+      () => undefined,
+      [
+        defineService({
+          ...services[0],
+          scrape: { ...services[0].scrape, interval: '1m' },
+          slos: [{ name: 'availability', objective: 99.5, period: '7d' }],
+        } as never),
+      ],
+      'services.orders.slos[availability].period',
+      /the 7d SLO's shortest window \(1m10s\) holds fewer than two scrapes at the 1m scrape interval: scrape every 35s or less/,
+    ],
+    [
       'an override whose expression has a type error',
       () => undefined,
       [

@@ -44,6 +44,7 @@ import {
   vendoredRuleFilePath,
 } from './paths';
 import { prometheusConfigOf, serviceScrapeJob } from './prometheus';
+import { checkSloScrapes } from './slo-scrapes';
 import { renderPrometheusFiles } from './scrape-files';
 import { scaleRules } from './time-scale';
 
@@ -176,6 +177,7 @@ function checkStackReferences(
     }
   }
   checkAlertInboxUse(config, issues);
+  checkSloScrapes(config, services, issues);
   if (config.platform === 'docker' && config.prometheus.replicas > 1) {
     issues.add(
       'stack.prometheus.replicas',
