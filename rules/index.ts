@@ -6,3 +6,4 @@ export * from './slo';
 export * from './stack-health';
 export * from './types';
 export * from './unit-tests';
+export * from './links';

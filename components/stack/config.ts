@@ -17,6 +17,26 @@ const image = (fallback: string) =>
     })
     .default(fallback);
 
+/**
+ * A URL that goes into alert annotations and notifications: http(s), without credentials (everyone who
+ * receives a notification reads it), no query or fragment (paths are appended to it).
+ */
+const linkUrl = z.url({ protocol: /^https?$/, error: 'write an http(s) URL' }).superRefine((value, ctx) => {
+  const url = new URL(value);
+  if (url.username || url.password) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'remove the user name and password: the URL is shown in every notification',
+    });
+  }
+  if (url.search || url.hash) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'remove the query and fragment: paths are appended to this URL',
+    });
+  }
+});
+
 const storageSize = z.string().regex(/^\d+(Mi|Gi|Ti)$/, { error: 'write a Kubernetes quantity like 20Gi' });
 const secretName = z
   .string()
@@ -98,7 +118,11 @@ export const stackConfig = z.strictObject({
       adminUser: z.string().min(1).default('admin'),
       /** Name of the stack secret that holds the admin password. */
       adminPasswordSecret: secretName.default('grafana-admin-password'),
-      rootUrl: z.url().optional(),
+      /**
+       * Grafana's external URL. Default: none. When set, every service alert carries `dashboard_url`
+       * (`<rootUrl>/d/<service dashboard uid>`).
+       */
+      rootUrl: linkUrl.optional(),
       resources: resources.default({ cpu: '100m', memory: '256Mi' }),
     })
     .prefault({}),
@@ -107,6 +131,11 @@ export const stackConfig = z.strictObject({
   teams: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), teamRouting),
   /** Team that owns the monitoring stack's own alerts. */
   platformTeam: z.string().default('platform'),
+  /**
+   * Base URL of the runbooks. Default: none (no `runbook_url`). When set, every generated alert carries
+   * `runbook_url: <runbookBaseUrl>/<AlertName>`; an alert override's `annotations.runbook_url` replaces it.
+   */
+  runbookBaseUrl: linkUrl.optional(),
   /** Receiver of alerts no team route catches. */
   defaultReceiver: z.string(),
   /** The Watchdog's receiver (a dead man's switch service); alerts go nowhere else. Default: none. */

@@ -65,6 +65,48 @@ describe('synthStack on the Docker test stack', () => {
     expect(result.code).toBe(0);
   });
 
+  it('links every alert to its runbook and service dashboard, an override wins, and the tests still pass', async () => {
+    const config = {
+      ...clone(testStackConfig('docker')),
+      runbookBaseUrl: 'https://wiki.example.com/runbooks/',
+      grafana: { rootUrl: 'https://grafana.example.com' },
+    } as StackConfigInput;
+    const custom = services.map((s) =>
+      s.name === 'orders'
+        ? defineService({
+            ...s,
+            alerts: {
+              ...s.alerts,
+              overrides: {
+                ...s.alerts?.overrides,
+                HighLatency: { annotations: { runbook_url: 'https://wiki.example.com/latency' } },
+              },
+            },
+          })
+        : s,
+    );
+    const root = mkdtempSync(join(tmpdir(), 'promstack-links-'));
+    const result = synthStack(config, custom, { environment: 'dev', layout: layoutUnder(root) });
+    writeFiles(result.files, root);
+    const orders = result.files['prometheus/rules/orders.yml'];
+    expect(orders).toContain('runbook_url: https://wiki.example.com/runbooks/HighErrorRate');
+    expect(orders).toContain('runbook_url: https://wiki.example.com/latency');
+    expect(orders).not.toContain('runbooks/HighLatency');
+    expect(orders).toContain('dashboard_url: https://grafana.example.com/d/svc-orders');
+    const stack = result.files['prometheus/rules/promstack-stack.yml'];
+    expect(stack).toContain('runbook_url: https://wiki.example.com/runbooks/MonitoringComponentDown');
+    expect(stack).not.toContain('dashboard_url');
+    const tests = Object.keys(result.files).filter((p) => p.startsWith('prometheus/tests/'));
+    expect(result.files[tests.find((t) => t.endsWith('orders.yml'))!]).toContain(
+      'dashboard_url: https://grafana.example.com/d/svc-orders',
+    );
+    const unit = await runTool('promtool', ['test', 'rules', ...tests.map((p) => join(root, p))], {
+      timeoutMs: 120_000,
+    });
+    expect(unit.stdout + unit.stderr).not.toContain('FAILED');
+    expect(unit.code).toBe(0);
+  });
+
   it('is byte-for-byte deterministic', () => {
     const first = synthStack(testStackConfig('docker'), services, { environment: 'dev' }).files;
     const second = synthStack(clone(testStackConfig('docker')), services, { environment: 'dev' }).files;
@@ -109,6 +151,21 @@ describe('synthStack bad input', () => {
     string,
     RegExp,
   ][] = [
+    [
+      'runbook base URL with credentials',
+      (c) =>
+        ((c as Record<string, unknown>).runbookBaseUrl = 'https://bob:hunter2@wiki.example.com/runbooks'),
+      undefined,
+      'stack.runbookBaseUrl',
+      /remove the user name and password/,
+    ],
+    [
+      'Grafana URL that is not http(s)',
+      (c) => (c.grafana = { rootUrl: 'ftp://grafana.example.com' }),
+      undefined,
+      'stack.grafana.rootUrl',
+      /http\(s\) URL/,
+    ],
     [
       'unknown platform',
       (c) => ((c as Record<string, unknown>).platform = 'nomad'),

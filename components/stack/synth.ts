@@ -5,10 +5,12 @@ import {
   checkDashboard,
   checkDashboardIdentities,
   serviceDashboard,
+  serviceDashboardUid,
   type PlainDashboard,
 } from '../../dashboards';
 import {
   applyOverrides,
+  withAlertLinks,
   buildServiceRules,
   promtoolTests,
   ruleFileOf,
@@ -232,7 +234,13 @@ export function synthStack(
   let recordingRules = 0;
   const ruleIssues: ValidationIssue[] = [];
   for (let i = -1; i < services.length; i++) {
-    const rules = scaleRules(i < 0 ? stackRules : buildServiceRules(services[i]), options.timeScale ?? 1);
+    const built = i < 0 ? stackRules : buildServiceRules(services[i]);
+    const linked = withAlertLinks(built, {
+      runbookBaseUrl: config.runbookBaseUrl,
+      grafanaUrl: config.grafana.rootUrl,
+      dashboardUid: i < 0 ? undefined : serviceDashboardUid(services[i].name),
+    });
+    const rules = scaleRules(linked, options.timeScale ?? 1);
     groupPrefixes.push(rules.groupPrefix);
     recordingRules += rules.recording.length;
     for (const a of rules.alerts) {
