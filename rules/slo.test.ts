@@ -102,6 +102,17 @@ describe('SLO rules follow the period', () => {
     );
   });
 
+  it('describes each burn alert: the SLO, its objective and period, factors, windows and budget spent', () => {
+    const ticket = rules.alerts.find((a) => a.key === 'SloBurn:four-weeks:ticket')!;
+    expect(ticket.rule.annotations.description).toBe(
+      'The four-weeks SLO of shop (objective 99.9% of requests succeed over 28d) is burning its error budget ' +
+        'at 2.8x the sustainable rate over the last 1d (and still over the last 2h), which spends 10% of the ' +
+        '28d error budget in 1d; or at 0.9333x the sustainable rate over the last 3d (and still over the ' +
+        'last 6h), which spends 10% of the 28d error budget in 3d.',
+    );
+    expect(ticket.tests!.fires.annotations.description).toBe(ticket.rule.annotations.description);
+  });
+
   it('scales the windows to 7d, keeps the factors, and names the period window 1w', () => {
     const page = alertExpr(rules, 'SloBurn:week:page');
     expect(page.match(/ratio_rate\w+|\(\S+ \* 0\.01\)/g)).toEqual([

@@ -1,6 +1,7 @@
 import type { RecordingRuleInput } from '../components/model/rules';
 import type { SloSpec } from '../components/service';
 import {
+  DEFAULT_SLO_PERIOD,
   SLO_LABELS,
   SLO_RECORDS,
   errorBudget,
@@ -11,6 +12,7 @@ import {
   type BurnKind,
 } from '../components/service/slo-conventions';
 import { requestLabels, type ServiceContext } from './context';
+import { formatG4 } from './humanize';
 import { burnScenarios, seriesOf } from './slo-tests';
 import { minutes, type AlertCase, type AlertScenario, type GeneratedAlert, type RuleSet } from './types';
 
@@ -116,12 +118,30 @@ function conditionExpr(sel: string, budget: number, { short, long, factor }: Bur
   return ['(', over(short), '  and', over(long), ')'].join('\n');
 }
 
+/**
+ * What a burn alert means, in words: the SLO, its objective and period, and per condition the burn
+ * factor, both windows, and the share of the period's budget the long window consumes at that factor.
+ * Plain text (no template), so the generated tests state it exactly.
+ */
+function burnDescription(ctx: ServiceContext, slo: SloSpec, conditions: readonly BurnCondition[]): string {
+  const period = slo.period ?? DEFAULT_SLO_PERIOD;
+  const parts = conditions.map(
+    (c) =>
+      `${formatG4(c.factor)}x the sustainable rate over the last ${c.long} (and still over the last ${c.short}), which spends ${formatG4(c.budgetPercent)}% of the ${period} error budget in ${c.long}`,
+  );
+  return (
+    `The ${slo.name} SLO of ${ctx.service.name} (objective ${slo.objective}% of requests succeed over ${period}) ` +
+    `is burning its error budget at ${parts.join('; or at ')}.`
+  );
+}
+
 function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): GeneratedAlert {
   const windows = sloWindows(slo.period);
   const budget = errorBudget(slo.objective);
   const sel = sloSelector(ctx, slo);
   const title = `(${kind}) {{ $labels.sloth_service }} {{ $labels.sloth_slo }} SLO error budget burn rate is too fast.`;
   const summary = `{{ $labels.sloth_service }} {{ $labels.sloth_slo }} SLO error budget burn rate is over expected.`;
+  const description = burnDescription(ctx, slo, windows[kind]);
   const render = (text: string) =>
     text
       .replace('{{ $labels.sloth_service }}', ctx.service.name)
@@ -135,7 +155,7 @@ function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): Generated
   // No scenario sets off the twin alert of the other severity (same name), so none lists it.
   const firing = {
     outputLabels: sloLabels(ctx, slo),
-    annotations: { summary: render(summary), title: render(title) },
+    annotations: { description, summary: render(summary), title: render(title) },
   };
   const cases: AlertCase[] = burnScenarios(kind, windows, budget).map((s) => ({
     name: s.name,
@@ -154,7 +174,7 @@ function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): Generated
       alert: sloAlertName(slo),
       expr: windows[kind].map((c) => conditionExpr(sel, budget, c)).join('\nor\n'),
       labels: { ...ctx.alertLabels, severity: SEVERITY[kind], slo: slo.name, [SLO_LABELS.severity]: kind },
-      annotations: { summary, title },
+      annotations: { description, summary, title },
     }),
     tests: () => ({
       fires,
