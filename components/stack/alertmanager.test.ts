@@ -43,3 +43,37 @@ describe("a team's maintenance windows", () => {
     expect(team(dev, 'shop').routes!.every((r) => !('mute_time_intervals' in r))).toBe(true);
   });
 });
+
+describe('receivers use the stack templates', () => {
+  interface Receivers {
+    receivers: {
+      name: string;
+      slack_configs?: { text?: string }[];
+      email_configs?: { text?: string }[];
+      pagerduty_configs?: { details?: Record<string, string> }[];
+    }[];
+  }
+  const result = synthStack(testStackConfig('full'), services, { environment: 'prod' });
+  const { receivers } = parse(result.files['alertmanager/alertmanager.yml']) as Receivers;
+  const template = result.files['alertmanager/templates/promstack.tmpl'];
+
+  it('show summary, description, runbook and dashboard links in Slack and e-mail text', () => {
+    for (const text of receivers.flatMap((r) => [...(r.slack_configs ?? []), ...(r.email_configs ?? [])])) {
+      expect(text.text).toBe('{{ template "promstack.text" . }}');
+    }
+    expect(receivers.some((r) => r.email_configs)).toBe(true);
+    expect(template).toContain('{{ with .Annotations.runbook_url }}Runbook: {{ . }}');
+    expect(template).toContain('{{ with .Annotations.dashboard_url }}Dashboard: {{ . }}');
+  });
+
+  it("give PagerDuty runbooks and dashboards details beside Alertmanager's defaults", () => {
+    const pagerduty = receivers.flatMap((r) => r.pagerduty_configs ?? []);
+    expect(pagerduty.length).toBeGreaterThan(0);
+    for (const pd of pagerduty) {
+      expect(pd.details).toMatchObject({
+        dashboards: '{{ template "promstack.dashboards" . }}',
+        runbooks: '{{ template "promstack.runbooks" . }}',
+      });
+    }
+  });
+});

@@ -35,19 +35,43 @@ function teamRoute(team: string, routing: StackConfig['teams'][string]): Route {
 type Receiver = AlertmanagerConfigInput['receivers'][number];
 
 /**
- * Slack messages use the stack's templates (alertmanager/templates/promstack.tmpl) unless a receiver
- * sets its own title or text: every alert's summary, description and labels, instead of Alertmanager's
- * terse default.
+ * Receivers use the stack's templates (alertmanager/templates/promstack.tmpl) unless they set their own:
+ * Slack's title and text, and e-mail's plain-text part, list every alert's summary, description,
+ * runbook and dashboard links and labels, instead of Alertmanager's terse default; PagerDuty events get
+ * `runbooks` and `dashboards` details (one link a line) beside Alertmanager's default details.
  */
 function withStackTemplates(receiver: Receiver): Receiver {
-  if (!receiver.slack_configs) return receiver;
   return {
     ...receiver,
-    slack_configs: receiver.slack_configs.map((slack) => ({
-      ...slack,
-      title: slack.title ?? '{{ template "promstack.title" . }}',
-      text: slack.text ?? '{{ template "promstack.text" . }}',
-    })),
+    ...(receiver.slack_configs
+      ? {
+          slack_configs: receiver.slack_configs.map((slack) => ({
+            ...slack,
+            title: slack.title ?? '{{ template "promstack.title" . }}',
+            text: slack.text ?? '{{ template "promstack.text" . }}',
+          })),
+        }
+      : {}),
+    ...(receiver.email_configs
+      ? {
+          email_configs: receiver.email_configs.map((email) => ({
+            ...email,
+            text: email.text ?? '{{ template "promstack.text" . }}',
+          })),
+        }
+      : {}),
+    ...(receiver.pagerduty_configs
+      ? {
+          pagerduty_configs: receiver.pagerduty_configs.map((pd) => ({
+            ...pd,
+            details: {
+              dashboards: '{{ template "promstack.dashboards" . }}',
+              runbooks: '{{ template "promstack.runbooks" . }}',
+              ...pd.details,
+            },
+          })),
+        }
+      : {}),
   };
 }
 

@@ -378,8 +378,20 @@ const NOTIFICATION_TEMPLATE = `{{ define "promstack.title" -}}
 {{ range .Alerts -}}
 {{ .Annotations.summary }}
 {{ with .Annotations.description }}{{ . }}
+{{ end }}{{ with .Annotations.runbook_url }}Runbook: {{ . }}
+{{ end }}{{ with .Annotations.dashboard_url }}Dashboard: {{ . }}
 {{ end }}{{ range .Labels.SortedPairs }}  {{ .Name }}={{ .Value }}
 {{ end }}
 {{ end -}}
+{{- end }}
+
+{{ define "promstack.runbooks" -}}
+{{ range .Alerts }}{{ with .Annotations.runbook_url }}{{ . }}
+{{ end }}{{ end }}
+{{- end }}
+
+{{ define "promstack.dashboards" -}}
+{{ range .Alerts }}{{ with .Annotations.dashboard_url }}{{ . }}
+{{ end }}{{ end }}
 {{- end }}
 `;

@@ -127,7 +127,12 @@ function alertFor(receiver: string, severity: string, startsAt: string): PostedA
       // Quotes, a line break, `=` and non-ASCII must survive every channel's text.
       detail: 'say "hi"\nsecond line a=b ünï',
     },
-    annotations: { summary: `drill for ${receiver}`, description: 'fired by the channel stand-in test' },
+    annotations: {
+      summary: `drill for ${receiver}`,
+      description: 'fired by the channel stand-in test',
+      runbook_url: `https://runbooks.example.com/Drill_${receiver.replace(/-/g, '_')}`,
+      dashboard_url: 'https://grafana.example.com/d/svc-shop',
+    },
     startsAt,
   };
 }
@@ -240,7 +245,9 @@ describe('a real Alertmanager notifying the stand-ins', () => {
       expect(mail.record.channel === 'email' && mail.record.subject).toBe(title);
       // promstack.text comes first, readable by itself.
       expect(mail.record.channel === 'email' && mail.record.text).toContain(
-        'drill for drill-all\nfired by the channel stand-in test\n  alertname=Drill_drill_all\n',
+        'drill for drill-all\nfired by the channel stand-in test\n' +
+          'Runbook: https://runbooks.example.com/Drill_drill_all\n' +
+          'Dashboard: https://grafana.example.com/d/svc-shop\n  alertname=Drill_drill_all\n',
       );
     });
 

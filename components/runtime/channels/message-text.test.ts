@@ -114,6 +114,22 @@ describe('parsePromstackText', () => {
     ]);
   });
 
+  it('reads the runbook and dashboard links after the description', () => {
+    const linked =
+      'Errors above 5%\nOrders fail for users.\nRunbook: https://wiki/HighErrorRate\n' +
+      'Dashboard: https://grafana/d/svc-orders\n  alertname=HighErrorRate\n\n' +
+      'Latency high\nRunbook: https://wiki/HighLatency\n  alertname=HighLatency\n\n';
+    expect(parsePromstackText(linked, 'firing').map((a) => a.annotations)).toEqual([
+      {
+        summary: 'Errors above 5%',
+        description: 'Orders fail for users.',
+        runbook_url: 'https://wiki/HighErrorRate',
+        dashboard_url: 'https://grafana/d/svc-orders',
+      },
+      { summary: 'Latency high', runbook_url: 'https://wiki/HighLatency' },
+    ]);
+  });
+
   it('stops at the drill block and finds nothing in other text', () => {
     expect(parsePromstackText(`${text}${BLOCK}`, 'firing')).toHaveLength(2);
     expect(parsePromstackText('hello\nworld', 'firing')).toEqual([]);

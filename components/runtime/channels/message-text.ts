@@ -76,7 +76,8 @@ export function statusOfTitle(title: string): AlertStatus | undefined {
 
 /**
  * Best-effort reading of promstack.text (synth.ts NOTIFICATION_TEMPLATE): per alert the summary line,
- * the description lines, `  name=value` label lines and a blank line. It carries no per-alert status,
+ * the description lines, `Runbook: <url>` and `Dashboard: <url>` lines when the alert has those links,
+ * `  name=value` label lines and a blank line. It carries no per-alert status,
  * so every alert gets the notification's `status`; a label value with a line break is cut there.
  */
 export function parsePromstackText(text: string, status: AlertStatus): NotifiedAlert[] {
@@ -87,6 +88,17 @@ export function parsePromstackText(text: string, status: AlertStatus): NotifiedA
     if (Object.keys(labels).length > 0) {
       while (head.length > 1 && head[head.length - 1] === '') head.pop();
       const annotations: Record<string, string> = {};
+      // The runbook and dashboard lines follow the description (at its end, never inside it).
+      for (const [prefix, name] of [
+        ['Dashboard: ', 'dashboard_url'],
+        ['Runbook: ', 'runbook_url'],
+      ] as const) {
+        const last = head[head.length - 1];
+        if (head.length > 1 && last.startsWith(prefix)) {
+          annotations[name] = last.slice(prefix.length);
+          head.pop();
+        }
+      }
       if (head[0]) annotations.summary = head[0];
       if (head.length > 1) annotations.description = head.slice(1).join('\n');
       alerts.push({ alertname: labels.alertname ?? '', labels, annotations, status });
