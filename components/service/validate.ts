@@ -25,13 +25,39 @@ const metricSpec = z.strictObject({
   help: z.string().optional(),
 });
 
+/**
+ * A link annotation (`runbook_url`, `dashboard_url`) written as plain text must be an http(s) URL
+ * without credentials: every notification shows it. Templated ones are checked as templates only.
+ */
+const LINK_ANNOTATIONS = ['runbook_url', 'dashboard_url'];
+function linkProblem(value: string): string | undefined {
+  if (value.includes('{{')) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'write an http(s) URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'write an http(s) URL';
+  if (url.username || url.password) {
+    return 'remove the user name and password: the URL is shown in every notification';
+  }
+  return undefined;
+}
+const alertAnnotations = z.record(z.string(), alertTemplateText).superRefine((annotations, ctx) => {
+  for (const name of LINK_ANNOTATIONS) {
+    const problem = annotations[name] === undefined ? undefined : linkProblem(annotations[name]);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name] });
+  }
+});
+
 const override = z.strictObject({
   disabled: z.boolean().optional(),
   threshold: z.number().nonnegative().optional(),
   for: duration.optional(),
   severity: severity.optional(),
   labels: alertLabels.optional(),
-  annotations: z.record(z.string(), alertTemplateText).optional(),
+  annotations: alertAnnotations.optional(),
   expr: z.string().optional(),
 });
 

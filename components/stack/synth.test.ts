@@ -315,6 +315,22 @@ describe('synthStack bad input', () => {
       /^template: unclosed left paren at col \d+$/,
     ],
     [
+      'an override whose runbook URL carries credentials',
+      () => undefined,
+      [
+        defineService({
+          ...services[0],
+          alerts: {
+            overrides: {
+              HighLatency: { annotations: { runbook_url: 'https://bob:hunter2@wiki.example.com/latency' } },
+            },
+          },
+        } as never),
+      ],
+      'services.orders.alerts.overrides.HighLatency.annotations.runbook_url',
+      /remove the user name and password/,
+    ],
+    [
       'a custom alert whose label uses an unknown template function',
       () => undefined,
       [
