@@ -1,4 +1,5 @@
 import type { Literal, PromqlNode, VectorMatching } from './promql-ast';
+import { parseDuration } from './duration';
 import { goUnquote } from './go-strings';
 import { re2FullMatch, re2Problem } from './re2';
 import {
@@ -41,15 +42,6 @@ interface Checked {
 const COMPARISON_OPERATORS = new Set(['==', '!=', '<=', '<', '>=', '>']);
 const SET_OPERATORS = new Set(['and', 'or', 'unless']);
 const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
-const DURATION_UNIT_SECONDS: Record<string, number> = {
-  y: 365 * 24 * 3600,
-  w: 7 * 24 * 3600,
-  d: 24 * 3600,
-  h: 3600,
-  m: 60,
-  s: 1,
-  ms: 0.001,
-};
 
 /** How a check reads a literal's text: its own, or the text of another expression of the same shape. */
 export type LiteralText = (literal: Literal) => string;
@@ -428,26 +420,19 @@ function argumentCountProblem(name: string, fn: PromqlFunction, given: number): 
 }
 
 /** Seconds of a PromQL number or duration literal (`5m`, `1h30m`, `0x1F`, `1_000`, `-Inf`). */
-export function durationSeconds(literal: string): number | undefined {
+function durationSeconds(literal: string): number | undefined {
   const sign = literal.startsWith('-') ? -1 : 1;
   const body = literal.replace(/^[-+]/, '').replace(/_/g, '');
   if (/^inf$/i.test(body)) return sign * Infinity;
   if (/^nan$/i.test(body)) return NaN;
   if (/^0x[0-9a-f]+$/i.test(body)) return sign * parseInt(body, 16);
   if (/^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(body)) return sign * Number(body);
-  const units = body.match(/\d+(ms|[ywdhms])/g);
-  if (!units || units.join('') !== body) return undefined;
-  return (
-    sign *
-    units.reduce((sum, part) => {
-      const [, count, unit] = /^(\d+)(ms|[ywdhms])$/.exec(part)!;
-      return sum + Number(count) * DURATION_UNIT_SECONDS[unit];
-    }, 0)
-  );
+  const ms = parseDuration(body);
+  return ms === undefined ? undefined : (sign * ms) / 1000;
 }
 
 /** The value of a PromQL string literal, or why Prometheus's lexer refuses its escapes. */
-export function unquote(literal: string): string | { error: string } {
+function unquote(literal: string): string | { error: string } {
   const quote = literal[0];
   const body = literal.slice(1, -1);
   if (quote === '`') return body;
