@@ -4,6 +4,7 @@
  * including invalid ones. Mutations splice the original text, so what the lexer does not understand
  * is kept as it is.
  */
+import { PROMQL_AGGREGATIONS } from '../../components/model/promql-functions';
 
 export type TokKind =
   | 'ident'
@@ -65,31 +66,11 @@ export function lex(src: string): Tok[] {
   return toks;
 }
 
-export const AGGREGATORS = new Set([
-  'sum',
-  'min',
-  'max',
-  'avg',
-  'group',
-  'stddev',
-  'stdvar',
-  'count',
-  'count_values',
-  'bottomk',
-  'topk',
-  'quantile',
-  'limitk',
-  'limit_ratio',
-]);
-/** Aggregations whose first argument is a parameter. */
-export const PARAM_AGGREGATORS = new Set([
-  'count_values',
-  'bottomk',
-  'topk',
-  'quantile',
-  'limitk',
-  'limit_ratio',
-]);
+/** PromQL's aggregations, and those whose first argument is a parameter, from the checker's table. */
+export const AGGREGATORS: ReadonlySet<string> = new Set(PROMQL_AGGREGATIONS.keys());
+export const PARAM_AGGREGATORS: ReadonlySet<string> = new Set(
+  [...PROMQL_AGGREGATIONS].filter(([, aggregation]) => aggregation.param !== undefined).map(([name]) => name),
+);
 const KEYWORDS = new Set([
   'by',
   'without',
