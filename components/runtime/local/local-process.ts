@@ -151,8 +151,11 @@ export class LocalProcess {
     log.write(`--- ${new Date().toISOString()} started: ${[file, ...args].join(' ')}\n`);
     run.child.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
     run.child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
-    run.child.once('exit', (code, signal) => {
+    // 'exit' can come before the last output chunks: the log ends on 'close', once stdio has drained.
+    run.child.once('close', (code, signal) => {
       log.end(`--- ${new Date().toISOString()} exited: ${signal ?? `code ${code}`}\n`);
+    });
+    run.child.once('exit', (code, signal) => {
       if (this.expectingExit || this.current !== run) return;
       setTimeout(() => {
         if (!this.expectingExit && this.current === run) this.onUnexpectedExit?.(this, code, signal);
