@@ -23,17 +23,20 @@ describe('planConfigVolumes', () => {
       'prometheus-rules-0',
       'prometheus-scrape-0',
     ]);
-    expect(plan.configMaps[0].items).toEqual([
-      { key: 'prometheus.yml', dir: '/etc/prometheus', path: 'prometheus.yml' },
-    ]);
-    expect(plan.configMaps[1].items.map((i) => i.path)).toEqual([
-      'rules/orders.yml',
-      'rules/promstack-stack.yml',
+    expect(plan.configMaps.map((c) => [c.dir, Object.keys(c.data)])).toEqual([
+      ['/etc/prometheus', ['prometheus.yml']],
+      ['/etc/prometheus/rules', ['orders.yml', 'promstack-stack.yml']],
+      ['/etc/prometheus/scrape', ['orders.yml']],
     ]);
     expect(plan.configMaps[1].data['orders.yml']).toBe(prod.files['prometheus/rules/orders.yml']);
-    expect(plan.configMaps[2].items.map((i) => i.path)).toEqual(['scrape/orders.yml']);
     expect(plan.secretItems).toEqual([
-      { key: 'mimir-password', dir: '/etc/prometheus', path: 'secrets/mimir-password' },
+      { key: 'mimir-password', dir: '/etc/prometheus/secrets', path: 'mimir-password' },
+    ]);
+    expect(plan.dirs).toEqual([
+      '/etc/prometheus',
+      '/etc/prometheus/rules',
+      '/etc/prometheus/scrape',
+      '/etc/prometheus/secrets',
     ]);
   });
 
@@ -47,6 +50,12 @@ describe('planConfigVolumes', () => {
     ]);
     expect(plan.secretItems).toEqual([
       { key: 'grafana-admin-password', dir: '/etc/grafana/secrets', path: 'grafana-admin-password' },
+    ]);
+    expect(plan.dirs).toEqual([
+      '/etc/grafana/dashboards',
+      '/etc/grafana/provisioning/dashboards',
+      '/etc/grafana/provisioning/datasources',
+      '/etc/grafana/secrets',
     ]);
   });
 
@@ -81,6 +90,11 @@ describe('planConfigVolumes', () => {
       'a name that is no ConfigMap key',
       { '/etc/prometheus/rules/a b.yml': 'x' },
       /not a valid ConfigMap key/,
+    ],
+    [
+      'two folders that would share ConfigMap names',
+      { '/etc/prometheus/a/b/y.yml': 'y', '/etc/prometheus/a-b/x.yml': 'x' },
+      /folder \/etc\/prometheus\/a\/b has the same ConfigMap name \(prometheus-a-b\) as \/etc\/prometheus\/a-b: rename one/,
     ],
   ])('reports %s, named by its synth path', (_case, files, message) => {
     const { issues } = planConfigVolumes(withFiles(files));

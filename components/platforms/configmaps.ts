@@ -9,21 +9,25 @@ export const CONFIGMAP_DATA_LIMIT = 900 * 1024;
 
 const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
 
-/** One ConfigMap: files of one folder, under their file names. */
+/** One ConfigMap: files of one folder, under their file names, projected whole into that folder. */
 export interface ConfigMapChunk {
   /** Stable id, unique in the workload: the folder's slug and a chunk number, e.g. `rules-0`. */
   id: string;
+  /** The folder its keys appear in as files (a ConfigMap projected without `items`). */
+  dir: string;
   data: Record<string, string>;
-  /** Where each key goes: the config folder (mount point) and the path below it. */
-  items: { key: string; dir: string; path: string }[];
 }
 
-/** How a workload's config and secret files reach its pods: ConfigMaps, one Secret, projected volumes. */
+/**
+ * How a workload's config and secret files reach its pods: ConfigMaps, one Secret, and a projected
+ * volume per folder. The pod spec names each ConfigMap once and never lists its files, so that it grows
+ * with the number of ConfigMaps (about one per 900 KiB of config), not with the number of files.
+ */
 export interface ConfigVolumePlan {
   configMaps: ConfigMapChunk[];
-  /** Secret keys are the stack secret names. */
+  /** Secret keys are the stack secret names; each is projected as `path` in its folder `dir`. */
   secretItems: { key: string; dir: string; path: string }[];
-  /** The mount points (Workload.configDirs). */
+  /** Every folder that holds a config or secret file, sorted (a parent before its subfolders). */
   dirs: string[];
 }
 
@@ -51,22 +55,25 @@ function mountOf(path: string, dirs: readonly string[]): string | undefined {
 /**
  * Plans the ConfigMaps of a workload: one group per folder (prometheus.yml apart from the rules, so a
  * rule change touches only the rules), each group cut into ConfigMaps of at most `limit` bytes in path
- * order. Returns issues instead of a plan when a file cannot be placed.
+ * order. Keys are the file names, so a ConfigMap projected whole into its folder lays the files out as
+ * the configs name them. Returns issues instead of a plan when a file cannot be placed.
  */
 export function planConfigVolumes(
   workload: Workload,
   limit = CONFIGMAP_DATA_LIMIT,
 ): { plan: ConfigVolumePlan; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
-  const dirs = workload.configDirs;
-  const groups = new Map<string, { key: string; dir: string; path: string; content: string }[]>();
+  const mounts = workload.configDirs;
+  const outside = (path: string) => `${path} is outside the config folders ${mounts.join(', ')}`;
+  const groups = new Map<string, { id: string; files: { key: string; content: string }[] }>();
+  const folderOfId = new Map<string, string>();
   const files = [...workload.configFiles].sort((a, b) => compareText(a.path, b.path));
   for (const file of files) {
-    const dir = mountOf(file.path, dirs);
+    const mount = mountOf(file.path, mounts);
     const key = baseOf(file.path);
     const where = `files.${file.source}`;
-    if (!dir) {
-      issues.push({ path: where, message: `${file.path} is outside the config folders ${dirs.join(', ')}` });
+    if (!mount) {
+      issues.push({ path: where, message: outside(file.path) });
       continue;
     }
     if (!CONFIGMAP_KEY.test(key)) {
@@ -84,43 +91,51 @@ export function planConfigVolumes(
       });
       continue;
     }
-    const group = slug(dirOf(file.path).slice(dirOf(dir).length));
-    const list = groups.get(group) ?? [];
-    if (list.some((other) => other.key === key)) {
+    const dir = dirOf(file.path);
+    const id = slug(dir.slice(dirOf(mount).length));
+    // Folders whose slugs meet (`a-b` and `a/b`) would share ConfigMap names.
+    if ((folderOfId.get(id) ?? dir) !== dir) {
       issues.push({
         path: where,
-        message: `${key} is already taken in ConfigMap group ${group}: rename one`,
+        message: `folder ${dir} has the same ConfigMap name (${id}) as ${folderOfId.get(id)}: rename one`,
       });
       continue;
     }
-    list.push({ key, dir, path: file.path.slice(dir.length + 1), content: file.content });
-    groups.set(group, list);
+    folderOfId.set(id, dir);
+    const group = groups.get(dir) ?? { id, files: [] };
+    group.files.push({ key, content: file.content });
+    groups.set(dir, group);
   }
   const configMaps: ConfigMapChunk[] = [];
-  for (const group of [...groups.keys()].sort(compareText)) {
+  for (const dir of [...groups.keys()].sort(compareText)) {
+    const group = groups.get(dir)!;
     let chunk: ConfigMapChunk | undefined;
     let used = 0;
     let count = 0;
-    for (const file of groups.get(group)!) {
+    for (const file of group.files) {
       const size = Buffer.byteLength(file.content, 'utf8') + file.key.length;
       if (!chunk || used + size > limit) {
-        chunk = { id: `${group}-${count++}`, data: {}, items: [] };
+        chunk = { id: `${group.id}-${count++}`, dir, data: {} };
         configMaps.push(chunk);
         used = 0;
       }
       chunk.data[file.key] = file.content;
-      chunk.items.push({ key: file.key, dir: file.dir, path: file.path });
       used += size;
     }
   }
+  const configPaths = new Set(files.map((file) => file.path));
   const secretItems = workload.secretFiles.flatMap((secret) => {
-    const dir = mountOf(secret.path, dirs);
-    if (dir) return [{ key: secret.secretName, dir, path: secret.path.slice(dir.length + 1) }];
-    issues.push({
-      path: `secrets.${secret.secretName}`,
-      message: `${secret.path} is outside the config folders ${dirs.join(', ')}`,
-    });
-    return [];
+    const where = `secrets.${secret.secretName}`;
+    if (!mountOf(secret.path, mounts)) {
+      issues.push({ path: where, message: outside(secret.path) });
+      return [];
+    }
+    if (configPaths.has(secret.path)) {
+      issues.push({ path: where, message: `${secret.path} is also a config file: move one` });
+      return [];
+    }
+    return [{ key: secret.secretName, dir: dirOf(secret.path), path: baseOf(secret.path) }];
   });
-  return { plan: { configMaps, secretItems, dirs: [...dirs] }, issues };
+  const dirs = [...new Set([...groups.keys(), ...secretItems.map((item) => item.dir)])].sort(compareText);
+  return { plan: { configMaps, secretItems, dirs }, issues };
 }

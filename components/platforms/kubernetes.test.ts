@@ -98,7 +98,10 @@ const podSpec = (name: string): Obj => inputs(name).spec.template.spec;
 const configMapNamed = (name: string) =>
   mocks.ofType('kubernetes:core/v1:ConfigMap').find((r) => r.name === name)!;
 
-/** Files a pod sees through its projected ConfigMap sources, by path, read back from the ConfigMaps. */
+/**
+ * Files a pod sees through its projected ConfigMap sources, by path, read back from the ConfigMaps: a
+ * source without `items` projects every key as a file of that name.
+ */
 function mountedFiles(spec: Obj): Record<string, string> {
   const files: Record<string, string> = {};
   for (const mount of spec.containers[0].volumeMounts as Obj[]) {
@@ -107,8 +110,9 @@ function mountedFiles(spec: Obj): Record<string, string> {
       if (!source.configMap) continue;
       // The mock names an autonamed object `<resource name>-<8 hex>`.
       const cm = configMapNamed(source.configMap.name.replace(/-[0-9a-f]{8}$/, ''));
-      for (const item of source.configMap.items)
-        files[`${mount.mountPath}/${item.path}`] = (cm.inputs.data as Obj)[item.key];
+      const data = cm.inputs.data as Record<string, string>;
+      const items: Obj[] = source.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+      for (const item of items) files[`${mount.mountPath}/${item.path}`] = data[item.key];
     }
   }
   return files;
@@ -267,38 +271,50 @@ describe('the Kubernetes test stack', () => {
     }
   });
 
-  it('mounts config and secrets read-only through one projected volume per config folder', () => {
+  it('mounts each folder of files read-only through its own projected volume, ConfigMaps whole', () => {
     const spec = podSpec('prod-prometheus-statefulset');
     expect(spec.containers[0].volumeMounts).toEqual([
       { name: 'config-0', mountPath: '/etc/prometheus', readOnly: true },
+      { name: 'config-1', mountPath: '/etc/prometheus/rules', readOnly: true },
+      { name: 'config-2', mountPath: '/etc/prometheus/scrape', readOnly: true },
+      { name: 'config-3', mountPath: '/etc/prometheus/secrets', readOnly: true },
       { name: 'data', mountPath: '/prometheus' },
     ]);
-    const sources = spec.volumes[0].projected.sources as Obj[];
-    const rules = configMapNamed('prod-prometheus-prometheus-rules-0');
-    expect(sources).toContainEqual({
-      configMap: {
-        name: expect.stringMatching(/^prod-prometheus-prometheus-rules-0-/),
-        items: [
-          { key: 'orders.yml', path: 'rules/orders.yml' },
-          { key: 'promstack-stack.yml', path: 'rules/promstack-stack.yml' },
-        ],
+    const sources = (i: number) => spec.volumes[i].projected.sources as Obj[];
+    expect(sources(1)).toEqual([
+      { configMap: { name: expect.stringMatching(/^prod-prometheus-prometheus-rules-0-[0-9a-f]{8}$/) } },
+    ]);
+    expect(sources(3)).toEqual([
+      {
+        secret: {
+          name: expect.stringMatching(/^prod-prometheus-secrets-/),
+          items: [{ key: 'mimir-password', path: 'mimir-password', mode: 0o440 }],
+        },
       },
-    });
-    expect(rules).toBeDefined();
-    expect(sources).toContainEqual({
-      secret: {
-        name: expect.stringMatching(/^prod-prometheus-secrets-/),
-        items: [{ key: 'mimir-password', path: 'secrets/mimir-password', mode: 0o440 }],
-      },
-    });
+    ]);
     expect(
       podSpec('prod-grafana-deployment').containers[0].volumeMounts.map((m: Obj) => m.mountPath),
     ).toEqual([
       '/etc/grafana/dashboards',
-      '/etc/grafana/provisioning',
+      '/etc/grafana/provisioning/dashboards',
+      '/etc/grafana/provisioning/datasources',
       '/etc/grafana/secrets',
       '/var/lib/grafana',
     ]);
+  });
+
+  it('lists no config file in any pod spec: only the ConfigMaps, whose keys are the file names', () => {
+    for (const name of [
+      'prod-prometheus-statefulset',
+      'prod-alertmanager-statefulset',
+      'prod-grafana-deployment',
+    ]) {
+      const configMapSources = (podSpec(name).volumes as Obj[]).flatMap((v) =>
+        (v.projected?.sources ?? []).filter((s: Obj) => s.configMap),
+      );
+      expect(configMapSources.length).toBeGreaterThan(0);
+      for (const source of configMapSources) expect(Object.keys(source.configMap)).toEqual(['name']);
+    }
   });
 
   it('annotates each pod template with the checksum of its config', () => {
@@ -349,15 +365,17 @@ describe('rules larger than one ConfigMap', () => {
     ]);
     for (const cm of rules)
       expect(Buffer.byteLength(JSON.stringify(cm.inputs.data))).toBeLessThan(CONFIGMAP_DATA_LIMIT);
-    const sources = podSpec('big-prometheus-statefulset').volumes[0].projected.sources as Obj[];
-    const paths = sources.flatMap((s) => (s.configMap ? s.configMap.items.map((i: Obj) => i.path) : []));
-    expect(paths).toEqual([
-      'prometheus.yml',
-      'rules/big-a.yml',
-      'rules/big-b.yml',
-      'rules/orders.yml',
-      'rules/promstack-stack.yml',
-      'scrape/orders.yml',
+    const rulesVolume = (podSpec('big-prometheus-statefulset').volumes as Obj[])[1];
+    expect(
+      rulesVolume.projected.sources.map((s: Obj) => s.configMap.name.replace(/-[0-9a-f]{8}$/, '')),
+    ).toEqual(['big-prometheus-prometheus-rules-0', 'big-prometheus-prometheus-rules-1']);
+    expect(Object.keys(mountedFiles(podSpec('big-prometheus-statefulset'))).sort()).toEqual([
+      '/etc/prometheus/prometheus.yml',
+      '/etc/prometheus/rules/big-a.yml',
+      '/etc/prometheus/rules/big-b.yml',
+      '/etc/prometheus/rules/orders.yml',
+      '/etc/prometheus/rules/promstack-stack.yml',
+      '/etc/prometheus/scrape/orders.yml',
     ]);
   });
 });

@@ -135,8 +135,8 @@ function probe(path: string, port: number, extra: Partial<k8s.types.input.core.v
 
 /**
  * Runs a workload on Kubernetes: ConfigMaps (auto-named, so a change creates a new one and rolls the
- * pods before the old one goes; split below 1 MiB each), one Secret with its secret files, projected
- * read-only volumes at its config folders, a StatefulSet or Deployment with a `checksum/config` pod
+ * pods before the old one goes; split below 1 MiB each), one Secret with its secret files, a projected
+ * read-only volume at each folder of files, a StatefulSet or Deployment with a `checksum/config` pod
  * annotation, the restricted security context, probes and resources, and a Service (headless for a
  * StatefulSet, whose pods are then reachable as `<name>-N.<name>.<namespace>.svc`).
  */
@@ -237,39 +237,41 @@ function secretOf(
   );
 }
 
-/** A read-only projected volume per config folder: its ConfigMap items and secret items. */
+/**
+ * A read-only projected volume per folder: the folder's ConfigMaps whole (their keys are the file names)
+ * and its secret items. No ConfigMap lists its files, so the pod spec does not grow with the catalogue. A
+ * subfolder's volume is mounted inside its parent's: the kubelet makes the mount point in the parent
+ * (MakeNestedMountpoints) before the container starts, and the runtime mounts parents first.
+ */
 function configVolumes(
   plan: ConfigVolumePlan,
   configMaps: readonly k8s.core.v1.ConfigMap[],
   secret: k8s.core.v1.Secret | undefined,
 ): k8s.types.input.core.v1.Volume[] {
-  return plan.dirs.map((dir, i) => ({
-    name: `config-${i}`,
-    projected: {
-      defaultMode: 0o444,
-      sources: [
-        ...plan.configMaps.flatMap((chunk, c) => {
-          const items = chunk.items
-            .filter((item) => item.dir === dir)
-            .map(({ key, path }) => ({ key, path }));
-          return items.length > 0 ? [{ configMap: { name: configMaps[c].metadata.name, items } }] : [];
-        }),
-        ...(secret && plan.secretItems.some((item) => item.dir === dir)
-          ? [
-              {
-                secret: {
-                  name: secret.metadata.name,
-                  // Readable by the pod's group (fsGroup) only.
-                  items: plan.secretItems
-                    .filter((item) => item.dir === dir)
-                    .map(({ key, path }) => ({ key, path, mode: 0o440 })),
-                },
-              },
-            ]
-          : []),
-      ],
-    },
-  }));
+  return plan.dirs.map((dir, i) => {
+    const secretItems = plan.secretItems
+      .filter((item) => item.dir === dir)
+      // Readable by the pod's group (fsGroup) only.
+      .map(({ key, path }) => ({ key, path, mode: 0o440 }));
+    return {
+      name: configVolumeName(i),
+      projected: {
+        defaultMode: 0o444,
+        sources: [
+          ...plan.configMaps.flatMap((chunk, c) =>
+            chunk.dir === dir ? [{ configMap: { name: configMaps[c].metadata.name } }] : [],
+          ),
+          ...(secret && secretItems.length > 0
+            ? [{ secret: { name: secret.metadata.name, items: secretItems } }]
+            : []),
+        ],
+      },
+    };
+  });
+}
+
+function configVolumeName(index: number): string {
+  return `config-${index}`;
 }
 
 /** The one container: image, flags, env, ports, mounts, probes, resources, restricted security. */
@@ -279,7 +281,7 @@ function workloadContainer(
   options: KubernetesWorkloadOptions,
 ): k8s.types.input.core.v1.Container {
   const volumeMounts = [
-    ...plan.dirs.map((dir, i) => ({ name: `config-${i}`, mountPath: dir, readOnly: true })),
+    ...plan.dirs.map((dir, i) => ({ name: configVolumeName(i), mountPath: dir, readOnly: true })),
     ...workload.volumes.map((vol) => ({ name: vol.name, mountPath: vol.path })),
   ];
   const containerPorts = workload.ports.flatMap((port) => [

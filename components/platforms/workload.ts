@@ -67,8 +67,8 @@ export interface Workload {
   configFiles: ConfigFile[];
   secretFiles: SecretFile[];
   /**
-   * Folders that hold every config and secret file, none inside another. Kubernetes mounts one
-   * read-only volume at each (a volume cannot be mounted inside a read-only config volume).
+   * Folders that hold every config and secret file, none inside another: a file elsewhere is refused.
+   * Kubernetes mounts a read-only volume at each folder of files below them (configmaps.ts).
    */
   configDirs: string[];
   volumes: WorkloadVolume[];

@@ -114,7 +114,7 @@ describe('changing one alert threshold', () => {
       const sources = new Map(w.configFiles.map((f) => [f.path, f.source]));
       const maps = planConfigVolumes(w)
         .plan.configMaps.filter((chunk) =>
-          chunk.items.some((item) => files.includes(sources.get(`${item.dir}/${item.path}`) ?? '')),
+          Object.keys(chunk.data).some((key) => files.includes(sources.get(`${chunk.dir}/${key}`) ?? '')),
         )
         .map((chunk) => `${w.name}-${chunk.id}`);
       const controller = w.name === 'grafana' ? 'grafana-deployment' : `${w.name}-statefulset`;
