@@ -130,7 +130,7 @@ function matches(matcherText: string, labels: Record<string, string>): boolean {
 }
 
 /** The routing tree of the rendered Alertmanager config, receivers inherited as Alertmanager does. */
-export function routeTree(result: SynthResult): RouteNode {
+export function routeTree(result: { rendered: Pick<SynthResult['rendered'], 'alertmanager'> }): RouteNode {
   const root = result.rendered.alertmanager.route;
   const build = (route: Route, inherited: string): RouteNode => {
     const receiver = route.receiver ?? inherited;
@@ -146,7 +146,7 @@ export function routeTree(result: SynthResult): RouteNode {
 }
 
 /** The nodes an alert stops at, as Alertmanager's dispatcher walks the tree (Route.Match). */
-function matchNodes(node: RouteNode, labels: Record<string, string>): RouteNode[] {
+export function matchNodes(node: RouteNode, labels: Record<string, string>): RouteNode[] {
   if (!node.matchers.every((m) => matches(m, labels))) return [];
   const all: RouteNode[] = [];
   for (const child of node.routes) {

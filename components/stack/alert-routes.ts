@@ -3,7 +3,7 @@ import { sortKeys } from '../model/names';
 import { isAlertingRule, type AlertingRule } from '../model/rules';
 import { NULL_RECEIVER } from './alertmanager';
 import { OUTPUT_PATHS, ruleFilePath } from './paths';
-import type { AlertSummary, SynthResult } from './synth';
+import type { AlertSummary, RenderedStack, SynthResult } from './synth';
 import { runTool } from '../tools/binaries';
 import { WATCHDOG_ALERT } from '../../rules/stack-health';
 
@@ -29,47 +29,63 @@ export interface AlertToRoute {
   labels: Record<string, string>;
 }
 
+/** An alerting rule of a rendered rule file, with the labels its alerts carry. */
+export interface RuleAlert {
+  /** The rule file's rule set: the service (`orders`), `promstack-stack`, or `vendor-<name>`. */
+  service: string;
+  /** The rule, its group's labels (Prometheus 3) under its own. */
+  rule: AlertingRule;
+  /**
+   * The labels it carries when it reaches Alertmanager: the rule's, plus Prometheus' external labels
+   * (added to every alert it sends unless the alert has the label already), plus alertname. Labels that
+   * only the query result carries (instance, job) cannot be known here and route nothing.
+   */
+  labels: Record<string, string>;
+}
+
+/** Every alerting rule of the rendered rule files, file by file in path order, each file in its order. */
+export function ruleAlerts(rendered: Pick<RenderedStack, 'prometheus' | 'ruleFiles'>): RuleAlert[] {
+  const external = rendered.prometheus.global?.external_labels ?? {};
+  return Object.entries(rendered.ruleFiles).flatMap(([path, file]) =>
+    file.groups.flatMap((group) =>
+      group.rules.filter(isAlertingRule).map((own) => {
+        const rule = group.labels ? { ...own, labels: { ...group.labels, ...own.labels } } : own;
+        return {
+          service: path.slice(OUTPUT_PATHS.rulesDir.length).replace(/\.yml$/, ''),
+          rule,
+          labels: sortKeys({ ...external, ...rule.labels, alertname: rule.alert }),
+        };
+      }),
+    ),
+  );
+}
+
 /**
- * Every alert of the stack with its label set: its rule's static labels from the rendered rule file,
- * plus Prometheus' external labels (added to every alert it sends unless the alert has the label
- * already), plus alertname. Labels that only the query result carries (instance, job) cannot be known
- * here and route nothing. Alerts of vendored rule files, which the summary does not list, come last.
+ * Every alert of the stack with its label set (ruleAlerts), keyed as the synth summary lists it.
+ * Alerts of vendored rule files, which the summary does not list, come last.
  */
 export function alertsToRoute(result: SynthResult): AlertToRoute[] {
   const external = result.rendered.prometheus.global?.external_labels ?? {};
-  const unused = new Map<string, AlertingRule[]>();
-  for (const [path, file] of Object.entries(result.rendered.ruleFiles)) {
-    // A group's labels (Prometheus 3) go on each of its alerts, under the rule's own.
-    const rules = file.groups.flatMap((group) =>
-      group.rules
-        .filter(isAlertingRule)
-        .map((rule) => (group.labels ? { ...rule, labels: { ...group.labels, ...rule.labels } } : rule)),
-    );
-    unused.set(path, rules);
+  const unused = new Map<string, RuleAlert[]>();
+  for (const alert of ruleAlerts(result.rendered)) {
+    const path = ruleFilePath(alert.service);
+    unused.set(path, [...(unused.get(path) ?? []), alert]);
   }
-  const labelsOf = (rule: AlertingRule | undefined, alertname: string, severity: string) =>
-    sortKeys({ ...external, ...(rule?.labels ?? { severity }), alertname });
   const alerts: AlertToRoute[] = result.summary.alerts.map((alert: AlertSummary) => {
     const rules = unused.get(ruleFilePath(alert.service)) ?? [];
     // Alerts that share a name (burn-rate pairs) differ by severity; take them in file order.
     const index = rules.findIndex(
-      (rule) => rule.alert === alert.alertname && (rule.labels?.severity ?? '') === alert.severity,
+      ({ rule }) => rule.alert === alert.alertname && (rule.labels?.severity ?? '') === alert.severity,
     );
-    const rule = index >= 0 ? rules.splice(index, 1)[0] : undefined;
-    return { ...pick(alert), labels: labelsOf(rule, alert.alertname, alert.severity) };
+    const found = index >= 0 ? rules.splice(index, 1)[0] : undefined;
+    const labels =
+      found?.labels ?? sortKeys({ ...external, severity: alert.severity, alertname: alert.alertname });
+    return { ...pick(alert), labels };
   });
-  for (const [path, rules] of unused) {
-    const service = path.slice(OUTPUT_PATHS.rulesDir.length).replace(/\.yml$/, '');
-    for (const rule of rules) {
+  for (const rules of unused.values()) {
+    for (const { service, rule, labels } of rules) {
       const alertname = rule.alert;
-      const severity = rule.labels?.severity ?? '';
-      alerts.push({
-        service,
-        key: alertname,
-        alertname,
-        severity,
-        labels: labelsOf(rule, alertname, severity),
-      });
+      alerts.push({ service, key: alertname, alertname, severity: rule.labels?.severity ?? '', labels });
     }
   }
   return alerts;
