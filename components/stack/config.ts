@@ -45,139 +45,215 @@ const replicas = z.number().int().min(1, { error: 'at least 1' }).max(5, { error
 
 /** Compute resources of one container on Kubernetes (requests = limits for memory, as Prometheus needs). */
 const resources = z.strictObject({
-  cpu: z.string().regex(/^\d+(\.\d+)?m?$/, { error: 'write CPU like 500m or 2' }),
-  memory: storageSize,
+  cpu: z
+    .string()
+    .regex(/^\d+(\.\d+)?m?$/, { error: 'write CPU like 500m or 2' })
+    .describe('CPU request, in cores or millicores (`500m`, `2`).'),
+  memory: storageSize.describe('Memory request and limit, a Kubernetes quantity (`2Gi`).'),
 });
 
-/** Which receivers notify a team, by alert severity. */
 const teamRouting = z.strictObject({
-  critical: z.array(z.string()).default([]),
-  warning: z.array(z.string()).default([]),
-  info: z.array(z.string()).default([]),
-  /** Maintenance windows (time interval names) during which the team's notifications are muted. */
-  muteTimeIntervals: z.array(z.string()).optional(),
+  critical: z.array(z.string()).default([]).describe("Receivers of the team's critical alerts."),
+  warning: z.array(z.string()).default([]).describe("Receivers of the team's warning alerts."),
+  info: z.array(z.string()).default([]).describe("Receivers of the team's info alerts."),
+  muteTimeIntervals: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Maintenance windows: names of `timeIntervals` during which the team's notifications are muted " +
+        '(put on every route of the team: Alertmanager does not pass them down to child routes).',
+    ),
 });
 
 const silence = z.strictObject({
-  /** Alertmanager matchers, e.g. `service="orders"`. */
-  matchers: z.array(z.string()).min(1, { error: 'a silence needs at least one matcher' }),
-  startsAt: z.iso.datetime({ error: 'write an ISO 8601 time like 2026-12-01T22:00:00Z' }),
-  endsAt: z.iso.datetime({ error: 'write an ISO 8601 time like 2026-12-02T02:00:00Z' }),
-  createdBy: z.string().min(1),
-  comment: z.string().min(1, { error: 'say why the alerts are silenced' }),
+  matchers: z
+    .array(z.string())
+    .min(1, { error: 'a silence needs at least one matcher' })
+    .describe('Alertmanager matchers, e.g. `service="orders"`.'),
+  startsAt: z.iso
+    .datetime({ error: 'write an ISO 8601 time like 2026-12-01T22:00:00Z' })
+    .describe('Start, ISO 8601 in UTC.'),
+  endsAt: z.iso
+    .datetime({ error: 'write an ISO 8601 time like 2026-12-02T02:00:00Z' })
+    .describe('End, ISO 8601 in UTC.'),
+  createdBy: z.string().min(1).describe('Who asked for the silence.'),
+  comment: z.string().min(1, { error: 'say why the alerts are silenced' }).describe('Why.'),
 });
 
 /**
  * The `promstack:stack` object of `Pulumi.<env>.yaml`. Every field has a default except the routing,
  * which no default can know. Secrets are not here: they are named by reference and set with
- * `pulumi config set --secret --path 'secrets.<name>' <value>`.
+ * `pulumi config set --secret --path 'secrets.<name>' <value>`. The descriptions are read by
+ * scripts/guide-options.ts into docs/guide.md, so they are data (`.describe`), not comments.
  */
 export const stackConfig = z.strictObject({
-  /** Where the stack runs: Docker on one host, or a Kubernetes cluster. */
-  platform: z.enum(['docker', 'kubernetes']),
+  platform: z
+    .enum(['docker', 'kubernetes'])
+    .describe('Where the stack runs: Docker on one host, or a Kubernetes cluster.'),
   prometheus: z
     .strictObject({
-      image: image(IMAGES.prometheus),
-      /** How long samples are kept (`--storage.tsdb.retention.time`). */
-      retention: positiveDuration.default('15d'),
-      /** Cap on the TSDB size (`--storage.tsdb.retention.size`), e.g. 18GB; none by default. */
+      image: image(IMAGES.prometheus).describe('Prometheus image, pinned to a tag (and digest).'),
+      retention: positiveDuration
+        .default('15d')
+        .describe('How long samples are kept (`--storage.tsdb.retention.time`).'),
       retentionSize: z
         .string()
         .regex(/^\d+(MB|GB|TB)$/, { error: 'write a size like 18GB' })
-        .optional(),
-      scrapeInterval: positiveDuration.default('15s'),
-      scrapeTimeout: positiveDuration.default('10s'),
-      evaluationInterval: positiveDuration.default('15s'),
-      /** Replicas on Kubernetes (each with its own `replica` external label); always 1 on Docker. */
-      replicas: replicas.default(1),
-      externalLabels: labelSet.default({}),
-      remoteWrite: z.array(remoteWriteConfig).default([]),
-      storageSize: storageSize.default('20Gi'),
-      resources: resources.default({ cpu: '500m', memory: '2Gi' }),
+        .optional()
+        .describe('Cap on the TSDB size (`--storage.tsdb.retention.size`), e.g. `18GB`.'),
+      scrapeInterval: positiveDuration.default('15s').describe('Default scrape interval of every job.'),
+      scrapeTimeout: positiveDuration
+        .default('10s')
+        .describe("Default scrape timeout, capped at a job's interval."),
+      evaluationInterval: positiveDuration.default('15s').describe('How often rules are evaluated.'),
+      replicas: replicas
+        .default(1)
+        .describe(
+          'Replicas on Kubernetes (1 to 5, each with its own `replica` external label); always 1 on Docker.',
+        ),
+      externalLabels: labelSet
+        .default({})
+        .describe('Labels added to every series and alert leaving Prometheus.'),
+      remoteWrite: z
+        .array(remoteWriteConfig)
+        .default([])
+        .describe('Prometheus `remote_write` entries (upstream field names).'),
+      storageSize: storageSize.default('20Gi').describe('Volume size on Kubernetes.'),
+      resources: resources.default({ cpu: '500m', memory: '2Gi' }).describe('Requests on Kubernetes.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The Prometheus server.'),
   alertmanager: z
     .strictObject({
-      image: image(IMAGES.alertmanager),
-      /** 3 for a highly available cluster (peers are wired automatically). */
-      replicas: replicas.default(1),
-      retention: positiveDuration.default('120h'),
-      storageSize: storageSize.default('2Gi'),
-      resources: resources.default({ cpu: '100m', memory: '256Mi' }),
-      groupBy: z.array(z.string()).default(['alertname', 'service']),
-      groupWait: duration.default('30s'),
-      groupInterval: positiveDuration.default('5m'),
-      repeatInterval: positiveDuration.default('4h'),
+      image: image(IMAGES.alertmanager).describe('Alertmanager image, pinned to a tag (and digest).'),
+      replicas: replicas
+        .default(1)
+        .describe('3 for a highly available cluster (peers are wired automatically).'),
+      retention: positiveDuration
+        .default('120h')
+        .describe('How long silences and notification logs are kept.'),
+      storageSize: storageSize.default('2Gi').describe('Volume size on Kubernetes.'),
+      resources: resources.default({ cpu: '100m', memory: '256Mi' }).describe('Requests on Kubernetes.'),
+      groupBy: z
+        .array(z.string())
+        .default(['alertname', 'service'])
+        .describe('Labels that group alerts into one notification.'),
+      groupWait: duration.default('30s').describe('Wait before the first notification of a new group.'),
+      groupInterval: positiveDuration
+        .default('5m')
+        .describe('Wait before notifying about alerts added to a group.'),
+      repeatInterval: positiveDuration
+        .default('4h')
+        .describe('Wait before repeating a notification that is still firing.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The Alertmanager (or cluster).'),
   grafana: z
     .strictObject({
-      image: image(IMAGES.grafana),
-      /** Host port on Docker (bound to bindAddress); the Service port on Kubernetes. */
-      port: port.default(3000),
-      adminUser: z.string().min(1).default('admin'),
-      /** Name of the stack secret that holds the admin password. */
-      adminPasswordSecret: secretName.default('grafana-admin-password'),
-      /**
-       * Grafana's external URL. Default: none. When set, every service alert carries `dashboard_url`
-       * (`<rootUrl>/d/<service dashboard uid>`).
-       */
-      rootUrl: linkUrl.optional(),
-      resources: resources.default({ cpu: '100m', memory: '256Mi' }),
+      image: image(IMAGES.grafana).describe('Grafana image, pinned to a tag (and digest).'),
+      port: port
+        .default(3000)
+        .describe(
+          'Host port on Docker (bound to `docker.grafanaBindAddress`); the Service port on Kubernetes.',
+        ),
+      adminUser: z.string().min(1).default('admin').describe('Grafana admin user name.'),
+      adminPasswordSecret: secretName
+        .default('grafana-admin-password')
+        .describe('Name of the stack secret that holds the admin password.'),
+      rootUrl: linkUrl
+        .optional()
+        .describe(
+          "Grafana's external URL (http(s), no credentials, query or fragment). When set, every service alert " +
+            'carries `dashboard_url: <rootUrl>/d/<service dashboard uid>`, shown in notifications.',
+        ),
+      resources: resources.default({ cpu: '100m', memory: '256Mi' }).describe('Requests on Kubernetes.'),
     })
-    .prefault({}),
-  receivers: z.array(receiver).min(1, { error: 'define at least one receiver' }),
-  /** Routing of each owner team's alerts by severity; every service's team must be here. */
-  teams: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), teamRouting),
-  /** Team that owns the monitoring stack's own alerts. */
-  platformTeam: z.string().default('platform'),
-  /**
-   * Base URL of the runbooks. Default: none (no `runbook_url`). When set, every generated alert carries
-   * `runbook_url: <runbookBaseUrl>/<AlertName>`; an alert override's `annotations.runbook_url` replaces it.
-   */
-  runbookBaseUrl: linkUrl.optional(),
-  /** Receiver of alerts no team route catches. */
-  defaultReceiver: z.string(),
-  /** The Watchdog's receiver (a dead man's switch service); alerts go nowhere else. Default: none. */
-  watchdogReceiver: z.string().optional(),
-  /** Named time intervals for maintenance windows (Alertmanager `time_intervals`). */
-  timeIntervals: z.array(timeInterval).default([]),
-  /** Silences created through the Alertmanager API when the stack deploys. */
-  silences: z.array(silence).default([]),
+    .prefault({})
+    .describe('Grafana.'),
+  receivers: z
+    .array(receiver)
+    .min(1, { error: 'define at least one receiver' })
+    .describe(
+      'Alertmanager receivers, with upstream field names (`email_configs`, `slack_configs`, `pagerduty_configs`, ' +
+        '`opsgenie_configs`, `msteams_configs`, `telegram_configs`, `webhook_configs`); credentials only in `*_file` ' +
+        'fields, as a path or `{ secret: <name> }`.',
+    ),
+  teams: z
+    .record(z.string().regex(/^[a-z][a-z0-9-]*$/), teamRouting)
+    .describe("Routing of each owner team's alerts by severity; every service's team must be here."),
+  platformTeam: z.string().default('platform').describe("Team that owns the monitoring stack's own alerts."),
+  runbookBaseUrl: linkUrl
+    .optional()
+    .describe(
+      'Base URL of the runbooks (http(s), no credentials, query or fragment). When set, every generated alert ' +
+        "carries `runbook_url: <runbookBaseUrl>/<AlertName>`; an alert override's `annotations.runbook_url` wins.",
+    ),
+  defaultReceiver: z.string().describe('Receiver of alerts no team route catches.'),
+  watchdogReceiver: z
+    .string()
+    .optional()
+    .describe(
+      "The Watchdog's receiver (a dead man's switch service); the Watchdog goes nowhere else. Without it the " +
+        'Watchdog goes to a receiver that notifies no one.',
+    ),
+  timeIntervals: z
+    .array(timeInterval)
+    .default([])
+    .describe(
+      'Named Alertmanager `time_intervals` (upstream field names), for `teams.<team>.muteTimeIntervals`.',
+    ),
+  silences: z
+    .array(silence)
+    .default([])
+    .describe(
+      'Validated but not applied: nothing creates these silences yet. Silence with `amtool silence add` or ' +
+        'the Alertmanager UI.',
+    ),
   docker: z
     .strictObject({
-      /** Address Prometheus and Alertmanager are published on; never 0.0.0.0 by default. */
-      bindAddress: z.ipv4().default('127.0.0.1'),
-      /** Grafana's address; set 0.0.0.0 to reach it from other machines. */
-      grafanaBindAddress: z.ipv4().default('127.0.0.1'),
-      prometheusPort: port.default(9090),
-      alertmanagerPort: port.default(9093),
-      /** Run the example backend as a container (for dev). */
-      exampleBackend: z.boolean().default(false),
-      /**
-       * Run the alert inbox as a container (for dev): receivers may then deliver to
-       * `http://alert-inbox:8080/webhook/<receiver>`, `…/slack/<receiver>`, `…/pagerduty/v2/enqueue`
-       * (the routing key names the receiver) and e-mail to `alert-inbox:2525` (plain SMTP:
-       * `require_tls: false`, no AUTH, `to: <receiver>@promstack.local`; with `text: '{{ template
-       * "promstack.text" . }}'` the inbox lists the alerts of a mail). `GET /notifications` on
-       * `alertInboxPort` lists what arrived. Synth refuses receivers that name the inbox when it does
-       * not run, and mail it would turn away.
-       */
-      alertInbox: z.boolean().default(false),
-      alertInboxPort: port.default(9095),
-      /** Keep data volumes when the stack is destroyed. */
-      retainVolumes: z.boolean().default(true),
+      bindAddress: z
+        .ipv4()
+        .default('127.0.0.1')
+        .describe('Address Prometheus and Alertmanager are published on.'),
+      grafanaBindAddress: z
+        .ipv4()
+        .default('127.0.0.1')
+        .describe("Grafana's address; `0.0.0.0` to reach it from other machines."),
+      prometheusPort: port.default(9090).describe('Host port of Prometheus.'),
+      alertmanagerPort: port.default(9093).describe('Host port of Alertmanager.'),
+      exampleBackend: z
+        .boolean()
+        .default(false)
+        .describe('Run the example backend as a container (for dev).'),
+      alertInbox: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Run the alert inbox as a container (for dev): receivers may then deliver to ' +
+            '`http://alert-inbox:8080/webhook/<receiver>`, `…/slack/<receiver>`, `…/pagerduty/v2/enqueue` (the ' +
+            'routing key names the receiver) and e-mail to `alert-inbox:2525` (plain SMTP: `require_tls: false`, no ' +
+            'AUTH, `to: <receiver>@promstack.local`). `GET /notifications` on `alertInboxPort` lists what arrived. ' +
+            'Synth refuses receivers that name the inbox when it does not run, and mail it would turn away.',
+        ),
+      alertInboxPort: port.default(9095).describe('Host port of the alert inbox.'),
+      retainVolumes: z.boolean().default(true).describe('Keep data volumes when the stack is destroyed.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Settings used when `platform` is `docker`.'),
   kubernetes: z
     .strictObject({
       namespace: z
         .string()
         .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-        .default('monitoring'),
-      storageClass: z.string().optional(),
+        .default('monitoring')
+        .describe('Namespace of the stack (created, with the restricted Pod Security Standard).'),
+      storageClass: z
+        .string()
+        .optional()
+        .describe("Storage class of the volumes; the cluster's default when unset."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Settings used when `platform` is `kubernetes`.'),
 });
 
 export type StackConfigInput = z.input<typeof stackConfig>;
