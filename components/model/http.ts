@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { credentialFile } from './secrets';
 import { duration } from './duration';
+import { credentialBearingFields, isSecretName, urlCredentialProblem } from './inline-credentials';
 
 /** Checks that a string is an absolute http(s) URL, naming what is wrong. */
-export const httpUrl = z.string().refine(
+export const absoluteHttpUrl = z.string().refine(
   (text) => {
     try {
       const url = new URL(text);
@@ -16,6 +17,33 @@ export const httpUrl = z.string().refine(
     error: (issue) => `invalid URL ${JSON.stringify(issue.input)}: write an absolute http:// or https:// URL`,
   },
 );
+
+/** An absolute http(s) URL without user info or credential query parameters; `fix` says where they go instead. */
+export function credentialFreeUrl(fix: string) {
+  const schema = absoluteHttpUrl.superRefine((text, ctx) => {
+    const problem = urlCredentialProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: ${fix}` });
+  });
+  credentialBearingFields.add(schema, { kind: 'url' });
+  return schema;
+}
+
+/** A URL in a tool's config, which is rendered to a file: credentials go in the field's file form. */
+export const httpUrl = credentialFreeUrl(
+  "give the credential through the field's *_file form (a file or { secret }) or http_config's basic_auth/authorization",
+);
+
+/** HTTP headers sent with requests: only non-secret ones (tenant ids); credentials go in files. */
+export const plainHeaders = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  for (const name of Object.keys(headers))
+    if (isSecretName(name))
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `header ${JSON.stringify(name)} carries a credential: put it in authorization.credentials_file (or basic_auth.password_file)`,
+      });
+});
+credentialBearingFields.add(plainHeaders, { kind: 'headers' });
 
 /** A TCP port number. */
 export const port = z

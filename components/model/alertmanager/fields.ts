@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration, parseDuration } from '../duration';
 import { compareText } from '../errors';
+import { hasLineBreak } from '../inline-credentials';
 import { labelName, objectName, sortKeys } from '../names';
 
 /**
@@ -36,10 +37,16 @@ export function requiredText(what: string) {
  * An e-mail address field (`to`, `from`): Alertmanager parses it at send time, so only the shape is
  * checked here. Templates (`{{ ... }}`) are allowed, and `to` may list several addresses.
  */
-export const mailAddress = z.string().refine((text) => text.includes('@') || text.includes('{{'), {
-  error: (issue) =>
-    `invalid e-mail address ${JSON.stringify(issue.input)}: write alerts@example.org or "Alerts <alerts@example.org>"`,
-});
+export const mailAddress = z
+  .string()
+  .refine((text) => !hasLineBreak(text), {
+    error: 'a line break in an address starts a new mail header: keep the address on one line',
+    abort: true,
+  })
+  .refine((text) => text.includes('@') || text.includes('{{'), {
+    error: (issue) =>
+      `invalid e-mail address ${JSON.stringify(issue.input)}: write alerts@example.org or "Alerts <alerts@example.org>"`,
+  });
 
 /** A map of names to template text, rendered with its keys sorted. */
 export const textMap = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { httpUrl } from '../http';
+import { credentialFreeUrl } from '../http';
+import { credentialBearingFields } from '../inline-credentials';
 
 /**
  * Grafana expands `$NAME`, `${NAME}` and `$__file{...}` in every value of a provisioning file, so a `$` in
@@ -21,26 +22,15 @@ export const containerPath = literalText.refine((path) => path.startsWith('/') &
 
 /** A datasource URL: Grafana adds the API path itself and credentials belong in files, not in the URL. */
 export function datasourceUrl(apiPath: string) {
-  return httpUrl
+  const schema = credentialFreeUrl('use basicAuthUser and basicAuthPassword_file')
     .refine((text) => !text.includes('$'), {
       error: 'must not contain "$": Grafana expands $NAME in provisioning files',
-    })
-    .refine((text) => !hasCredentials(text), {
-      error:
-        'user or password in the URL is an inline credential: use basicAuthUser and basicAuthPassword_file',
     })
     .refine((text) => !endsWithApiPath(text), {
       error: `must be the server's base URL: Grafana appends ${apiPath} itself`,
     });
-}
-
-function hasCredentials(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.username !== '' || url.password !== '';
-  } catch {
-    return false;
-  }
+  credentialBearingFields.add(schema, { kind: 'url' });
+  return schema;
 }
 
 function endsWithApiPath(text: string): boolean {

@@ -261,7 +261,7 @@ const badInputs: [string, Mutation, string, RegExp][] = [
   [
     'remote write auth header',
     (c) => (c.remote_write![0].headers = { Authorization: 'Bearer x' }),
-    'prometheus.remote_write[mimir].headers',
+    'prometheus.remote_write[mimir].headers.Authorization',
     /credentials_file/,
   ],
   [

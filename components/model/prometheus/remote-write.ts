@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../duration';
-import { httpClientFields, httpUrl } from '../http';
+import { httpClientFields, httpUrl, plainHeaders } from '../http';
 import { objectName } from '../names';
 import { relabelConfig } from './relabel';
 
@@ -12,12 +12,7 @@ export const remoteWriteConfig = z.strictObject({
   name: objectName.optional(),
   remote_timeout: duration.optional(),
   /** Non-secret headers only (tenant ids); credentials go in basic_auth or authorization files. */
-  headers: z
-    .record(z.string(), z.string())
-    .refine((headers) => !Object.keys(headers).some((h) => /^authorization$/i.test(h)), {
-      error: 'put credentials in authorization.credentials_file, not in headers',
-    })
-    .optional(),
+  headers: plainHeaders.optional(),
   write_relabel_configs: z.array(relabelConfig).optional(),
   queue_config: z
     .strictObject({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration, parseDuration } from '../duration';
 import { httpClientFields } from '../http';
+import { credentialBearingFields, isSecretName } from '../inline-credentials';
 import { objectName } from '../names';
 import { discoveryFields } from './discovery';
 import { relabelConfig } from './relabel';
@@ -13,6 +14,18 @@ const count = z
   .int({ error: 'must be a whole number' })
   .nonnegative({ error: 'must not be negative' });
 
+/** Query parameters of the scrape request: rendered in clear, so none may carry a credential. */
+const queryParams = z.record(z.string(), z.array(z.string())).superRefine((params, ctx) => {
+  for (const name of Object.keys(params))
+    if (isSecretName(name))
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `query parameter ${JSON.stringify(name)} carries a credential: use authorization.credentials_file or basic_auth.password_file`,
+      });
+});
+credentialBearingFields.add(queryParams, { kind: 'params' });
+
 /** One scrape job (Prometheus `scrape_config`). Unset fields take the global or Prometheus defaults. */
 export const scrapeConfig = z
   .strictObject({
@@ -21,7 +34,7 @@ export const scrapeConfig = z
     scrape_timeout: duration.optional(),
     metrics_path: z.string().startsWith('/', { error: 'metrics_path must start with /' }).optional(),
     scheme: z.enum(['http', 'https']).optional(),
-    params: z.record(z.string(), z.array(z.string())).optional(),
+    params: queryParams.optional(),
     honor_labels: z.boolean().optional(),
     honor_timestamps: z.boolean().optional(),
     /** Per-scrape limit on samples; exceeding it fails the scrape. 0 means no limit. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compareText } from '../../errors';
 import { hostPort, tlsConfig } from '../../http';
 import { sortKeys } from '../../names';
+import { credentialBearingFields, hasLineBreak, isSecretName } from '../../inline-credentials';
 import { credentialFile } from '../../secrets';
 import { mailAddress, sendResolved } from '../fields';
 
@@ -16,6 +17,20 @@ const headers = z
     z.string(),
   )
   .superRefine((map, ctx) => {
+    for (const [name, value] of Object.entries(map)) {
+      if (isSecretName(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `header ${JSON.stringify(name)} carries a credential, which would be rendered in clear: mail needs none beyond auth_password_file`,
+        });
+      if (hasLineBreak(value))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'a line break in a header value starts a new header: keep the value on one line',
+        });
+    }
     const names = Object.keys(map).sort(compareText);
     names.forEach((name, i) => {
       const twin = names.findIndex((other) => other.toLowerCase() === name.toLowerCase());
@@ -29,6 +44,7 @@ const headers = z
     });
   })
   .transform(sortKeys);
+credentialBearingFields.add(headers, { kind: 'headers' });
 
 /**
  * Mail through an SMTP relay. Sender, relay and login fall back to the smtp_* fields of `global`.
