@@ -4,7 +4,6 @@ import {
   type BurnKind,
   type SloWindows,
 } from '../components/service/slo-conventions';
-import type { InputSeries } from './types';
 
 /**
  * The promtool scenarios that pin an SLO burn alert's thresholds. For each condition (quick and slow):
@@ -37,12 +36,16 @@ export interface TrafficPhase {
   errorShare: number;
 }
 
-/** The two counters of a scenario, sample by sample (index = minute), and their promtool notation. */
+/**
+ * The two counters of a scenario, sample by sample (index = minute), and their promtool notation, with
+ * their sum (a histogram's `_count` when the successes are its bucket at the threshold).
+ */
 interface Expanded {
   errors: number[];
   successes: number[];
   errorsText: string;
   successesText: string;
+  totalText: string;
 }
 
 /**
@@ -57,27 +60,31 @@ function expand(phases: readonly TrafficPhase[]): Expanded {
     const errors = ruleNumber(p.perMinute * p.errorShare);
     return { errors, successes: ruleNumber(p.perMinute - errors), minutes: p.minutes };
   });
-  const counter = (of: 'errors' | 'successes') => {
-    const start = Math.ceil(2 * steps.reduce((sum, s) => sum + s[of] * s.minutes, 0)) + 1;
+  const counter = (of: (s: (typeof steps)[number]) => number, first?: number) => {
+    const start = first ?? Math.ceil(2 * steps.reduce((sum, s) => sum + of(s) * s.minutes, 0)) + 1;
     const values = [start];
     const text = [String(start)];
     for (const s of steps) {
-      let value = roundUp(values[values.length - 1] + s[of]);
-      text.push(`${value}+${s[of]}x${s.minutes - 1}`);
+      const step = of(s);
+      let value = roundUp(values[values.length - 1] + step);
+      text.push(`${value}+${step}x${s.minutes - 1}`);
       for (let i = 0; i < s.minutes; i++) {
         values.push(value);
-        value += s[of];
+        value += step;
       }
     }
     return { values, text: text.join(' ') };
   };
-  const errors = counter('errors');
-  const successes = counter('successes');
+  const errors = counter((s) => s.errors);
+  const successes = counter((s) => s.successes);
+  // Never below the successes (a bucket above its _count): it starts at their sum and steps by both.
+  const total = counter((s) => ruleNumber(s.errors + s.successes), errors.values[0] + successes.values[0]);
   return {
     errors: errors.values,
     successes: successes.values,
     errorsText: errors.text,
     successesText: successes.text,
+    totalText: total.text,
   };
 }
 
@@ -129,19 +136,20 @@ export interface BurnScenario {
   phases: TrafficPhase[];
   evalMinute: number;
   fires: boolean;
-  /** The failing and the succeeding requests' counters in promtool's notation, one segment per phase. */
-  values: { failing: string; succeeding: string };
+  /** The failing, succeeding and all requests' counters in promtool's notation, one segment per phase. */
+  values: TrafficValues;
 }
 
-/** The two input series of a scenario, the labels of its failing and of its succeeding requests. */
-export function seriesOf(
-  scenario: BurnScenario,
-  labels: { failing: string; succeeding: string },
-): InputSeries[] {
-  return [
-    { series: labels.failing, values: scenario.values.failing },
-    { series: labels.succeeding, values: scenario.values.succeeding },
-  ];
+export interface TrafficValues {
+  failing: string;
+  succeeding: string;
+  total: string;
+}
+
+/** The counters of a traffic in promtool's notation. */
+export function trafficValues(phases: readonly TrafficPhase[]): TrafficValues {
+  const { errorsText, successesText, totalText } = expand(phases);
+  return { failing: errorsText, succeeding: successesText, total: totalText };
 }
 
 const x = (value: number) => `${Number(value.toPrecision(4))}x`;
@@ -314,13 +322,12 @@ export function pinningScenarios(
       if (optional) continue;
       throw new Error(`no traffic isolates the SLO scenario "${name}"`);
     }
-    const { errorsText, successesText } = expand(chosen.phases);
     scenarios.push({
       name,
       phases: chosen.phases,
       evalMinute: totalMinutes(chosen.phases),
       fires,
-      values: { failing: errorsText, succeeding: successesText },
+      values: trafficValues(chosen.phases),
     });
   }
   return scenarios;
@@ -363,4 +370,71 @@ export function burnScenarios(kind: BurnKind, windows: SloWindows, budget: numbe
     memo.set(key, scenarios);
   }
   return scenarios;
+}
+
+/**
+ * The scenarios of an SLO whose SLI promstack cannot feed (events: queries over metrics of any shape):
+ * the recorded error ratios are fed instead, one constant series per window, so each scenario pins its
+ * condition's factor and windows directly. Only the tested condition's two windows carry a ratio, so no
+ * other condition, of this alert or its twin, can hold.
+ */
+export interface RecordedScenario {
+  name: string;
+  /** The ratio of each window the scenario feeds, by window name. */
+  ratios: Record<string, number>;
+  evalMinute: number;
+  fires: boolean;
+}
+
+/** Minutes each recorded ratio is held: promtool evaluates at the second sample on. */
+export const RECORDED_MINUTES = 2;
+
+export function recordedScenarios(kind: BurnKind, windows: SloWindows, budget: number): RecordedScenario[] {
+  return windows[kind].flatMap((c) => {
+    const threshold = ruleNumber(c.factor) * budget;
+    const label = `${c.speed} ${x(ruleNumber(c.factor))} over ${c.long}/${c.short}`;
+    const at = (share: number) => Math.min(1, threshold * share);
+    return [
+      {
+        name: `${label}: ${x(c.factor * (1 + PIN_MARGIN))} fires`,
+        ratios: { [c.short]: at(1 + PIN_MARGIN), [c.long]: at(1 + PIN_MARGIN) },
+        evalMinute: RECORDED_MINUTES,
+        fires: true,
+      },
+      {
+        name: `${label}: ${x(c.factor * (1 - PIN_MARGIN))} stays silent`,
+        ratios: { [c.short]: at(1 - PIN_MARGIN), [c.long]: at(1 - PIN_MARGIN) },
+        evalMinute: RECORDED_MINUTES,
+        fires: false,
+      },
+      {
+        name: `${label}: above it over ${c.long} stays silent once ${c.short} is clean`,
+        ratios: { [c.short]: 0, [c.long]: at(GATED_BURN) },
+        evalMinute: RECORDED_MINUTES,
+        fires: false,
+      },
+    ];
+  });
+}
+
+/**
+ * The budget-exhausted alert's scenarios: a young stack whose error ratio sits 1% above the budget
+ * (the period's average too, so the remaining budget is -1%) fires, 1% below stays silent.
+ */
+export function exhaustionScenarios(
+  budget: number,
+): { name: string; phases: TrafficPhase[]; fires: boolean }[] {
+  const steady = (share: number): TrafficPhase[] => [{ minutes: 10, perMinute: TRAFFIC, errorShare: share }];
+  return [
+    {
+      name: `${x(1 + PIN_MARGIN)} the budget over the period fires`,
+      phases: steady(Math.min(1, budget * (1 + PIN_MARGIN))),
+      fires: true,
+    },
+    {
+      name: `${x(1 - PIN_MARGIN)} the budget over the period stays silent`,
+      phases: steady(budget * (1 - PIN_MARGIN)),
+      fires: false,
+    },
+  ];
 }

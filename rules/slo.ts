@@ -1,20 +1,39 @@
 import type { RecordingRuleInput } from '../components/model/rules';
+import { sortKeys } from '../components/model/names';
 import type { SloSpec } from '../components/service';
 import {
   DEFAULT_SLO_PERIOD,
   SLO_LABELS,
   SLO_RECORDS,
+  WINDOW_PLACEHOLDER,
+  bucketLabel,
   errorBudget,
   ruleNumber,
+  sliKind,
   sloAlertName,
+  sloBudgetExhaustedAlertName,
   sloWindows,
   type BurnCondition,
   type BurnKind,
 } from '../components/service/slo-conventions';
-import { requestLabels, type ServiceContext } from './context';
+import { errorLabelValues } from '../components/service/error-values';
+import { targetLabels, type ServiceContext } from './context';
 import { formatG4 } from './humanize';
-import { burnScenarios, seriesOf } from './slo-tests';
-import { minutes, type AlertCase, type AlertScenario, type GeneratedAlert, type RuleSet } from './types';
+import {
+  burnScenarios,
+  exhaustionScenarios,
+  recordedScenarios,
+  trafficValues,
+  type TrafficValues,
+} from './slo-tests';
+import {
+  minutes,
+  type AlertCase,
+  type AlertScenario,
+  type GeneratedAlert,
+  type InputSeries,
+  type RuleSet,
+} from './types';
 
 export { SLO_RECORDS, errorBudget, sloAlertName, type BurnKind } from '../components/service/slo-conventions';
 
@@ -36,8 +55,10 @@ function sloSelector(ctx: ServiceContext, slo: SloSpec): string {
   return `${SLO_LABELS.id}="${sloId(ctx, slo)}", ${SLO_LABELS.service}="${ctx.service.name}", ${SLO_LABELS.slo}="${slo.name}"`;
 }
 
+/** The SLO's own labels (its `labels`) and Sloth's, as every recording rule of the SLO carries them. */
 function sloLabels(ctx: ServiceContext, slo: SloSpec): Record<string, string> {
   return {
+    ...slo.labels,
     [SLO_LABELS.id]: sloId(ctx, slo),
     [SLO_LABELS.service]: ctx.service.name,
     [SLO_LABELS.slo]: slo.name,
@@ -50,23 +71,58 @@ export function sloRules(ctx: ServiceContext): RuleSet {
   for (const slo of ctx.service.slos ?? []) {
     rules.recording.push(...sliRecords(ctx, slo), ...metaRecords(ctx, slo));
     rules.alerts.push(burnAlert(ctx, slo, 'page'), burnAlert(ctx, slo, 'ticket'));
+    if (slo.budgetExhausted) rules.alerts.push(exhaustedAlert(ctx, slo));
   }
   return rules;
 }
 
-function sliRecords(ctx: ServiceContext, slo: SloSpec): RecordingRuleInput[] {
-  const red = ctx.service.red!;
+/** `sum(…)`, or `sum by (route) (…)` for a grouped SLO: what keeps one ratio per group. */
+function sum(slo: SloSpec, inner: string): string {
+  return slo.groupBy?.length ? `sum by (${slo.groupBy.join(', ')}) (${inner})` : `sum(${inner})`;
+}
+
+/** The latency SLI's histogram and its threshold as the `le` label reads. */
+function latencyOf(ctx: ServiceContext, slo: SloSpec): { histogram: string; le: string } {
+  const { latency } = slo.sli as { latency: { histogram?: string; le: string | number } };
+  return { histogram: latency.histogram ?? ctx.service.red!.latency!, le: bucketLabel(Number(latency.le)) };
+}
+
+/**
+ * The bad and all events over a window, as Sloth writes its SLI (`(errors)\n/\n(total)`): the RED
+ * counters' errors; a histogram's requests slower than the threshold (its count less its bucket at the
+ * threshold, as Sloth's Kubernetes API server example); or an events SLI's queries, window filled in.
+ */
+function sliQueries(ctx: ServiceContext, slo: SloSpec, window: string): { errors: string; total: string } {
   const sel = `job="${ctx.job}"`;
+  const kind = sliKind(slo);
+  if (kind === 'availability') {
+    const red = ctx.service.red!;
+    return {
+      errors: sum(slo, `rate(${red.requests}{${sel},${red.errors.label}=~"${red.errors.regex}"}[${window}])`),
+      total: sum(slo, `rate(${red.requests}{${sel}}[${window}])`),
+    };
+  }
+  if (kind === 'latency') {
+    const { histogram, le } = latencyOf(ctx, slo);
+    const total = sum(slo, `rate(${histogram}_count{${sel}}[${window}])`);
+    const fast = sum(slo, `rate(${histogram}_bucket{${sel},le="${le}"}[${window}])`);
+    return { errors: `(\n  ${total}\n  -\n  ${fast}\n)`, total };
+  }
+  const { events } = slo.sli as { events: { errors: string; total: string } };
+  const fill = (query: string) => query.replaceAll(WINDOW_PLACEHOLDER, window).trim();
+  return { errors: fill(events.errors), total: fill(events.total) };
+}
+
+function sliRecords(ctx: ServiceContext, slo: SloSpec): RecordingRuleInput[] {
   const windows = sloWindows(slo.period);
-  const records = windows.sliWindows.map((window): RecordingRuleInput => ({
-    record: SLO_RECORDS.errorRatio(window),
-    expr: [
-      `(sum(rate(${red.requests}{${sel},${red.errors.label}=~"${red.errors.regex}"}[${window}])))`,
-      '/',
-      `(sum(rate(${red.requests}{${sel}}[${window}])))`,
-    ].join('\n'),
-    labels: { ...sloLabels(ctx, slo), [SLO_LABELS.window]: window },
-  }));
+  const records = windows.sliWindows.map((window): RecordingRuleInput => {
+    const { errors, total } = sliQueries(ctx, slo, window);
+    return {
+      record: SLO_RECORDS.errorRatio(window),
+      expr: [`(${errors})`, '/', `(${total})`].join('\n'),
+      labels: { ...sloLabels(ctx, slo), [SLO_LABELS.window]: window },
+    };
+  });
   // The period's ratio from the shortest window's, as Sloth does: cheaper than a rate over the period.
   const shortest = `${SLO_RECORDS.errorRatio(windows.shortestWindow)}{${sloSelector(ctx, slo)}}`;
   const period = windows.periodWindow;
@@ -101,12 +157,12 @@ function metaRecords(ctx: ServiceContext, slo: SloSpec): RecordingRuleInput[] {
     {
       record: SLO_RECORDS.info,
       expr: 'vector(1)',
-      labels: {
+      labels: sortKeys({
         ...labels,
         sloth_mode: 'promstack',
         sloth_objective: String(slo.objective),
         sloth_spec: 'prometheus/v1',
-      },
+      }),
     },
   ];
 }
@@ -130,7 +186,7 @@ function burnDescription(ctx: ServiceContext, slo: SloSpec, conditions: readonly
       `${formatG4(c.factor)}x the sustainable rate over the last ${c.long} (and still over the last ${c.short}), which spends ${formatG4(c.budgetPercent)}% of the ${period} error budget in ${c.long}`,
   );
   return (
-    `The ${slo.name} SLO of ${ctx.service.name} (objective ${slo.objective}% of requests succeed over ${period}) ` +
+    `The ${slo.name} SLO of ${ctx.service.name} (objective ${slo.objective}% of ${goodEvents(ctx, slo)} over ${period}) ` +
     `is burning its error budget at ${parts.join('; or at ')}.`
   );
 }
@@ -146,23 +202,26 @@ function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): Generated
     text
       .replace('{{ $labels.sloth_service }}', ctx.service.name)
       .replace('{{ $labels.sloth_slo }}', slo.name);
-  const red = ctx.service.red!;
-  const labels = {
-    failing: `${red.requests}{${requestLabels(ctx, true)}}`,
-    succeeding: `${red.requests}{${requestLabels(ctx, false)}}`,
-  };
   // Each condition: just above its factor fires, just below and gated by its short window stay silent.
   // No scenario sets off the twin alert of the other severity (same name), so none lists it.
   const firing = {
-    outputLabels: sloLabels(ctx, slo),
+    outputLabels: { ...sloLabels(ctx, slo), ...testGroup(slo, GROUP) },
     annotations: { description, summary: render(summary), title: render(title) },
   };
-  const cases: AlertCase[] = burnScenarios(kind, windows, budget).map((s) => ({
-    name: s.name,
-    series: seriesOf(s, labels),
-    evalTime: minutes(s.evalMinute),
-    ...(s.fires ? { fires: firing } : {}),
-  }));
+  const cases: AlertCase[] =
+    sliKind(slo) === 'events'
+      ? recordedScenarios(kind, windows, budget).map((s) => ({
+          name: s.name,
+          series: recordedSeries(ctx, slo, s.ratios, s.evalMinute),
+          evalTime: minutes(s.evalMinute),
+          ...(s.fires ? { fires: firing } : {}),
+        }))
+      : burnScenarios(kind, windows, budget).map((s) => ({
+          name: s.name,
+          series: trafficSeries(ctx, slo, s.values),
+          evalTime: minutes(s.evalMinute),
+          ...(s.fires ? { fires: firing } : {}),
+        }));
   // The quick condition's first two are the alert's `fires` and `stays silent`.
   const [above, below, ...rest] = cases;
   const fires: AlertScenario = { series: above.series, evalTime: above.evalTime, ...firing };
@@ -173,7 +232,13 @@ function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): Generated
     rule: () => ({
       alert: sloAlertName(slo),
       expr: windows[kind].map((c) => conditionExpr(sel, budget, c)).join('\nor\n'),
-      labels: { ...ctx.alertLabels, severity: SEVERITY[kind], slo: slo.name, [SLO_LABELS.severity]: kind },
+      labels: {
+        ...ctx.alertLabels,
+        ...slo.labels,
+        severity: SEVERITY[kind],
+        slo: slo.name,
+        [SLO_LABELS.severity]: kind,
+      },
       annotations: { description, summary, title },
     }),
     tests: () => ({
@@ -182,5 +247,105 @@ function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): Generated
       cases: rest,
       sameName: [`SloBurn:${slo.name}:${twin}`],
     }),
+  };
+}
+
+/** What the objective counts, in words: `requests succeed`, `requests take at most 0.5s`, `events are good`. */
+function goodEvents(ctx: ServiceContext, slo: SloSpec): string {
+  const kind = sliKind(slo);
+  if (kind === 'availability') return 'requests succeed';
+  if (kind === 'latency') return `requests take at most ${Number(latencyOf(ctx, slo).le)}s`;
+  return 'events are good';
+}
+
+/**
+ * The group a test burns in, and a second one kept clean: with `groupBy` the clean group's traffic sits
+ * beside the burning one's, so a ratio that forgot to group would be diluted below the factor.
+ */
+const GROUP = 'a';
+const CLEAN_GROUP = 'b';
+const testGroup = (slo: SloSpec, value: string): Record<string, string> =>
+  Object.fromEntries((slo.groupBy ?? []).map((label) => [label, `${label}-${value}`]));
+
+/** The input series of a traffic, as the SLI's metrics carry it: RED counters or histogram series. */
+function trafficSeries(ctx: ServiceContext, slo: SloSpec, values: TrafficValues): InputSeries[] {
+  const grouped = (slo.groupBy?.length ?? 0) > 0;
+  if (sliKind(slo) === 'latency') {
+    const { histogram, le } = latencyOf(ctx, slo);
+    const series = (group: string, fast: string, all: string): InputSeries[] => [
+      { series: `${histogram}_bucket{${targetLabels(ctx, { ...testGroup(slo, group), le })}}`, values: fast },
+      { series: `${histogram}_count{${targetLabels(ctx, testGroup(slo, group))}}`, values: all },
+    ];
+    return [
+      ...series(GROUP, values.succeeding, values.total),
+      ...(grouped ? series(CLEAN_GROUP, values.total, values.total) : []),
+    ];
+  }
+  const red = ctx.service.red!;
+  const values_ = errorLabelValues(red.errors.regex)!;
+  const request = (group: string, failing: boolean) =>
+    `${red.requests}{${targetLabels(ctx, { ...testGroup(slo, group), [red.errors.label]: failing ? values_.error : values_.success })}}`;
+  return [
+    { series: request(GROUP, true), values: values.failing },
+    { series: request(GROUP, false), values: values.succeeding },
+    ...(grouped ? [{ series: request(CLEAN_GROUP, false), values: values.total }] : []),
+  ];
+}
+
+/** Recorded error ratios fed as input (an events SLI), held constant until `minutesHeld`. */
+function recordedSeries(
+  ctx: ServiceContext,
+  slo: SloSpec,
+  ratios: Record<string, number>,
+  minutesHeld: number,
+): InputSeries[] {
+  return Object.entries(ratios).map(([window, ratio]) => {
+    const labels = { ...sloLabels(ctx, slo), ...testGroup(slo, GROUP), [SLO_LABELS.window]: window };
+    const text = Object.entries(sortKeys(labels))
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join(',');
+    return {
+      series: `${SLO_RECORDS.errorRatio(window)}{${text}}`,
+      values: `${ruleNumber(ratio)}+0x${minutesHeld}`,
+    };
+  });
+}
+
+/**
+ * The optional alert once the period's error budget is spent (remaining <= 0): a ticket-level warning,
+ * since a burn that spent it has paged already; it tells that releases should wait for the budget.
+ */
+function exhaustedAlert(ctx: ServiceContext, slo: SloSpec): GeneratedAlert {
+  const period = slo.period ?? DEFAULT_SLO_PERIOD;
+  const budget = errorBudget(slo.objective);
+  const summary = `${ctx.service.name} ${slo.name} SLO has spent its ${period} error budget.`;
+  const description =
+    `The ${slo.name} SLO of ${ctx.service.name} (objective ${slo.objective}% of ${goodEvents(ctx, slo)} over ${period}) ` +
+    `has no error budget left: over the last ${period} more than ${formatG4(budget * 100)}% of events were bad.`;
+  const firing = {
+    outputLabels: { ...sloLabels(ctx, slo), ...testGroup(slo, GROUP) },
+    annotations: { description, summary },
+  };
+  const shortest = sloWindows(slo.period).shortestWindow;
+  const [above, below] = exhaustionScenarios(budget).map((s) => {
+    const evalMinute = s.phases.reduce((sum, p) => sum + p.minutes, 0);
+    return {
+      series:
+        sliKind(slo) === 'events'
+          ? recordedSeries(ctx, slo, { [shortest]: s.phases[0].errorShare }, evalMinute)
+          : trafficSeries(ctx, slo, trafficValues(s.phases)),
+      evalTime: minutes(evalMinute),
+    };
+  });
+  return {
+    key: `SloBudgetExhausted:${slo.name}`,
+    threshold: 0,
+    rule: () => ({
+      alert: sloBudgetExhaustedAlertName(slo),
+      expr: `${SLO_RECORDS.budgetRemaining}{${sloSelector(ctx, slo)}} <= 0`,
+      labels: { ...ctx.alertLabels, ...slo.labels, severity: SEVERITY.ticket, slo: slo.name },
+      annotations: { description, summary },
+    }),
+    tests: () => ({ fires: { ...above, ...firing }, silent: below }),
   };
 }

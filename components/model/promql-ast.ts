@@ -29,7 +29,15 @@ export type PromqlNode =
       matching?: VectorMatching;
     }
   | { kind: 'call'; from: number; name: string; args: PromqlNode[] }
-  | { kind: 'aggregate'; from: number; op: string; grouping: Literal[]; args: PromqlNode[] };
+  | {
+      kind: 'aggregate';
+      from: number;
+      op: string;
+      grouping: Literal[];
+      /** `without (…)` rather than `by (…)` or no grouping. */
+      without?: boolean;
+      args: PromqlNode[];
+    };
 
 export interface Literal {
   from: number;
@@ -137,12 +145,14 @@ export function promqlAst(expr: string, top: SyntaxNode): PromqlNode | undefined
           args: exprChildren(node.getChild('FunctionCallBody')!).map(build),
         };
       case 'AggregateExpr': {
-        const grouping = node.getChild('AggregateModifier')?.getChild('GroupingLabels');
+        const modifier = node.getChild('AggregateModifier');
+        const grouping = modifier?.getChild('GroupingLabels');
         return {
           kind: 'aggregate',
           from,
           op: literal(node.getChild('AggregateOp')!).text.toLowerCase(),
           grouping: grouping ? labelList(grouping) : [],
+          ...(modifier?.getChild('Without') ? { without: true } : {}),
           args: exprChildren(node.getChild('FunctionCallBody')!).map(build),
         };
       }

@@ -29,6 +29,13 @@ export function promqlErrors(expr: string): PromqlError[] {
   return uncachedErrors(expr);
 }
 
+/** The AST of an expression Prometheus accepts, for analyses beyond checking; undefined otherwise. */
+export function promqlTree(expr: string): PromqlNode | undefined {
+  if (promqlErrors(expr).length > 0) return undefined;
+  const lexed = numbersLezerReads(expr);
+  return promqlAst(lexed, parser.parse(lexed).topNode);
+}
+
 function uncachedErrors(expr: string): PromqlError[] {
   const lexed = numbersLezerReads(expr);
   const tree = parser.parse(lexed);

@@ -3,9 +3,17 @@ export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 /** A metric a service exports: its type and the label names it carries (besides job and instance). */
 export interface MetricSpec {
+  /** The Prometheus metric type. */
   type: MetricType;
+  /** Its label names, besides `job` and `instance`. */
   labels: readonly string[];
+  /** The metric's HELP text. */
   help?: string;
+  /**
+   * A histogram's bucket boundaries in seconds (or its unit), as the client library declares them
+   * (`+Inf` implied): what a latency SLO's threshold must be one of.
+   */
+  buckets?: readonly number[];
 }
 
 export type MetricCatalog = Readonly<Record<string, MetricSpec>>;

@@ -51,13 +51,43 @@ export const SLO_LABELS = {
   severity: 'sloth_severity',
 } as const;
 
-/** One alert name per SLO (`availability` → `AvailabilityErrorBudgetBurn`), page and ticket alike, as Sloth does. */
-export function sloAlertName(slo: Pick<SloSpec, 'name'>): string {
-  const pascal = slo.name
+function pascalCase(name: string): string {
+  return name
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
-  return `${pascal}ErrorBudgetBurn`;
+}
+
+/**
+ * One alert name per SLO, page and ticket alike, as Sloth does: its `alertName`, else from its name
+ * (`availability` → `AvailabilityErrorBudgetBurn`).
+ */
+export function sloAlertName(slo: Pick<SloSpec, 'name' | 'alertName'>): string {
+  return slo.alertName ?? `${pascalCase(slo.name)}ErrorBudgetBurn`;
+}
+
+/** The optional budget-exhausted alert of an SLO (`availability` → `AvailabilityErrorBudgetExhausted`). */
+export function sloBudgetExhaustedAlertName(slo: Pick<SloSpec, 'name'>): string {
+  return `${pascalCase(slo.name)}ErrorBudgetExhausted`;
+}
+
+/** Sloth's placeholder for the range in an events SLI's queries. */
+export const WINDOW_PLACEHOLDER = '{{.window}}';
+
+export type SliKind = 'availability' | 'latency' | 'events';
+
+/** The kind of an SLO's SLI; availability when none is given. */
+export function sliKind(slo: Pick<SloSpec, 'sli'>): SliKind {
+  if (!slo.sli || 'availability' in slo.sli) return 'availability';
+  return 'latency' in slo.sli ? 'latency' : 'events';
+}
+
+/**
+ * A bucket boundary as Prometheus 3 stores it in `le`: it normalises classic histograms' boundaries to
+ * floats on scrape, so the integer boundary 1 is `le="1.0"` whatever the client wrote; 0.4 stays `0.4`.
+ */
+export function bucketLabel(boundary: number): string {
+  return Number.isInteger(boundary) ? `${boundary}.0` : String(boundary);
 }
 
 /** Avoids 1 - 0.999 = 0.0010000000000000009 in rendered rules. */

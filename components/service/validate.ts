@@ -3,13 +3,23 @@ import { duration, parseDuration } from '../model/duration';
 import type { IssueCollector } from '../model/errors';
 import { hostPort, port } from '../model/http';
 import { labelName, metricName, userLabelName } from '../model/names';
-import { promqlErrors } from '../model/promql';
+import { promqlErrors, promqlTree } from '../model/promql';
+import type { PromqlNode } from '../model/promql-ast';
+import { keepsLabel } from '../model/promql-labels';
 import { alertTemplateText } from '../model/rules/schema';
 import { re2Problem } from '../model/re2';
 import { credentialFile } from '../model/secrets';
 import { zodIssues } from '../model/validate';
 import { errorLabelValues } from './error-values';
-import { DEFAULT_SLO_PERIOD, objectiveFloor, ruleNumber } from './slo-conventions';
+import {
+  DEFAULT_SLO_PERIOD,
+  WINDOW_PLACEHOLDER,
+  objectiveFloor,
+  ruleNumber,
+  sliKind,
+  sloAlertName,
+  sloBudgetExhaustedAlertName,
+} from './slo-conventions';
 import type { GeneratedAlertKey, ServiceDefinition, SloSpec } from './spec';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
@@ -19,11 +29,24 @@ const labels = z.record(userLabelName, z.string());
 /** Labels of an alert: values are templates, as in the rule file they end up in. */
 const alertLabels = z.record(userLabelName, alertTemplateText);
 
-const metricSpec = z.strictObject({
-  type: z.enum(['counter', 'gauge', 'histogram', 'summary']),
-  labels: z.array(labelName),
-  help: z.string().optional(),
-});
+const metricSpec = z
+  .strictObject({
+    type: z.enum(['counter', 'gauge', 'histogram', 'summary']),
+    labels: z.array(labelName),
+    help: z.string().optional(),
+    buckets: z.array(z.number().finite()).min(1).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (!spec.buckets) return;
+    if (spec.type !== 'histogram')
+      ctx.addIssue({ code: 'custom', path: ['buckets'], message: 'only a histogram has buckets' });
+    else if (spec.buckets.some((b, i) => i > 0 && b <= spec.buckets![i - 1]))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['buckets'],
+        message: 'list the boundaries in ascending order, each once',
+      });
+  });
 
 /**
  * A link annotation (`runbook_url`, `dashboard_url`) written as plain text must be an http(s) URL
@@ -135,6 +158,22 @@ const serviceShape = z.strictObject({
           .lt(100, { error: 'objective must be below 100: a 100% objective leaves no error budget' }),
         period: z.enum(['7d', '28d', '30d']).optional(),
         description: z.string().optional(),
+        sli: z
+          .union([
+            z.strictObject({ availability: z.strictObject({}) }),
+            z.strictObject({
+              latency: z.strictObject({
+                histogram: z.string().optional(),
+                le: z.union([z.number().positive(), z.string()]),
+              }),
+            }),
+            z.strictObject({ events: z.strictObject({ errors: z.string(), total: z.string() }) }),
+          ])
+          .optional(),
+        groupBy: z.array(labelName).optional(),
+        alertName: metricName.optional(),
+        labels: labels.optional(),
+        budgetExhausted: z.boolean().optional(),
       }),
     )
     .optional(),
@@ -164,7 +203,10 @@ export function generatedAlertKeys(service: ServiceDefinition): GeneratedAlertKe
   const keys: GeneratedAlertKey[] = ['TargetDown', 'HighCpuUsage', 'HighMemoryUsage'];
   if (service.red) keys.push('HighErrorRate');
   if (service.red?.latency) keys.push('HighLatency');
-  for (const slo of service.slos ?? []) keys.push(`SloBurn:${slo.name}:page`, `SloBurn:${slo.name}:ticket`);
+  for (const slo of service.slos ?? []) {
+    keys.push(`SloBurn:${slo.name}:page`, `SloBurn:${slo.name}:ticket`);
+    if (slo.budgetExhausted) keys.push(`SloBudgetExhausted:${slo.name}`);
+  }
   return keys;
 }
 
@@ -280,17 +322,7 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
       }
     }
   }
-  if ((service.slos?.length ?? 0) > 0 && !red) {
-    issues.add(`${prefix}.slos`, 'SLOs are computed from the RED error ratio: declare red first');
-  }
-  const sloNames = new Set<string>();
-  for (const slo of service.slos ?? []) {
-    if (sloNames.has(slo.name))
-      issues.add(`${prefix}.slos[${slo.name}].name`, `duplicate SLO name ${slo.name}`);
-    sloNames.add(slo.name);
-    const problem = unreachableObjective(slo);
-    if (problem) issues.add(`${prefix}.slos[${slo.name}].objective`, problem);
-  }
+  checkSlos(service, prefix, issues);
   const { interval, timeout } = service.scrape;
   if (interval && timeout && parseDuration(timeout)! > parseDuration(interval)!) {
     issues.add(
@@ -311,6 +343,136 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
   for (const [name, alert] of Object.entries(service.alerts?.custom ?? {})) {
     checkExpr(alert.expr, `${prefix}.alerts.custom.${name}.expr`, issues);
   }
+}
+
+/** Labels promstack sets on an SLO's rules and alerts itself: an SLO's `labels` must leave them alone. */
+const SLO_OWN_LABELS = ['service', 'team', 'severity', 'slo'];
+
+/** An SLO's SLI, grouping, names and objective against the service's metrics and its other SLOs. */
+function checkSlos(service: ServiceDefinition, prefix: string, issues: IssueCollector): void {
+  // Generated alerts without a parameter in their key are named by it (HighErrorRate).
+  const alertNames = new Map<string, string>(
+    generatedAlertKeys(service)
+      .filter((key) => !key.includes(':'))
+      .map((key) => [key, `the generated alert ${key}`]),
+  );
+  for (const slo of service.slos ?? []) {
+    const path = `${prefix}.slos[${slo.name}]`;
+    if (alertNames.has(`slo ${slo.name}`)) issues.add(`${path}.name`, `duplicate SLO name ${slo.name}`);
+    alertNames.set(`slo ${slo.name}`, slo.name);
+    const problem = unreachableObjective(slo);
+    if (problem) issues.add(`${path}.objective`, problem);
+    const kept = checkSli(service, slo, path, issues);
+    for (const label of slo.groupBy ?? []) {
+      const why = kept?.(label);
+      if (why) issues.add(`${path}.groupBy`, why);
+    }
+    const alert = sloAlertName(slo);
+    const taken = alertNames.get(alert) ?? (service.alerts?.custom?.[alert] ? 'a custom alert' : undefined);
+    if (taken)
+      issues.add(`${path}.alertName`, `alert name ${alert} is taken by ${taken}: give each SLO its own`);
+    alertNames.set(alert, `SLO ${slo.name}`);
+    if (slo.budgetExhausted) alertNames.set(sloBudgetExhaustedAlertName(slo), `SLO ${slo.name}`);
+    for (const label of Object.keys(slo.labels ?? {})) {
+      if (label.startsWith('sloth_') || SLO_OWN_LABELS.includes(label))
+        issues.add(
+          `${path}.labels.${label}`,
+          `promstack sets ${label} itself (sloth_*, ${SLO_OWN_LABELS.join(', ')}): choose another name`,
+        );
+    }
+  }
+}
+
+/**
+ * The SLI's own problems; returns what tells whether a `groupBy` label is one the SLI keeps (a reason
+ * when it is not), or undefined when the SLI is too broken to tell.
+ */
+function checkSli(
+  service: ServiceDefinition,
+  slo: SloSpec,
+  path: string,
+  issues: IssueCollector,
+): ((label: string) => string | undefined) | undefined {
+  const { red } = service;
+  const declared = Object.keys(service.metrics).sort().join(', ') || 'none';
+  const kind = sliKind(slo);
+  if (kind === 'availability') {
+    if (!red) {
+      issues.add(
+        `${path}.sli`,
+        'the availability SLI is the RED error ratio: declare red, or give a latency or events sli',
+      );
+      return undefined;
+    }
+    const labels = service.metrics[red.requests]?.labels ?? [];
+    return (label) =>
+      label === red.errors.label
+        ? `grouping by ${label}, the error label, would put errors and successes in different groups`
+        : labels.includes(label)
+          ? undefined
+          : `${label} is not a label of ${red.requests} (labels: ${labels.join(', ') || 'none'})`;
+  }
+  if (kind === 'latency') {
+    const { histogram: named, le } = (slo.sli as { latency: { histogram?: string; le: string | number } })
+      .latency;
+    const histogram = named ?? red?.latency;
+    if (!histogram) {
+      issues.add(`${path}.sli.latency.histogram`, 'name the histogram, or declare red.latency');
+      return undefined;
+    }
+    const metric = service.metrics[histogram];
+    if (!metric) {
+      issues.add(
+        `${path}.sli.latency.histogram`,
+        `metric ${histogram} is not declared in metrics (declared: ${declared})`,
+      );
+      return undefined;
+    }
+    if (metric.type !== 'histogram') {
+      issues.add(`${path}.sli.latency.histogram`, `metric ${histogram} is a ${metric.type}, not a histogram`);
+      return undefined;
+    }
+    if (!metric.buckets) {
+      issues.add(
+        `${path}.sli.latency.le`,
+        `${histogram} declares no buckets: add metrics.${histogram}.buckets, the boundaries its client library uses, so the threshold can be checked against them`,
+      );
+    } else if (!metric.buckets.includes(Number(le))) {
+      issues.add(
+        `${path}.sli.latency.le`,
+        `${le} is not a bucket boundary of ${histogram}: a threshold between boundaries cannot be counted; use one of ${metric.buckets.join(', ')}`,
+      );
+    }
+    return (label) =>
+      label === 'le'
+        ? 'le is the bucket boundary: it cannot group an SLI'
+        : metric.labels.includes(label)
+          ? undefined
+          : `${label} is not a label of ${histogram} (labels: ${metric.labels.join(', ') || 'none'})`;
+  }
+  const { errors, total } = (slo.sli as { events: { errors: string; total: string } }).events;
+  const trees: PromqlNode[] = [];
+  for (const [key, query] of [
+    ['errors', errors],
+    ['total', total],
+  ] as const) {
+    if (!query.includes(WINDOW_PLACEHOLDER)) {
+      issues.add(
+        `${path}.sli.events.${key}`,
+        `write the range as ${WINDOW_PLACEHOLDER} (e.g. rate(x[${WINDOW_PLACEHOLDER}])): each alert window fills it in`,
+      );
+      continue;
+    }
+    const expr = query.replaceAll(WINDOW_PLACEHOLDER, '5m');
+    const [first] = promqlErrors(expr);
+    if (first) issues.add(`${path}.sli.events.${key}`, `${first.message} (with ${WINDOW_PLACEHOLDER} as 5m)`);
+    else trees.push(promqlTree(expr)!);
+  }
+  if (trees.length < 2) return undefined;
+  return (label) =>
+    trees.every((tree) => keepsLabel(tree, label))
+      ? undefined
+      : `the queries do not keep ${label}: aggregate them by it, e.g. sum by (${label}) (…)`;
 }
 
 /**
