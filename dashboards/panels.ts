@@ -1,6 +1,8 @@
 import {
   BigValueColorMode,
   BigValueGraphMode,
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
   LegendDisplayMode,
   LegendPlacement,
   ReduceDataOptionsBuilder,
@@ -13,8 +15,11 @@ import {
 import {
   DatasourceVariableBuilder,
   QueryVariableBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
   VariableRefresh,
   VariableSort,
+  type Threshold,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
@@ -92,4 +97,16 @@ export function statPanel(title: string, unit: string): stat.PanelBuilder {
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .span(6)
     .height(4);
+}
+
+/** Absolute thresholds: each step's colour holds from its value up to the next step. */
+export function thresholdSteps(steps: Threshold[]): ThresholdsConfigBuilder {
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
+}
+
+/** A time series with a dashed line at every step but the base, coloured as the steps are. */
+export function thresholdLines(panel: timeseries.PanelBuilder, steps: Threshold[]): timeseries.PanelBuilder {
+  return panel
+    .thresholds(thresholdSteps(steps))
+    .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
 }

@@ -1,39 +1,26 @@
 import { createHash } from 'node:crypto';
-import {
-  BigValueColorMode,
-  GraphThresholdsStyleConfigBuilder,
-  GraphThresholdsStyleMode,
-} from '@grafana/grafana-foundation-sdk/common';
-import {
-  DashboardBuilder,
-  DashboardCursorSync,
-  RowBuilder,
-  ThresholdsConfigBuilder,
-  ThresholdsMode,
-  type Threshold,
-} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { compareText } from '../components/model/errors';
 import { GRAFANA_UID_MAX_LENGTH } from '../components/model/grafana';
-import type { AlertOverride, ServiceDefinition, SloSpec } from '../components/service';
-import { ruleNumber, sloWindows, type BurnKind } from '../components/service/slo-conventions';
+import type { AlertOverride, ServiceDefinition } from '../components/service';
 import { serviceContext, type ServiceContext } from '../rules/context';
 import { RED_RECORDS, redRules } from '../rules/red';
 import { RESOURCE_RECORDS, resourceRules } from '../rules/resources';
-import { SLO_RECORDS, errorBudget, sloAlertName, sloId } from '../rules/slo';
 import type { GeneratedAlert } from '../rules/types';
 import {
   PROMETHEUS,
   datasourceVariable,
   instantQuery,
   rangeQuery,
-  statPanel,
+  thresholdLines,
   timeseriesPanel,
 } from './panels';
 import { toPlainDashboard } from './plain';
+import { sloPanels, sloRowTitle } from './service-slo';
 import type { PlainDashboard } from './types';
 
 const UID_PREFIX = 'svc-';
@@ -73,7 +60,7 @@ export function serviceDashboard(service: ServiceDefinition): PlainDashboard {
   addRow(builder, service.red ? 'RED' : 'Targets', redPanels(ctx, thresholds));
   addRow(builder, 'Saturation', saturationPanels(ctx, thresholds));
   for (const slo of service.slos ?? []) {
-    addRow(builder, `SLO ${slo.name}: ${slo.objective}% over ${slo.period ?? '30d'}`, sloPanels(ctx, slo));
+    addRow(builder, sloRowTitle(slo), sloPanels(ctx, slo));
   }
   addRow(builder, 'Alerts', [firingAlertsPanel(ctx)]);
   return toPlainDashboard(builder.build());
@@ -111,21 +98,13 @@ function alertThresholds(ctx: ServiceContext): Partial<Record<AlertKey, number>>
   return out;
 }
 
-function steps(list: Threshold[]): ThresholdsConfigBuilder {
-  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(list);
-}
-
 /** A dashed line, and red above it, where an alert fires. */
 function alertLine(panel: timeseries.PanelBuilder, at: number | undefined): timeseries.PanelBuilder {
   if (at === undefined) return panel;
-  return panel
-    .thresholds(
-      steps([
-        { value: null, color: 'green' },
-        { value: at, color: 'red' },
-      ]),
-    )
-    .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
+  return thresholdLines(panel, [
+    { value: null, color: 'green' },
+    { value: at, color: 'red' },
+  ]);
 }
 
 const byService = (ctx: ServiceContext) => `{service="${ctx.service.name}"}`;
@@ -213,72 +192,6 @@ function saturationPanels(
     panels.push(panel);
   }
   return pairs(panels);
-}
-
-/** The windows the burn-rate alerts of the SLO's period compare, shortest first, then the whole period. */
-function sliWindows(slo: SloSpec): string[] {
-  const windows = sloWindows(slo.period);
-  return [...windows.sliWindows, windows.periodWindow];
-}
-
-/** Decimals that show an objective as written: 99.95 needs two, 99 none. */
-function objectiveDecimals(objective: number): number {
-  return String(objective).split('.')[1]?.length ?? 0;
-}
-
-function sloPanels(ctx: ServiceContext, slo: SloSpec): PanelBuilder[] {
-  const sel = `{sloth_id="${sloId(ctx, slo)}"}`;
-  const budget = errorBudget(slo.objective);
-  const period = slo.period ?? '30d';
-  const windows = sloWindows(slo.period);
-  // Orange from the slowest burn a ticket is raised for, red from the slowest that pages.
-  const slowest = (kind: BurnKind) => Math.min(...windows[kind].map((c) => ruleNumber(c.factor)));
-  const shown = (factor: number) => Number(factor.toPrecision(3));
-  const shortestMinutes = windows.page[0].shortMs / 60e3;
-  const shortest = Number.isInteger(shortestMinutes) ? `${shortestMinutes} minutes` : windows.shortestWindow;
-  const alert = sloAlertName(slo);
-  return [
-    statPanel(`${slo.name} objective`, 'percentunit')
-      .description(slo.description ?? `Share of requests that must succeed over ${period}.`)
-      .span(8)
-      .colorMode(BigValueColorMode.None)
-      .decimals(objectiveDecimals(slo.objective))
-      .withTarget(instantQuery(`${SLO_RECORDS.objective}${sel}`, 'objective')),
-    statPanel(`${slo.name} error budget remaining`, 'percentunit')
-      .description(`Share of the ${period} error budget not yet spent; below 0 the SLO is missed.`)
-      .span(8)
-      .decimals(1)
-      .thresholds(
-        steps([
-          { value: null, color: 'red' },
-          { value: 0, color: 'green' },
-        ]),
-      )
-      .withTarget(instantQuery(`${SLO_RECORDS.budgetRemaining}${sel}`, 'remaining')),
-    statPanel(`${slo.name} current burn rate`, 'suffix:x')
-      .description(
-        `Error ratio over ${shortest} divided by the error budget: 1 spends the budget exactly in ${period}. ${alert} opens a ticket from ${shown(slowest('ticket'))}x and pages from ${shown(slowest('page'))}x over its windows.`,
-      )
-      .span(8)
-      .decimals(2)
-      .thresholds(
-        steps([
-          { value: null, color: 'green' },
-          { value: slowest('ticket'), color: 'orange' },
-          { value: slowest('page'), color: 'red' },
-        ]),
-      )
-      .withTarget(instantQuery(`${SLO_RECORDS.currentBurnRate}${sel}`, 'burn rate')),
-    alertLine(
-      timeseriesPanel(`${slo.name} SLI error ratio by window`, 'percentunit')
-        .description(
-          `Error ratio over the windows the burn-rate alerts compare; the line is the error budget (${budget}).`,
-        )
-        .min(0)
-        .targets(sliWindows(slo).map((w) => rangeQuery(`${SLO_RECORDS.errorRatio(w)}${sel}`, w))),
-      budget,
-    ).span(24),
-  ];
 }
 
 function firingAlertsPanel(ctx: ServiceContext): table.PanelBuilder {
