@@ -5,6 +5,8 @@ import {
   ThresholdsConfigBuilder,
   ThresholdsMode,
 } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { ServiceDefinition } from '../components/service';
+import { SLO_ROW_TITLE, sloOverviewPanels } from './overview-slo';
 import { toPlainDashboard } from './plain';
 import type { PlainDashboard } from './types';
 import {
@@ -19,6 +21,8 @@ import {
 export interface StackOverviewOptions {
   uid?: string;
   title?: string;
+  /** The stack's services: their SLOs get a row of their own. */
+  services?: readonly ServiceDefinition[];
 }
 
 const JOBS = 'job=~"$job"';
@@ -37,7 +41,7 @@ function redFromOne(): ThresholdsConfigBuilder {
  * variable filters the scrape panels, the server panels show every Prometheus and Alertmanager.
  */
 export function stackOverviewDashboard(options: StackOverviewOptions = {}): PlainDashboard {
-  const built = new DashboardBuilder(options.title ?? 'promstack / Stack overview')
+  const builder = new DashboardBuilder(options.title ?? 'promstack / Stack overview')
     .uid(options.uid ?? 'promstack-overview')
     .tags(['promstack', 'generated'])
     .readonly()
@@ -64,8 +68,15 @@ export function stackOverviewDashboard(options: StackOverviewOptions = {}): Plai
       statPanel('TSDB head series', 'short').withTarget(
         instantQuery('sum(prometheus_tsdb_head_series)', 'series'),
       ),
-    )
+    );
 
+  const slos = sloOverviewPanels(options.services ?? []);
+  if (slos.length > 0) {
+    builder.withRow(new RowBuilder(SLO_ROW_TITLE));
+    for (const panel of slos) builder.withPanel(panel);
+  }
+
+  builder
     .withRow(new RowBuilder('Scraping'))
     .withPanel(
       timeseriesPanel('Targets up by job', 'short')
@@ -138,7 +149,6 @@ export function stackOverviewDashboard(options: StackOverviewOptions = {}): Plai
       timeseriesPanel('Head series by instance', 'short')
         .span(24)
         .withTarget(rangeQuery('sum by (instance) (prometheus_tsdb_head_series)', '{{instance}}')),
-    )
-    .build();
-  return toPlainDashboard(built);
+    );
+  return toPlainDashboard(builder.build());
 }

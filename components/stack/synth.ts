@@ -293,7 +293,7 @@ export function synthStack(
   const dashboardIssues: ValidationIssue[] = [];
   const dashboards: Record<string, PlainDashboard> = {};
   for (let i = -1; i < services.length; i++) {
-    const dashboard = i < 0 ? stackOverviewDashboard() : serviceDashboard(services[i]);
+    const dashboard = i < 0 ? stackOverviewDashboard({ services }) : serviceDashboard(services[i]);
     identities.push({ uid: dashboard.uid, title: dashboard.title });
     dashboardIssues.push(...checkDashboard(dashboard));
     if (dashboardIssues.length === 0) {
