@@ -1,8 +1,6 @@
 import { plainPart } from '../components/pulumi/testing';
-import { synthStack } from '../components/stack';
-import { vendoredRuleFiles } from './rule-files';
+import { fileDigests, filesSummary } from '../components/pulumi/file-digests';
 import { IMAGES } from '../components/stack/images';
-import { repoStackConfig } from '../components/stack/testing';
 import { services } from './services';
 import { programUnderMocks } from './testing';
 
@@ -15,20 +13,16 @@ const { mocks, inputs } = program;
 const container = (name: string) => inputs(`promstack-${name}-container`);
 
 describe('the dev stack (Pulumi.dev.yaml)', () => {
-  it('exports the URLs on 127.0.0.1, the services and every rendered file', () => {
+  it('exports the URLs on 127.0.0.1, the services and a digest of every rendered file', () => {
     expect(program.outputs).toMatchObject({
       prometheusUrl: 'http://127.0.0.1:9090',
       alertmanagerUrl: 'http://127.0.0.1:9093',
       grafanaUrl: 'http://127.0.0.1:3000',
       services: services.map((service) => service.name),
     });
-    expect(program.outputs.files).toEqual(
-      synthStack(repoStackConfig('dev'), services, { environment: 'dev', ruleFiles: vendoredRuleFiles() })
-        .files,
-    );
-    expect((program.outputs.files as Record<string, string>)['prometheus/rules/vendor-host.yml']).toContain(
-      'HostOutOfMemory',
-    );
+    expect(program.outputs.fileDigests).toEqual(fileDigests(program.synth.files));
+    expect(program.outputs.filesSummary).toEqual(filesSummary(program.synth.files));
+    expect(program.synth.files['prometheus/rules/vendor-host.yml']).toContain('HostOutOfMemory');
   });
 
   it('runs on Docker only: a network, five containers (example backend and alert inbox built), three volumes', () => {
@@ -71,8 +65,8 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
     expect((image.inputs.build as { dockerfile: string }).dockerfile).toMatch(
       /components\/runtime\/channels\/Dockerfile$/,
     );
-    const am = program.outputs.files as Record<string, string>;
-    const urls = [...am['alertmanager/alertmanager.yml'].matchAll(/url: (\S+)/g)].map((m) => m[1]);
+    const am = program.synth.files['alertmanager/alertmanager.yml'];
+    const urls = [...am.matchAll(/url: (\S+)/g)].map((m) => m[1]);
     expect(urls.sort()).toEqual([
       'http://alert-inbox:8080/webhook/platform-webhook',
       'http://alert-inbox:8080/webhook/shop-pager',

@@ -19,5 +19,11 @@ export const alertmanagerUrl = stack.alertmanagerUrl;
 export const grafanaUrl = stack.grafanaUrl;
 /** Names of the monitored services. */
 export const services = stack.services;
-/** Every rendered config file in clear: `pulumi preview --diff` shows config changes line by line here. */
-export const files = stack.files;
+/**
+ * Every rendered config file by path, as digest and size: `pulumi preview --diff` names each changed file
+ * here, and `promstack diff` shows its lines. The text stays out of the outputs: the state already holds
+ * it once as the deployed configs, and at thousands of services it would add hundreds of MB.
+ */
+export const fileDigests = stack.fileDigests;
+/** How many rendered files, how many bytes, by folder. */
+export const filesSummary = stack.filesSummary;

@@ -27,9 +27,7 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
       name: 'POD_NAME',
       valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
     });
-    expect((program.outputs.files as Record<string, string>)['prometheus/prometheus.yml']).toContain(
-      'replica: ${POD_NAME}',
-    );
+    expect(program.synth.files['prometheus/prometheus.yml']).toContain('replica: ${POD_NAME}');
     expect(spec.template.spec.containers[0].args).toEqual(
       expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.size=90GB']),
     );
@@ -45,14 +43,14 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
   });
 
   it('writes to Mimir with the password from the stack secret', () => {
-    const rendered = (program.outputs.files as Record<string, string>)['prometheus/prometheus.yml'];
+    const rendered = program.synth.files['prometheus/prometheus.yml'];
     expect(rendered).toContain('url: https://mimir.example.com/api/v1/push');
     expect(rendered).toContain('password_file: /etc/prometheus/secrets/mimir-password');
     expect(secretOf('prometheus')).toEqual({ 'mimir-password': SECRETS['mimir-password'] });
   });
 
   it('pages through PagerDuty and notifies Slack with keys from the stack secrets', () => {
-    const rendered = (program.outputs.files as Record<string, string>)['alertmanager/alertmanager.yml'];
+    const rendered = program.synth.files['alertmanager/alertmanager.yml'];
     expect(rendered).toContain('routing_key_file: /etc/alertmanager/secrets/pagerduty-shop-routing-key');
     expect(rendered).toContain('api_url_file: /etc/alertmanager/secrets/slack-webhook-url');
     expect(Object.keys(secretOf('alertmanager')).sort()).toEqual([

@@ -30,7 +30,7 @@ describe('the staging stack (Pulumi.staging.yaml)', () => {
   });
 
   it('labels series with environment staging and keeps 15 days', () => {
-    const rendered = program.outputs.files as Record<string, string>;
+    const rendered = program.synth.files;
     expect(rendered['prometheus/prometheus.yml']).toContain('environment: staging');
     expect(rendered['prometheus/prometheus.yml']).not.toContain('replica:');
     expect(inputs('promstack-prometheus-statefulset').spec.template.spec.containers[0].args).toContain(

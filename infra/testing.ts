@@ -1,6 +1,9 @@
 import { beforeAll } from '@jest/globals';
 import { installMocks, runProgram, setProgramConfig, unwrapSecrets } from '../components/pulumi/testing';
+import { synthStack, type SynthResult } from '../components/stack/synth';
 import { repoStackConfig } from '../components/stack/testing';
+import { vendoredRuleFiles } from './rule-files';
+import { services } from './services';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -15,6 +18,14 @@ export function programUnderMocks(environment: string, secrets: Record<string, s
     mocks,
     /** The stack outputs, once the program ran (in beforeAll). */
     outputs: {} as Record<string, unknown>,
+    /**
+     * The stack rendered as the program renders it (same config, catalogue and vendored rules): the
+     * text of the files, which the outputs carry only as digests.
+     */
+    synth: synthStack(repoStackConfig(environment), services, {
+      environment,
+      ruleFiles: vendoredRuleFiles(),
+    }) as SynthResult,
     /** The inputs of the resource named `name`, secrets unwrapped. */
     inputs: (name: string) => unwrapSecrets(mocks.named(name).inputs) as Obj,
   };

@@ -4,3 +4,4 @@ export * from './prometheus';
 export * from './stack';
 export * from './workload-component';
 export * from './service';
+export * from './file-digests';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { services } from '../../infra/services';
 import { synthStack } from '../stack';
 import { testStackConfig } from '../stack/testing';
@@ -27,6 +28,11 @@ describe('MonitoredService', () => {
       synth.summary.alerts.filter((a) => a.service === 'orders').map((a) => a.key),
     );
     expect(alerts.HighErrorRate).toEqual({ alertname: 'HighErrorRate', severity: 'critical', tested: true });
-    expect(await valueOf(orders.ruleFile)).toBe(synth.files['prometheus/rules/orders.yml']);
+    const rules = synth.files['prometheus/rules/orders.yml'];
+    expect(await valueOf(orders.ruleFile)).toEqual({
+      path: 'prometheus/rules/orders.yml',
+      sha256: createHash('sha256').update(rules).digest('hex').slice(0, 16),
+      bytes: Buffer.byteLength(rules),
+    });
   });
 });

@@ -3,6 +3,7 @@ import { serviceDashboardUid } from '../../dashboards';
 import type { ServiceDefinition } from '../service';
 import type { AlertSummary, SynthResult } from '../stack/synth';
 import { ruleFilePath } from '../stack/paths';
+import { fileDigest, type FileDigest } from './file-digests';
 
 /** Arguments of {@link MonitoredService}. */
 export interface MonitoredServiceArgs {
@@ -14,7 +15,7 @@ export interface MonitoredServiceArgs {
 
 /**
  * One monitored service in the stack's resource tree: `pulumi preview` lists each service, and its
- * outputs say what the stack derived from it (scrape job, alerts, dashboard, rule file). It creates
+ * outputs say what the stack derived from it (scrape job, alerts, dashboard, rule file digest). It creates
  * nothing itself: the rendered files travel with Prometheus and Grafana.
  */
 export class MonitoredService extends pulumi.ComponentResource {
@@ -25,8 +26,8 @@ export class MonitoredService extends pulumi.ComponentResource {
   readonly alerts: pulumi.Output<Record<string, { alertname: string; severity: string; tested: boolean }>>;
   /** Uid of the service's Grafana dashboard. */
   readonly dashboardUid: pulumi.Output<string>;
-  /** The rendered rule file of the service (never secret). */
-  readonly ruleFile: pulumi.Output<string>;
+  /** Path, digest and size of the service's rendered rule file (the text is in the Prometheus ConfigMaps). */
+  readonly ruleFile: pulumi.Output<{ path: string } & FileDigest>;
 
   constructor(name: string, args: MonitoredServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('promstack:index:MonitoredService', name, {}, opts);
@@ -39,7 +40,8 @@ export class MonitoredService extends pulumi.ComponentResource {
     this.team = pulumi.output(service.team);
     this.alerts = pulumi.output(alerts);
     this.dashboardUid = pulumi.output(serviceDashboardUid(service.name));
-    this.ruleFile = pulumi.output(synth.files[ruleFilePath(service.name)] ?? '');
+    const rulePath = ruleFilePath(service.name);
+    this.ruleFile = pulumi.output({ path: rulePath, ...fileDigest(synth.files[rulePath] ?? '') });
     this.registerOutputs({
       job: this.job,
       team: this.team,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { services } from '../../infra/services';
 import { ValidationError } from '../model/errors';
@@ -52,11 +53,36 @@ describe('MonitoringStack outputs', () => {
     expect(await valueOf(stack.services)).toEqual(['orders']);
   });
 
-  it('exposes every rendered file in clear, exactly as synthStack renders it', async () => {
-    const expected = synthStack(config('docker'), services, { environment: 'dev' }).files;
-    expect(await valueOf(dev.files)).toEqual(expected);
-    expect(await pulumi.isSecret(dev.files)).toBe(false);
-    expect(Object.keys(expected)).toContain('prometheus/rules/orders.yml');
+  it('exposes a digest and the size of every rendered file, not its text, and a summary', async () => {
+    const files = synthStack(config('docker'), services, { environment: 'dev' }).files;
+    const digests = await valueOf(dev.fileDigests);
+    expect(Object.keys(digests)).toEqual(Object.keys(files));
+    const rules = files['prometheus/rules/orders.yml'];
+    expect(digests['prometheus/rules/orders.yml']).toEqual({
+      sha256: createHash('sha256').update(rules).digest('hex').slice(0, 16),
+      bytes: Buffer.byteLength(rules),
+    });
+    const summary = await valueOf(dev.filesSummary);
+    expect(summary.files).toBe(Object.keys(files).length);
+    expect(summary.bytes).toBe(Object.values(files).reduce((n, text) => n + Buffer.byteLength(text), 0));
+    expect(summary.byFolder['prometheus/rules'].files).toBe(
+      Object.keys(files).filter((p) => p.startsWith('prometheus/rules/')).length,
+    );
+    expect(await pulumi.isSecret(dev.fileDigests)).toBe(false);
+  });
+
+  it('keeps the text of every rendered file out of every component output', async () => {
+    const files = Object.values(dev.plan.synth.files).filter((text) => text.length > 200);
+    const outputs = mocks.resources
+      .filter((r) => r.type.startsWith('promstack:index:'))
+      .map((r) => JSON.stringify(mocks.outputsOf(r)));
+    expect(outputs.length).toBeGreaterThan(0);
+    expect(outputs.join('\n')).toContain('"sha256"');
+    // A line of each file that no digest or summary would hold.
+    for (const text of files) {
+      const line = text.split('\n').find((l) => l.trim().length > 40)!;
+      for (const json of outputs) expect(json).not.toContain(JSON.stringify(line).slice(1, -1));
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import {
 import type { ServiceDefinition } from '../service';
 import { synthStack, type SynthResult } from '../stack/synth';
 import { Alertmanager } from './alertmanager';
+import { fileDigests, filesSummary, type FileDigest, type FilesSummary } from './file-digests';
 import { Grafana } from './grafana';
 import { Prometheus } from './prometheus';
 import { MonitoredService } from './service';
@@ -101,8 +102,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
   readonly grafanaUrl: pulumi.Output<string>;
   /** Names of the monitored services. */
   readonly services: pulumi.Output<string[]>;
-  /** Every rendered file by synth path (`prometheus/prometheus.yml`, ...): plain text, never secret. */
-  readonly files: pulumi.Output<Record<string, string>>;
+  /**
+   * Every rendered file by synth path (`prometheus/prometheus.yml`, ...): digest and size. The text is in
+   * `plan.synth` (and `promstack synth`); in state it would double what the deployed configs hold.
+   */
+  readonly fileDigests: pulumi.Output<Record<string, FileDigest>>;
+  /** How many rendered files, how many bytes, by folder. */
+  readonly filesSummary: pulumi.Output<FilesSummary>;
   /** The validated plan, as plain data (synth result and workloads). */
   readonly plan: StackPlan;
 
@@ -156,13 +162,15 @@ export class MonitoringStack extends pulumi.ComponentResource {
     this.alertmanagerUrl = alertmanager.url;
     this.grafanaUrl = grafana.url;
     this.services = pulumi.output(synth.summary.services);
-    this.files = pulumi.output(synth.files);
+    this.fileDigests = pulumi.output(fileDigests(synth.files));
+    this.filesSummary = pulumi.output(filesSummary(synth.files));
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
       alertmanagerUrl: this.alertmanagerUrl,
       grafanaUrl: this.grafanaUrl,
       services: this.services,
-      files: this.files,
+      fileDigests: this.fileDigests,
+      filesSummary: this.filesSummary,
     });
   }
 }

@@ -39,6 +39,43 @@ export interface MockHarness {
   settle(): Promise<void>;
   ofType(type: string): Registered[];
   named(name: string): Registered;
+  /**
+   * The outputs the engine keeps for each resource, as serialised (secrets in their envelope): what a
+   * custom resource's provider returned (here the mock's state), or what a component registered with
+   * registerOutputs. By resource, for every resource registered so far.
+   */
+  outputs(): Map<Registered, Record<string, unknown>>;
+  /** The outputs of one resource (see `outputs`). */
+  outputsOf(resource: Registered): Record<string, unknown>;
+}
+
+/** The mock engine's record of each resource: its URN and its outputs, serialised. */
+interface EngineRecord {
+  urn: string;
+  state: Record<string, unknown> | { toJavaScript(): Record<string, unknown> };
+}
+
+/** The resources the mock engine holds, by `type::name` (the end of their URN). */
+function engineRecords(): Map<string, EngineRecord> {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    getRegisteredResources(): Map<string, EngineRecord>;
+  };
+  const byKey = new Map<string, EngineRecord>();
+  for (const record of monitor.getRegisteredResources().values()) {
+    // urn:pulumi:<stack>::<project>::<parent types $ type>::<name>
+    const [, , qualifiedType, name] = record.urn.split('::');
+    byKey.set(`${qualifiedType.split('$').pop()}::${name}`, record);
+  }
+  return byKey;
+}
+
+/** A record's outputs as plain data: a component's registered outputs arrive as a protobuf Struct. */
+function outputsOfRecord(record: EngineRecord | undefined): Record<string, unknown> {
+  if (!record) return {};
+  const { state } = record;
+  return typeof state.toJavaScript === 'function'
+    ? (state as { toJavaScript(): Record<string, unknown> }).toJavaScript()
+    : (state as Record<string, unknown>);
 }
 
 /** Autonamed ConfigMaps and Secrets get a name from their content, as a new name follows new data. */
@@ -105,6 +142,11 @@ export function installMocks(stack = 'test', project = 'promstack'): MockHarness
       }
     },
     ofType: (type) => resources.filter((r) => r.type === type),
+    outputs() {
+      const records = engineRecords();
+      return new Map(resources.map((r) => [r, outputsOfRecord(records.get(`${r.type}::${r.name}`))]));
+    },
+    outputsOf: (resource) => outputsOfRecord(engineRecords().get(`${resource.type}::${resource.name}`)),
     named(name) {
       const found = resources.find((r) => r.name === name);
       if (!found)

@@ -8,6 +8,7 @@ import {
   type KubernetesWorkloadOptions,
 } from '../platforms/kubernetes';
 import type { Workload } from '../platforms/workload';
+import { fileDigests, filesSummary, type FileDigest, type FilesSummary } from './file-digests';
 
 /** Where the stack's components run: its Docker network, or its Kubernetes namespace. */
 export type Placement = DockerPlacement | KubernetesPlacement;
@@ -53,13 +54,18 @@ export interface WorkloadComponentSpec {
 
 /**
  * A stack component that runs one workload: checked before any resource exists (workloadIssues), then
- * deployed where the placement says, exposing its URL and its config files as plain text for review.
+ * deployed where the placement says, exposing its URL and a digest of each config file.
  */
 export abstract class WorkloadComponent extends pulumi.ComponentResource {
   /** URL of the component's UI and API. */
   readonly url: pulumi.Output<string>;
-  /** Config files as mounted, by path: plain text, for review (secrets are separate files). */
-  readonly configFiles: pulumi.Output<Record<string, string>>;
+  /**
+   * Config files as mounted, by path: digest and size, not the text, which the ConfigMaps or uploads
+   * already keep in state (secrets are separate files).
+   */
+  readonly configFileDigests: pulumi.Output<Record<string, FileDigest>>;
+  /** How many config files, how many bytes, by folder. */
+  readonly configSummary: pulumi.Output<FilesSummary>;
   /** What runs, as plain data. */
   readonly workload: Workload;
 
@@ -85,8 +91,14 @@ export abstract class WorkloadComponent extends pulumi.ComponentResource {
       });
     this.workload = workload;
     this.url = pulumi.output(spec.url ?? workloadUrl(workload, placement, spec.servicePort));
-    this.configFiles = pulumi.output(configFilesOf(workload));
-    this.registerOutputs({ url: this.url, configFiles: this.configFiles });
+    const files = configFilesOf(workload);
+    this.configFileDigests = pulumi.output(fileDigests(files));
+    this.configSummary = pulumi.output(filesSummary(files));
+    this.registerOutputs({
+      url: this.url,
+      configFileDigests: this.configFileDigests,
+      configSummary: this.configSummary,
+    });
   }
 }
 
@@ -104,7 +116,7 @@ export function workloadUrl(workload: Workload, placement: Placement, servicePor
   return `http://${workload.name}.${placement.namespaceName}.svc:${servicePort ?? http.container}`;
 }
 
-/** The workload's config files by path: plain text, never secret (secrets are separate files). */
-export function configFilesOf(workload: Workload): Record<string, string> {
+/** The workload's config files by mounted path. */
+function configFilesOf(workload: Workload): Record<string, string> {
   return Object.fromEntries(workload.configFiles.map((file) => [file.path, file.content]));
 }
