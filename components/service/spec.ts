@@ -60,8 +60,12 @@ export interface RedSpec<M extends MetricCatalog> {
  * the total, written as they are (no `job` selector is added).
  */
 export type SloSli =
-  | { availability: Record<string, never> }
   | {
+      /** The RED error ratio: `{}`. */
+      availability: Record<string, never>;
+    }
+  | {
+      /** Requests slower than a bucket boundary, of all requests. */
       latency: {
         /** A declared histogram with `buckets`; default `red.latency`. */
         histogram?: string;
@@ -69,7 +73,15 @@ export type SloSli =
         le: string | number;
       };
     }
-  | { events: { errors: string; total: string } };
+  | {
+      /** Sloth's events SLI: two queries, each with `{{.window}}` where the range goes. */
+      events: {
+        /** Rate of bad events, e.g. `sum(rate(jobs_failed_total[{{.window}}]))`. */
+        errors: string;
+        /** Rate of all events. */
+        total: string;
+      };
+    };
 
 /** A service level objective, alerted with multi-window multi-burn-rate rules. */
 export interface SloSpec {
@@ -153,7 +165,12 @@ export interface ResourcesSpec {
   /** Resident memory in bytes; default 512 MiB (without `limits.memoryBytes`). */
   memoryBytes?: number;
   /** The container's limits: the alerts then fire at a share of them. */
-  limits?: { cpuCores?: number; memoryBytes?: number };
+  limits?: {
+    /** The container's CPU limit, in cores. */
+    cpuCores?: number;
+    /** The container's memory limit, in bytes. */
+    memoryBytes?: number;
+  };
   /** Share of `limits.cpuCores` above which HighCpuUsage fires; default 0.8. */
   cpuLimitShare?: number;
   /** Share of `limits.memoryBytes` above which HighMemoryUsage fires; default 0.9. */
