@@ -29,7 +29,7 @@ describe('LocalProcess log', () => {
     });
     await expect(process.start()).rejects.toThrow(/late-writer exited while starting \(code 3\)/);
     const log = await waitFor(
-      () => {
+      async () => {
         const text = readFileSync(logFile, 'utf8');
         return /exited: code 3\n$/.test(text) ? text : undefined;
       },
