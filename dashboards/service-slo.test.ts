@@ -10,10 +10,10 @@ const shop: ServiceDefinition = defineService({
   name: 'shop',
   team: 'web',
   scrape: { targets: { docker: ['shop:8080'] } },
-  metrics: { shop_requests_total: { type: 'counter', labels: ['code'] } },
+  metrics: { shop_requests_total: { type: 'counter', labels: ['code', 'route'] } },
   red: { requests: 'shop_requests_total', errors: { label: 'code', regex: '5..' } },
   slos: [
-    { name: 'monthly', objective: 99.9 },
+    { name: 'monthly', objective: 99.9, groupBy: ['route'] },
     { name: 'four-weeks', objective: 99.5, period: '28d' },
     { name: 'weekly', objective: 99, period: '7d' },
   ],
@@ -87,7 +87,7 @@ describe('the SLO rows of the service dashboard', () => {
         ])
         .sort(([a], [b]) => Number(a) - Number(b))
         .map(([, name]) => String(name));
-      expect(p.targets?.map((t) => t.legendFormat)).toEqual(expected);
+      expect(p.targets).toHaveLength(expected.length);
       for (const [i, target] of (p.targets ?? []).entries()) {
         expect(target.expr).toBe(
           `slo:sli_error:ratio_rate${expected[i]}{sloth_id="shop-${slo}"} / on (sloth_id) group_left () slo:error_budget:ratio{sloth_id="shop-${slo}"}`,
@@ -148,6 +148,15 @@ describe('the SLO rows of the service dashboard', () => {
       { value: null, color: 'green' },
       { value: 1, color: 'red' },
     ]);
+  });
+
+  it("tells a grouped SLO's series apart by its group labels, and an ungrouped one's by window", () => {
+    const legends = (title: string) => panel(dashboard, title).targets?.map((t) => t.legendFormat);
+    expect(legends('monthly page burn rate by window')).toEqual(
+      ['5m', '30m', '1h', '6h'].map((w) => `${w} {{route}}`),
+    );
+    expect(legends('monthly error budget remaining over 30d')).toEqual(['remaining {{route}}']);
+    expect(legends('weekly error budget remaining over 7d')).toEqual(['remaining']);
   });
 
   it('reads only records the SLO rules produce', () => {

@@ -49,6 +49,11 @@ export function windowBurnRate(selector: string, window: string): string {
   return `${SLO_RECORDS.errorRatio(window)}${selector} / on (${SLO_LABELS.id}) group_left () ${SLO_RECORDS.errorBudget}${selector}`;
 }
 
+/** A legend that tells a grouped SLO's series apart: `5m {{route}}`; the name alone when ungrouped. */
+export function sloLegend(slo: SloSpec, name: string): string {
+  return [name, ...(slo.groupBy ?? []).map((label) => `{{${label}}}`)].join(' ');
+}
+
 export function sloPanels(
   ctx: ServiceContext,
   slo: SloSpec,
@@ -71,21 +76,21 @@ export function sloPanels(
       .description(`Share of the ${period} error budget not yet spent; below 0 the SLO is missed.`)
       .decimals(1)
       .thresholds(thresholdSteps(budgetRemainingSteps()))
-      .withTarget(instantQuery(`${SLO_RECORDS.budgetRemaining}${sel}`, 'remaining')),
+      .withTarget(instantQuery(`${SLO_RECORDS.budgetRemaining}${sel}`, sloLegend(slo, 'remaining'))),
     statPanel(`${slo.name} current burn rate`, BURN_RATE_UNIT)
       .description(
         `Error ratio over ${shortest} divided by the error budget: 1 spends the budget exactly in ${period}. ${alert} opens a ticket from ${formatG4(slowestTicket)}x and pages from ${formatG4(slowestPage)}x over its windows.`,
       )
       .decimals(2)
       .thresholds(thresholdSteps(burnRateSteps(windows)))
-      .withTarget(instantQuery(`${SLO_RECORDS.currentBurnRate}${sel}`, 'burn rate')),
+      .withTarget(instantQuery(`${SLO_RECORDS.currentBurnRate}${sel}`, sloLegend(slo, 'burn rate'))),
     statPanel(`${slo.name} period burn rate`, BURN_RATE_UNIT)
       .description(
         `Error ratio over the last ${period} divided by the error budget: from 1 the whole budget is spent.`,
       )
       .decimals(2)
       .thresholds(thresholdSteps(periodBurnRateSteps()))
-      .withTarget(instantQuery(`${SLO_RECORDS.periodBurnRate}${sel}`, 'burn rate')),
+      .withTarget(instantQuery(`${SLO_RECORDS.periodBurnRate}${sel}`, sloLegend(slo, 'burn rate'))),
     burnDown(slo, sel),
     burnRateByWindow(slo, sel, 'page'),
     burnRateByWindow(slo, sel, 'ticket'),
@@ -105,7 +110,7 @@ function burnDown(slo: SloSpec, sel: string): timeseries.PanelBuilder {
       )
       .timeFrom(period)
       .decimals(1)
-      .withTarget(rangeQuery(`${SLO_RECORDS.budgetRemaining}${sel}`, 'remaining')),
+      .withTarget(rangeQuery(`${SLO_RECORDS.budgetRemaining}${sel}`, sloLegend(slo, 'remaining'))),
     budgetRemainingSteps(),
   ).span(24);
 }
@@ -133,7 +138,7 @@ function burnRateByWindow(slo: SloSpec, sel: string, kind: BurnKind): timeseries
         `Burn rate over the ${kind} alert's windows: ${sloAlertName(slo)} ${action} when it is ${when}.`,
       )
       .min(0)
-      .targets(windowsOf(conditions).map((w) => rangeQuery(windowBurnRate(sel, w), w))),
+      .targets(windowsOf(conditions).map((w) => rangeQuery(windowBurnRate(sel, w), sloLegend(slo, w)))),
     conditionSteps(windows, kind),
   );
 }
