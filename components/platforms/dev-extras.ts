@@ -53,6 +53,8 @@ function devWorkload(
     healthCheck,
     user: NODE_USER,
     replicas: 1,
+    // Small Node processes; the limits keep a runaway one (the drill's CPU burn) from taking the host.
+    resources: { cpu: '250m', memory: '256Mi' },
     aliases: [extra.alias],
     readOnlyRootFilesystem: true,
   };

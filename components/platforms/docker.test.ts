@@ -75,6 +75,9 @@ interface ContainerInputs {
   restart: string;
   healthcheck: { tests: string[] };
   readOnly: boolean;
+  cpus: string;
+  memory: number;
+  memorySwap: number;
 }
 
 beforeAll(() => mocks.settle());
@@ -125,6 +128,27 @@ describe('the Docker test stack', () => {
     ['dev-example-backend', '127.0.0.1', 8080, 18080],
   ])('%s publishes only on %s', (name, ip, internal, external) => {
     expect(container(name).ports).toEqual([{ internal, external, ip }]);
+  });
+
+  it('limits every container: memory as on Kubernetes with no swap beyond it, CPU at twice the request (one core at least)', () => {
+    const limits = of('dev', 'docker:index/container:Container').map((r) => {
+      const c = unwrapSecrets(r.inputs) as ContainerInputs;
+      return [c.name, { cpus: c.cpus, memory: c.memory, memorySwap: c.memorySwap }];
+    });
+    const { prometheus, alertmanager, grafana } = devStack.synth.config;
+    const mib = (quantity: string) => Number(quantity.slice(0, -2)) * (quantity.endsWith('Gi') ? 1024 : 1);
+    const cores = (cpu: string) => (cpu.endsWith('m') ? Number(cpu.slice(0, -1)) / 1000 : Number(cpu));
+    const expected = (r: { cpu: string; memory: string }) => ({
+      cpus: String(Math.max(1, 2 * cores(r.cpu))),
+      memory: mib(r.memory),
+      memorySwap: mib(r.memory),
+    });
+    expect(Object.fromEntries(limits)).toEqual({
+      'promstack-dev-prometheus': expected(prometheus.resources),
+      'promstack-dev-alertmanager': expected(alertmanager.resources),
+      'promstack-dev-grafana': expected(grafana.resources),
+      'promstack-dev-example-backend': { cpus: '1', memory: 256, memorySwap: 256 },
+    });
   });
 
   it('uploads each rendered config file as synthStack rendered it', () => {

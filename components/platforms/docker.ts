@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { compareText } from '../model/errors';
+import { containerLimits } from './container-limits';
 import type { Workload } from './workload';
 
 /** Where workloads run on Docker: one private network of the stack, names prefixed per environment. */
@@ -121,6 +122,7 @@ export function deployDockerWorkload(
     .sort(compareText)
     .map((key) => `${key}=${workload.env[key]}`);
   const health = workload.healthCheck;
+  const limits = containerLimits(workload.resources);
 
   const volumes: docker.Volume[] = [];
   const containers: docker.Container[] = [];
@@ -179,6 +181,10 @@ export function deployDockerWorkload(
             retries: 3,
             startPeriod: `${health.startPeriodSeconds}s`,
           },
+          cpus: limits.cpus,
+          memory: limits.memoryMiB,
+          // No swap beyond the memory limit: a Prometheus that swaps answers too late to be any use.
+          memorySwap: limits.memoryMiB,
           restart: 'unless-stopped',
           securityOpts: ['no-new-privileges:true'],
           capabilities: { drops: ['ALL'] },

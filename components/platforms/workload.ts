@@ -82,8 +82,8 @@ export interface Workload {
   aliases: string[];
   /** False where the tool writes outside its volumes. Docker ignores it: uploads need a writable root. */
   readOnlyRootFilesystem: boolean;
-  /** Kubernetes requests (CPU, memory) and limit (memory). */
-  resources?: { cpu: string; memory: string };
+  /** Kubernetes requests (CPU, memory) and limit (memory); Docker limits derived from them (container-limits.ts). */
+  resources: { cpu: string; memory: string };
 }
 
 export interface WorkloadOptions {

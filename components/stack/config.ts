@@ -213,8 +213,17 @@ export const stackConfig = z.strictObject({
     .strictObject({
       bindAddress: z
         .ipv4()
+        .refine((address) => address.startsWith('127.'), {
+          error: (issue) =>
+            `Prometheus and Alertmanager have no login: published on ${String(issue.input)} anyone who reaches ` +
+            'that address can stop Prometheus or silence alerts; keep a loopback address (127.0.0.1) and reach ' +
+            'them through an SSH tunnel or an authenticating proxy',
+        })
         .default('127.0.0.1')
-        .describe('Address Prometheus and Alertmanager are published on.'),
+        .describe(
+          'Address Prometheus and Alertmanager (and the dev containers) are published on: a loopback address, ' +
+            'since they have no login.',
+        ),
       grafanaBindAddress: z
         .ipv4()
         .default('127.0.0.1')
