@@ -32,6 +32,12 @@ describe('promstack diff', () => {
     expect(lines[0]).toMatch(
       /^promstack diff: HEAD \([0-9a-f]{12}\) \(a\/\) → stack docker in the working tree \(b\/\)$/,
     );
+    // What it does to paging comes first, before the changes in words and the file diff.
+    const paging = lines.findIndex((line) => /^Paging changes \(\d+\):$/.test(line));
+    expect(paging).toBeGreaterThan(0);
+    expect(paging).toBeLessThan(lines.findIndex((line) => line.startsWith('Changes (')));
+    expect(lines).toContain('  HighLatency (orders) now also notifies shop-pager');
+    expect(lines).toContain('  HighLatency (orders) threshold changed: 0.5 → 0.8');
     expect(lines).toContain('  ~ alert orders.alerts/HighLatency: threshold changed: 0.5 → 0.8');
     expect(lines).toContain('  ~ alert orders.alerts/HighLatency: annotations changed: description');
     expect(lines).toContain(
@@ -55,12 +61,22 @@ describe('promstack diff', () => {
     expect(exit.code).toBe(1);
     const json = JSON.parse(exit.stdout) as {
       changes: { op: string; kind: string; name: string; detail?: string }[];
+      paging: object[];
     };
     expect(json.changes).toContainEqual({
       op: 'changed',
       kind: 'alert',
       name: 'orders.alerts/HighLatency',
       detail: 'threshold changed: 0.5 → 0.8',
+    });
+    expect(json.paging).toContainEqual({
+      kind: 'receivers',
+      service: 'orders',
+      alertname: 'HighLatency',
+      severity: 'warning',
+      before: ['shop-slack'],
+      after: ['shop-slack', 'shop-pager'],
+      text: 'HighLatency (orders) now also notifies shop-pager',
     });
   });
 
@@ -88,9 +104,43 @@ describe('promstack diff', () => {
     );
     expect(run.stdout).toContain('-  scrape_interval: 15s\n+  scrape_interval: 30s\n');
 
+    // The summary for a pull request: the paging changes alone, as markdown, and the files that differ.
+    const summary = await runCli([
+      'diff',
+      '--root',
+      root,
+      '--stack',
+      'prod',
+      '--against',
+      'dev',
+      '--summary',
+    ]);
+    expect(summary.code).toBe(0);
+    const items = summary.stdout.split('\n').filter((line) => line.startsWith('- '));
+    expect(summary.stdout.split('\n')[0]).toBe('### Stack prod: paging changes against stack dev');
+    expect(summary.stdout).toContain(
+      '\n- MonitoringComponentDown (promstack-stack) no longer notifies platform-webhook; it now notifies platform-pager\n',
+    );
+    // Only the platform team's critical route changed: every sentence is one of its alerts moving.
+    expect(items.length).toBeGreaterThan(1);
+    for (const item of items)
+      expect(item).toMatch(/ no longer notifies platform-webhook; it now notifies platform-pager$/);
+    expect(summary.stdout).not.toContain('--- a/');
+    expect(summary.stdout).toMatch(/\nRendered files: \d+ differ \(\d+ changed, 0 added, 0 removed\)\.\n$/);
+
     const same = await runCli(['diff', '--root', root, '--stack', 'dev', '--against', 'dev', '--exit-code']);
     expect(same.stdout).toContain('No changes: the rendered files are identical.');
     expect(same.code).toBe(0);
+    const none = await runCli(['diff', '--root', root, '--stack', 'dev', '--against', 'dev', '--summary']);
+    expect(none.stdout).toBe(
+      '### Stack dev: paging changes against stack dev\n\nNo paging change.\n\nRendered files: identical.\n',
+    );
+  });
+
+  it('refuses --summary with --json, which carries the paging changes itself', async () => {
+    const run = await runCli(['diff', '--stack', 'dev', '--summary', '--json']);
+    expect(run.stderr).toContain('give --summary or --json, not both');
+    expect(run.code).toBe(2);
   });
 
   it('exits 2 for a ref git does not know', async () => {

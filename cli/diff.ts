@@ -4,6 +4,7 @@ import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, Usa
 import { mapInto, withBaseCheckout } from './git-base';
 import { paint, printJson, type Io } from './io';
 import { unifiedDiff } from './line-diff';
+import { PAGING_UNKNOWN, pagingChanges, pagingSummary, type PagingChange } from './paging';
 import { formatChange, semanticChanges, type DiffSide, type SemanticChange } from './semantic';
 import { hasStack, PROJECT_ROOT, validationIssues } from './stacks';
 import { reportIssues } from './synth';
@@ -24,6 +25,7 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
       against: { type: 'string' },
       root: { type: 'string' },
       'exit-code': { type: 'boolean' },
+      summary: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     'diff',
@@ -37,9 +39,13 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
   if (against !== undefined && base !== undefined) {
     throw new UsageError('give --base or --against, not both (see: promstack diff --help)');
   }
+  const summary = parsed.values.summary === true;
+  if (summary && json) {
+    throw new UsageError('give --summary or --json, not both: --json has the paging changes too');
+  }
 
   const tree = loadTree(PROJECT_ROOT);
-  const rendered = (name: string): DiffSide | undefined => {
+  const rendered = (name: string): Required<DiffSide> | undefined => {
     try {
       const result = synthWith(tree, root, name);
       return { files: result.files, rendered: result.rendered };
@@ -62,6 +68,7 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
   }
 
   const changes = semanticChanges(before, after);
+  const paging = pagingOf(before, after);
   const paths = [...new Set([...Object.keys(before.files), ...Object.keys(after.files)])].sort(compareText);
   const files = paths.flatMap((path) => {
     const a = before.files[path];
@@ -79,15 +86,19 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
       stack,
       base: against !== undefined ? { stack: against } : { ref: base ?? 'HEAD', note: before.note },
       changes,
+      paging: paging ?? null,
       files,
       diff,
     });
+  } else if (summary) {
+    io.out(pagingSummary({ stack, base: before.label, note: before.note, paging, files }));
   } else {
     io.out(`${paint(io, 'bold', 'promstack diff')}: ${before.label} (a/) → ${newSide} (b/)\n`);
     if (before.note) io.out(`${paint(io, 'yellow', 'note')}: ${before.note}\n`);
     if (files.length === 0) {
       io.out('No changes: the rendered files are identical.\n');
     } else {
+      printPaging(io, paging);
       printChanges(io, changes);
       const count = (status: string) => files.filter((f) => f.status === status).length;
       io.out(
@@ -124,6 +135,26 @@ async function renderAtRef(ref: string, stack: string, root: string, io: Io): Pr
       return { label, files: {}, note: `stack ${stack} does not render at ${ref}: compared with nothing` };
     }
   });
+}
+
+/**
+ * Paging changes need the base's typed objects: a base whose synth predates them (only files) says
+ * nothing about paging, while a base without the stack (no files) pages no one.
+ */
+function pagingOf(before: Side, after: Required<DiffSide>): PagingChange[] | undefined {
+  if (before.rendered) return pagingChanges(before.rendered, after.rendered);
+  return Object.keys(before.files).length === 0 ? pagingChanges(undefined, after.rendered) : undefined;
+}
+
+function printPaging(io: Io, paging: readonly PagingChange[] | undefined): void {
+  if (!paging) {
+    io.out(`\n${paint(io, 'bold', 'Paging changes')}: unknown (${PAGING_UNKNOWN})\n`);
+    return;
+  }
+  io.out(
+    `\n${paint(io, 'bold', `Paging changes (${paging.length})`)}:${paging.length === 0 ? ' none' : ''}\n`,
+  );
+  for (const change of paging) io.out(`  ${paint(io, 'yellow', change.text)}\n`);
 }
 
 function printChanges(io: Io, changes: readonly SemanticChange[]): void {

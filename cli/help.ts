@@ -8,8 +8,9 @@ Commands:
   synth --stack ENV --out DIR     render every file of a stack into DIR and summarize it
   check --stack ENV               synth, then run promtool and amtool on the result and test that
                                   every alert reaches a receiver that notifies someone
-  diff --stack ENV --base REF     what a change does to the rendered stack: alerts, thresholds,
-  diff --stack ENV --against ENV2 routes, scrape jobs, dashboards, then the unified diff
+  diff --stack ENV --base REF     what a change does to paging (who each alert reaches), to the
+  diff --stack ENV --against ENV2 rendered stack (alerts, thresholds, routes, scrape jobs,
+                                  dashboards), then the unified diff; --summary for a PR comment
   rules check PATH...             validate Prometheus rule files, folders or globs as Prometheus does
   rules fmt FILE                  print a rule file re-rendered in canonical form
   local --stack ENV               run the stack as local processes on 127.0.0.1 until Ctrl-C
@@ -78,12 +79,17 @@ Exit codes: 0 all checks pass; 1 validation errors, a tool rejects a file or an 
 2 usage error, or promtool/amtool missing (install them with \`npm run tools\`).
 `;
 
-export const DIFF_HELP = `Usage: promstack diff --stack ENV [--base REF | --against ENV2] [--root DIR] [--exit-code] [--json]
+export const DIFF_HELP = `Usage: promstack diff --stack ENV [--base REF | --against ENV2] [--root DIR] [--exit-code]
+                      [--summary | --json]
 
-Shows what a change does to the rendered stack: first in words (alerts added or removed, threshold,
-"for", severity and label changes, routes and receivers, scrape jobs, dashboards and panels), then the
-unified diff of every rendered file. The old side (a/) is the base, the new side (b/) is the stack ENV
-of the working tree.
+Shows what a change does to the rendered stack. First what it does to paging, one sentence each:
+every alert (alert name and service, per severity) is walked down both sides' routing trees, and the
+change says which receivers it no longer or now reaches ("HighErrorRate (checkout) no longer pages
+shop-pagerduty; it now notifies shop-slack": PagerDuty and Opsgenie page, other integrations notify),
+alerts added and removed, services whose owner team changed, severity, "for" and threshold changes.
+Then the rest in words (alerts, label and annotation changes, routes and receivers, scrape jobs,
+dashboards and panels), then the unified diff of every rendered file. The old side (a/) is the base,
+the new side (b/) is the stack ENV of the working tree.
 
   --base REF      old side: the same stack rendered at git REF (default HEAD). REF is checked out into
                   a temporary git worktree and rendered by its own code (its service catalogue, rule
@@ -95,9 +101,13 @@ Options:
   --stack ENV     the stack to compare (Pulumi.ENV.yaml)
   --root DIR      folder holding Pulumi.ENV.yaml (default: the repository root)
   --exit-code     exit 1 when anything differs (like git diff --exit-code)
-  --json          print {"ok", "stack", "base", "changes", "files", "diff"} ("ok" is false only
-                  with --exit-code and differences); validation errors as {"ok": false, "stack",
-                  "issues"}
+  --summary       print only the paging changes, as markdown for a pull request comment: a heading
+                  for the stack, the sentences as a list ("No paging change." when none) and the
+                  number of rendered files that differ
+  --json          print {"ok", "stack", "base", "changes", "paging", "files", "diff"} ("ok" is
+                  false only with --exit-code and differences; "paging" is [{kind, service,
+                  alertname, severity, before, after, text}], null when the base predates synth's
+                  typed result); validation errors as {"ok": false, "stack", "issues"}
   -h, --help      show this help
 
 Exit codes: 0 compared (1 with --exit-code and differences); 1 validation errors in the working tree;

@@ -111,7 +111,16 @@ describe('one documented --json shape', () => {
       '--json',
     ]);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, stack: 'full', base: { stack: 'docker' } });
+    const document = JSON.parse(run.stdout) as { paging: Record<string, unknown>[] };
+    expect(document).toMatchObject({ ok: false, stack: 'full', base: { stack: 'docker' } });
+    // The paging changes have the fields --help names for them, and a text each.
+    const documented = /"paging" is \[\{([^}]*)\}\]/.exec(DIFF_HELP.replace(/\s+/g, ' '))?.[1].split(', ');
+    expect(documented).toContain('text');
+    expect(document.paging.length).toBeGreaterThan(0);
+    for (const change of document.paging) {
+      expect(documented).toEqual(expect.arrayContaining(Object.keys(change)));
+      expect(change.text).toEqual(expect.any(String));
+    }
   });
 
   it('is documented once, in promstack --help, with the failure document', () => {

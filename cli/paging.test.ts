@@ -4,7 +4,7 @@ import { defineService, type ServiceDefinition } from '../components/service';
 import { synthStack, type StackConfigInput } from '../components/stack';
 import { TEST_STACKS_DIR, testStackConfig } from '../components/stack/testing';
 import type { Io } from './io';
-import { pagingChanges, reachOf, type PagingStack } from './paging';
+import { PAGING_UNKNOWN, pagingChanges, pagingSummary, reachOf, type PagingStack } from './paging';
 import { synthAndRoute } from './routed';
 import { PROJECT_ROOT } from './stacks';
 
@@ -177,5 +177,46 @@ describe('the routing walk of pagingChanges', () => {
     const amtool = routed!.routes.map(key).sort();
     expect(amtool.length).toBeGreaterThan(10);
     expect(reachOf(routed!.result.rendered).map(key).sort()).toEqual(amtool);
+  });
+});
+
+describe('pagingSummary', () => {
+  const files = [{ status: 'changed' }, { status: 'changed' }, { status: 'added' }];
+
+  it('is a heading, the sentences as a list and the count of files that differ, names escaped', () => {
+    const paging = pagingChanges(
+      render([checkout()]),
+      render([checkout({ overrides: { HighLatency: { disabled: true } } })]),
+    );
+    expect(pagingSummary({ stack: 'prod', base: 'origin/main (1a2b3c4d5e6f)', paging, files })).toBe(
+      [
+        '### Stack prod: paging changes against origin/main (1a2b3c4d5e6f)',
+        '',
+        '- HighLatency (checkout) is removed: it no longer notifies shop-slack',
+        '',
+        'Rendered files: 3 differ (2 changed, 1 added, 0 removed).',
+        '',
+      ].join('\n'),
+    );
+    const odd = [{ ...paging[0], text: 'High_Latency* (a|b) no longer pages <team>' }];
+    expect(pagingSummary({ stack: 'dev_1', base: 'stack prod', paging: odd, files: [] })).toBe(
+      [
+        '### Stack dev\\_1: paging changes against stack prod',
+        '',
+        '- High\\_Latency\\* (a\\|b) no longer pages \\<team\\>',
+        '',
+        'Rendered files: identical.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says when there is no paging change, and when the base cannot tell', () => {
+    expect(pagingSummary({ stack: 'dev', base: 'stack dev', paging: [], files })).toContain(
+      '\n\nNo paging change.\n\n',
+    );
+    const unknown = pagingSummary({ stack: 'dev', base: 'v1', note: 'old base', paging: undefined, files });
+    expect(unknown).toContain('\n\n> old base\n\n');
+    expect(unknown).toContain(`\n\nPaging changes unknown: ${PAGING_UNKNOWN}.\n\n`);
   });
 });

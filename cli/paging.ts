@@ -236,3 +236,40 @@ function showSeverity(severity: string): string {
 function showFor(duration: string): string {
   return duration === '0s' ? 'as soon as its condition holds' : `after ${duration}`;
 }
+
+/** Why a diff against a base whose synth predates the typed result cannot tell paging changes. */
+export const PAGING_UNKNOWN =
+  "the base's synth predates its typed result, which paging changes are read from";
+
+/**
+ * The paging changes of one stack as markdown for a pull request comment: a heading, the sentences as a
+ * list ("No paging change." when none) and how many rendered files differ.
+ */
+export function pagingSummary(input: {
+  stack: string;
+  /** What the stack is compared with: `origin/main (1a2b3c4d5e6f)`, `stack dev`. */
+  base: string;
+  note?: string;
+  paging: readonly PagingChange[] | undefined;
+  files: readonly { status: string }[];
+}): string {
+  const lines = [`### Stack ${markdown(input.stack)}: paging changes against ${markdown(input.base)}`, ''];
+  if (input.note) lines.push(`> ${markdown(input.note)}`, '');
+  if (!input.paging) lines.push(`Paging changes unknown: ${markdown(PAGING_UNKNOWN)}.`);
+  else if (input.paging.length === 0) lines.push('No paging change.');
+  else lines.push(...input.paging.map((change) => `- ${markdown(change.text)}`));
+  const count = (status: string) => input.files.filter((f) => f.status === status).length;
+  lines.push(
+    '',
+    input.files.length === 0
+      ? 'Rendered files: identical.'
+      : `Rendered files: ${input.files.length} differ (${count('changed')} changed, ${count('added')} added, ${count('removed')} removed).`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Names are label values: any character GitHub's markdown would read as formatting is escaped. */
+function markdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~#]/g, '\\$&');
+}
