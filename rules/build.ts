@@ -7,6 +7,7 @@ import { serviceContext } from './context';
 import { redRules } from './red';
 import { resourceRules } from './resources';
 import { sloRules } from './slo';
+import { targetAlerts } from './targets';
 import type { AlertScenario, AlertTests, GeneratedAlert, GeneratedRule, InputSeries } from './types';
 
 /** A final alert with what its tests need: the rule as rendered, and its tests if they can be derived. */
@@ -31,9 +32,11 @@ export function applyOverrides(
   overrides: Partial<Record<string, AlertOverride>> = {},
 ): BuiltAlert[] {
   const built: BuiltAlert[] = [];
+  const retimed = new Set<string>();
   for (const alert of generated) {
     const change = overrides[alert.key] ?? {};
     if (change.disabled) continue;
+    if (change.for !== undefined || change.annotations !== undefined) retimed.add(alert.key);
     const threshold = change.threshold ?? alert.threshold;
     const base = alert.rule(threshold, change.for);
     const rule: GeneratedRule = {
@@ -67,14 +70,16 @@ export function applyOverrides(
       untestedReason,
     });
   }
-  return resolveCompanions(built);
+  return resolveCompanions(built, retimed);
 }
 
 /**
  * Tests listing a companion alert that is gone or unpredictable cannot hold; they are dropped. So are
- * tests that expect an alert of the same name silent when its expression is replaced.
+ * tests listing one whose `for` or annotations an override changed (the scenario states when it fires
+ * and what it says by its defaults), and tests that expect an alert of the same name silent when its
+ * expression is replaced.
  */
-function resolveCompanions(alerts: BuiltAlert[]): BuiltAlert[] {
+function resolveCompanions(alerts: BuiltAlert[], retimed: ReadonlySet<string>): BuiltAlert[] {
   const byKey = new Map(alerts.map((a) => [a.key, a]));
   return alerts.map((alert) => {
     const tests = alert.tests;
@@ -87,6 +92,14 @@ function resolveCompanions(alerts: BuiltAlert[]): BuiltAlert[] {
         ...alert,
         tests: undefined,
         untestedReason: `its test also expects ${missing.key}, which is untested`,
+      };
+    }
+    const changed = companions.find((c) => retimed.has(c.key));
+    if (changed) {
+      return {
+        ...alert,
+        tests: undefined,
+        untestedReason: `its test also expects ${changed.key}, whose for or annotations are overridden`,
       };
     }
     const unpredictable = (tests?.sameName ?? []).find((key) => byKey.has(key) && !byKey.get(key)!.tests);
@@ -143,10 +156,15 @@ export function extendSeries(values: string, steps: number): string {
   return values.replace(/x(\d+)$/, (_, n: string) => `x${Number(n) + steps}`);
 }
 
-/** Every rule of one service: RED, resources, SLOs, custom alerts, with overrides applied. */
+/** Every rule of one service: targets, RED, resources, SLOs, custom alerts, with overrides applied. */
 export function buildServiceRules(service: ServiceDefinition): BuiltRules {
   const ctx = serviceContext(service);
-  const sets = [redRules(ctx), resourceRules(ctx), sloRules(ctx)];
+  const sets = [
+    { recording: [], alerts: targetAlerts(ctx) },
+    redRules(ctx),
+    resourceRules(ctx),
+    sloRules(ctx),
+  ];
   const alerts = applyOverrides(
     sets.flatMap((set) => set.alerts),
     service.alerts?.overrides as Partial<Record<string, AlertOverride>>,

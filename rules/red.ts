@@ -1,6 +1,7 @@
 import type { RecordingRuleInput } from '../components/model/rules';
 import { durationText, fixed2, humanizePercentage } from './humanize';
-import { INSTANCE, requestLabels, targetLabels, type ServiceContext } from './context';
+import { SERVICE_ALERTS } from './alert-names';
+import { requestLabels, targetLabels, type ServiceContext } from './context';
 import { minutes, type GeneratedAlert, type RuleSet } from './types';
 
 /** Recording rule names shared by the RED alerts and the service dashboard. */
@@ -13,11 +14,12 @@ export const RED_RECORDS = {
 } as const;
 
 const DEFAULT_ERROR_RATIO = 0.05;
+const DEFAULT_MIN_REQUESTS_PER_SECOND = 0.1;
 const DEFAULT_LATENCY_SECONDS = 0.5;
 
-/** Scrape health, error ratio and latency of one service. */
+/** Error ratio and latency of one service. */
 export function redRules(ctx: ServiceContext): RuleSet {
-  const alerts: GeneratedAlert[] = [targetDown(ctx)];
+  const alerts: GeneratedAlert[] = [];
   const recording: RecordingRuleInput[] = [];
   const { red } = ctx.service;
   if (red) {
@@ -48,81 +50,61 @@ export function redRules(ctx: ServiceContext): RuleSet {
   return { recording, alerts };
 }
 
-function targetDown(ctx: ServiceContext): GeneratedAlert {
-  const forMinutes = 2;
-  const series = (value: number) => [
-    { series: `up{${targetLabels(ctx)}}`, values: `${value}x${forMinutes + 5}` },
-  ];
-  return {
-    key: 'TargetDown',
-    threshold: 0,
-    rule: (_t, forDuration = minutes(forMinutes)) => ({
-      alert: 'TargetDown',
-      expr: `up{job="${ctx.job}"} == 0`,
-      for: forDuration,
-      labels: { ...ctx.alertLabels, severity: 'critical' },
-      annotations: {
-        summary: `{{ $labels.instance }} of ${ctx.service.name} is down`,
-        description: `Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for ${durationText(forDuration)}.`,
-      },
-    }),
-    tests: (_t, forDuration = minutes(forMinutes)) => ({
-      fires: {
-        series: series(0),
-        evalTime: minutes(forMinutes + 1),
-        outputLabels: { instance: INSTANCE(ctx), job: ctx.job, service: ctx.service.name },
-        annotations: {
-          summary: `${INSTANCE(ctx)} of ${ctx.service.name} is down`,
-          description: `Prometheus has failed to scrape ${INSTANCE(ctx)} (job ${ctx.job}) for ${durationText(forDuration)}.`,
-        },
-      },
-      silent: { series: series(1), evalTime: minutes(forMinutes + 1) },
-    }),
-  };
-}
-
 function highErrorRate(ctx: ServiceContext): GeneratedAlert {
   const red = ctx.service.red!;
   const threshold = ctx.service.errorRatioThreshold ?? DEFAULT_ERROR_RATIO;
+  const minRate = ctx.service.errorRatioMinRequestsPerSecond ?? DEFAULT_MIN_REQUESTS_PER_SECOND;
   const forMinutes = 5;
-  const exprFor = (t: number) => `${RED_RECORDS.errorRatio}{service="${ctx.service.name}"} > ${t}`;
-  // 60 requests a minute; the share of errors decides whether the alert fires.
-  const series = (ratio: number) => {
-    const errorsPerMinute = Math.round(60 * ratio * 1000) / 1000;
+  const of = `{service="${ctx.service.name}"}`;
+  // A ratio of a handful of requests is noise: one failure of three is 33%. The guard keeps it quiet.
+  // The comparison with the threshold comes last, where readers of the rule (the drill) look for it.
+  const exprFor = (t: number) =>
+    `(\n  ${RED_RECORDS.errorRatio}${of}\nand\n  ${RED_RECORDS.requests}${of} >= ${minRate}\n) > ${t}`;
+  const description = (t: number, forDuration: string) =>
+    `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, at ${minRate} requests per second or more, for ${durationText(forDuration)}.`;
+  /** `perSecond` requests a second; the share of errors decides whether the alert fires. */
+  const series = (ratio: number, perSecond: number) => {
+    const perMinute = 60 * perSecond;
+    const errorsPerMinute = Math.round(perMinute * ratio * 1000) / 1000;
     const length = forMinutes + 12;
     return [
       { series: `${red.requests}{${requestLabels(ctx, true)}}`, values: `0+${errorsPerMinute}x${length}` },
       {
         series: `${red.requests}{${requestLabels(ctx, false)}}`,
-        values: `0+${Math.round((60 - errorsPerMinute) * 1000) / 1000}x${length}`,
+        values: `0+${Math.round((perMinute - errorsPerMinute) * 1000) / 1000}x${length}`,
       },
     ];
   };
+  // Ten times the guard, and at least a request a second: traffic the guard lets through.
+  const normal = Math.max(1, minRate * 10);
   const firingRatio = (t: number) => Math.min(1, t * 2);
+  const evalTime = minutes(forMinutes + 10);
   return {
-    key: 'HighErrorRate',
+    key: SERVICE_ALERTS.highErrorRate,
     threshold,
     rule: (t, forDuration = minutes(forMinutes)) => ({
-      alert: 'HighErrorRate',
+      alert: SERVICE_ALERTS.highErrorRate,
       expr: exprFor(t),
       for: forDuration,
       labels: { ...ctx.alertLabels, severity: 'critical' },
       annotations: {
         summary: `${ctx.service.name} answers {{ $value | humanizePercentage }} of requests with errors`,
-        description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${durationText(forDuration)}.`,
+        description: description(t, forDuration),
       },
     }),
     tests: (t, forDuration = minutes(forMinutes)) => ({
       fires: {
-        series: series(firingRatio(t)),
-        evalTime: minutes(forMinutes + 10),
+        series: series(firingRatio(t), normal),
+        evalTime,
         outputLabels: { service: ctx.service.name },
         annotations: {
           summary: `${ctx.service.name} answers ${humanizePercentage(firingRatio(t))} of requests with errors`,
-          description: `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, for ${durationText(forDuration)}.`,
+          description: description(t, forDuration),
         },
       },
-      silent: { series: series(t / 2), evalTime: minutes(forMinutes + 10) },
+      silent: { series: series(t / 2, normal), evalTime },
+      // Every request failing, at half the guard's rate.
+      cases: [{ name: 'stays silent at low traffic', series: series(1, minRate / 2), evalTime }],
     }),
   };
 }
@@ -156,10 +138,10 @@ function highLatency(ctx: ServiceContext): GeneratedAlert {
   // histogram_quantile interpolates linearly inside the bucket that holds the 99th percentile.
   const firingValue = (t: number) => t / 2 + (t * 2 - t / 2) * 0.99;
   return {
-    key: 'HighLatency',
+    key: SERVICE_ALERTS.highLatency,
     threshold,
     rule: (t, forDuration = minutes(forMinutes)) => ({
-      alert: 'HighLatency',
+      alert: SERVICE_ALERTS.highLatency,
       expr: exprFor(t),
       for: forDuration,
       labels: { ...ctx.alertLabels, severity: 'warning' },

@@ -1,4 +1,6 @@
-import { durationText, fixed2, humanize1024 } from './humanize';
+import type { ResourcesSpec } from '../components/service';
+import { SERVICE_ALERTS } from './alert-names';
+import { durationText, fixed2, humanize1024, humanizePercentage } from './humanize';
 import { INSTANCE, targetLabels, type ServiceContext } from './context';
 import { minutes, type GeneratedAlert, type RuleSet } from './types';
 
@@ -10,6 +12,44 @@ export const RESOURCE_RECORDS = {
 
 const DEFAULT_CPU_CORES = 0.8;
 const DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024;
+/** Shares of a declared container limit: memory is fatal at the limit (OOM kill), CPU only throttles. */
+const DEFAULT_CPU_LIMIT_SHARE = 0.8;
+const DEFAULT_MEMORY_LIMIT_SHARE = 0.9;
+
+/** What a resource alert compares against: a declared limit's share, else the absolute threshold. */
+interface ResourceThreshold {
+  threshold: number;
+  /** The container's limit, when declared: the text then says what share of it the threshold is. */
+  limit?: number;
+}
+
+/** The CPU and memory thresholds of a service, derived from its limits where it declares them. */
+export function resourceThresholds(resources: ResourcesSpec = {}): {
+  cpu: ResourceThreshold;
+  memory: ResourceThreshold;
+} {
+  const cpuLimit = resources.limits?.cpuCores;
+  const memoryLimit = resources.limits?.memoryBytes;
+  return {
+    cpu:
+      cpuLimit === undefined
+        ? { threshold: resources.cpuCores ?? DEFAULT_CPU_CORES }
+        : { threshold: cpuLimit * (resources.cpuLimitShare ?? DEFAULT_CPU_LIMIT_SHARE), limit: cpuLimit },
+    memory:
+      memoryLimit === undefined
+        ? { threshold: resources.memoryBytes ?? DEFAULT_MEMORY_BYTES }
+        : {
+            // Bytes are whole: the rule compares against an integer.
+            threshold: Math.round(memoryLimit * (resources.memoryLimitShare ?? DEFAULT_MEMORY_LIMIT_SHARE)),
+            limit: memoryLimit,
+          },
+  };
+}
+
+/** ` (80% of the 1 core limit)` after a threshold `t` of a declared limit; nothing without one. */
+function ofLimit(t: number, limit: number | undefined, limitText: (limit: number) => string): string {
+  return limit === undefined ? '' : ` (${humanizePercentage(t / limit)} of the ${limitText(limit)} limit)`;
+}
 const FOR_MINUTES = 15;
 /** Test series run this long: past the evaluation at FOR_MINUTES + 10 and the 5m rate window. */
 const SAMPLE_MINUTES = FOR_MINUTES + 12;
@@ -77,9 +117,10 @@ function resourceAlert(ctx: ServiceContext, spec: ResourceAlertSpec): GeneratedA
 }
 
 function highCpu(ctx: ServiceContext): GeneratedAlert {
+  const { threshold, limit } = resourceThresholds(ctx.service.resources).cpu;
   return resourceAlert(ctx, {
-    key: 'HighCpuUsage',
-    threshold: ctx.service.resources?.cpuCores ?? DEFAULT_CPU_CORES,
+    key: SERVICE_ALERTS.highCpu,
+    threshold,
     record: RESOURCE_RECORDS.cpu,
     metric: 'process_cpu_seconds_total',
     // Seconds of CPU per one-minute step: `cores` cores busy for 60 s.
@@ -89,14 +130,17 @@ function highCpu(ctx: ServiceContext): GeneratedAlert {
       template: '{{ printf "%.2f" $value }} CPU cores',
       rendered: (cores) => `${fixed2(cores)} CPU cores`,
     },
-    description: (t) => `CPU usage of {instance} has been above ${t} cores`,
+    description: (t) =>
+      `CPU usage of {instance} has been above ${t} cores` +
+      ofLimit(t, limit, (cores) => `${cores} core${cores === 1 ? '' : 's'}`),
   });
 }
 
 function highMemory(ctx: ServiceContext): GeneratedAlert {
+  const { threshold, limit } = resourceThresholds(ctx.service.resources).memory;
   return resourceAlert(ctx, {
-    key: 'HighMemoryUsage',
-    threshold: ctx.service.resources?.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+    key: SERVICE_ALERTS.highMemory,
+    threshold,
     record: RESOURCE_RECORDS.memory,
     metric: 'process_resident_memory_bytes',
     samples: (bytes) => `${Math.round(bytes)}x${SAMPLE_MINUTES}`,
@@ -105,6 +149,8 @@ function highMemory(ctx: ServiceContext): GeneratedAlert {
       template: '{{ $value | humanize1024 }}B of memory',
       rendered: (bytes) => `${humanize1024(bytes)}B of memory`,
     },
-    description: (t) => `Resident memory of {instance} has been above ${humanize1024(t)}B`,
+    description: (t) =>
+      `Resident memory of {instance} has been above ${humanize1024(t)}B` +
+      ofLimit(t, limit, (bytes) => `${humanize1024(bytes)}B`),
   });
 }

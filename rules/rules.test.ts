@@ -67,10 +67,18 @@ const tuned: ServiceDefinition = defineService({
   },
 });
 
+/** Declares its container's limits: the resource alerts fire at a share of them. */
+const limited: ServiceDefinition = defineService({
+  ...orders,
+  name: 'limited',
+  resources: { limits: { cpuCores: 1, memoryBytes: 1024 ** 3 }, memoryLimitShare: 0.75 },
+});
+
 describe('generated service rules', () => {
   it.each([
     ['the example backend', orders],
     ['a service with overrides', tuned],
+    ['a service with container limits', limited],
   ])('for %s pass promtool check rules and every generated promtool test', async (_name, service) => {
     const dir = mkdtempSync(join(tmpdir(), 'promstack-svc-'));
     const rules = buildServiceRules(service);
@@ -94,6 +102,8 @@ describe('generated service rules', () => {
     const keys = rules.alerts.map((a) => a.key);
     expect(keys).toEqual([
       'TargetDown',
+      'TargetDown:share',
+      'TargetsMissing',
       'HighErrorRate',
       'HighLatency',
       'HighCpuUsage',
@@ -106,6 +116,104 @@ describe('generated service rules', () => {
       expect(tests).toContain(`orders ${key} fires`);
       expect(tests).toContain(`orders ${key} stays silent`);
     }
+  });
+
+  it('pages TargetDown by share, warns per instance, alerts on no targets, guards the error ratio', () => {
+    const rules = buildServiceRules(orders);
+    const byKey = new Map(rules.alerts.map((a) => [a.key, a]));
+    expect(byKey.get('TargetDown')!.rule).toMatchObject({
+      expr: 'up{job="orders"} == 0',
+      labels: { severity: 'warning' },
+    });
+    expect(byKey.get('TargetDown:share')!.rule).toMatchObject({
+      alert: 'TargetDown',
+      expr: 'count by (job) (up{job="orders"} == 0)\n  /\ncount by (job) (up{job="orders"})\n  >= 0.5',
+      labels: { severity: 'critical' },
+    });
+    expect(byKey.get('TargetsMissing')!.rule).toMatchObject({
+      expr: 'absent(up{job="orders"})',
+      for: '10m',
+      labels: { severity: 'critical' },
+    });
+    expect(byKey.get('TargetsMissing')!.rule.annotations.description).toContain(
+      'on Kubernetes, running pods in namespace shop labelled app=orders with port 8080 (scrape.targets.kubernetes)',
+    );
+    expect(byKey.get('HighErrorRate')!.rule.expr).toBe(
+      '(\n  service:error_ratio:rate5m{service="orders"}\nand\n  service:requests:rate5m{service="orders"} >= 0.1\n) > 0.05',
+    );
+    const tests = promtoolTests(rules, 'rules.yml')!.tests;
+    const named = (name: string) => tests.find((t) => t.name === `orders ${name}`)!;
+    // One of twenty down: only the warning; half down: the page and the ten warnings under it.
+    const oneDown = named('TargetDown fires');
+    expect(oneDown.input_series.filter((s) => s.values.startsWith('0x'))).toHaveLength(1);
+    expect(oneDown.input_series).toHaveLength(20);
+    expect(oneDown.alert_rule_test[0].exp_alerts.map((a) => a.exp_labels.severity)).toEqual(['warning']);
+    const halfDown = named('TargetDown:share fires');
+    expect(halfDown.input_series.filter((s) => s.values.startsWith('0x'))).toHaveLength(10);
+    const severities = halfDown.alert_rule_test[0].exp_alerts.map((a) => a.exp_labels.severity);
+    expect(severities.filter((s) => s === 'critical')).toHaveLength(1);
+    expect(severities.filter((s) => s === 'warning')).toHaveLength(10);
+    expect(named('TargetsMissing fires').input_series.some((s) => s.series.includes('job="orders"'))).toBe(
+      false,
+    );
+    expect(named('HighErrorRate stays silent at low traffic').alert_rule_test[0].exp_alerts).toEqual([]);
+  });
+
+  it('fails the generated tests without the traffic guard, the share or the job (the tests can fail)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promstack-guards-'));
+    const rules = buildServiceRules(orders);
+    const testFile = writeRules(dir, rules);
+    const replaced: Record<string, string> = {
+      HighErrorRate: 'service:error_ratio:rate5m{service="orders"} > 0.05',
+      'TargetDown:share': 'count by (job) (up{job="orders"} == 0) > 0',
+      TargetsMissing: 'absent(up{job="orders",instance="nowhere"})',
+    };
+    const broken = {
+      ...rules,
+      alerts: rules.alerts.map((a) =>
+        replaced[a.key] ? { ...a, rule: { ...a.rule, expr: replaced[a.key] } } : a,
+      ),
+    };
+    writeFileSync(join(dir, 'rules', 'orders.yml'), renderRuleFile(ruleFileOf(broken)));
+    const test = await runTool('promtool', ['test', 'rules', testFile]);
+    const output = test.stdout + test.stderr;
+    expect(test.code).not.toBe(0);
+    for (const name of [
+      'orders HighErrorRate stays silent at low traffic',
+      'orders TargetDown fires',
+      'orders TargetsMissing stays silent',
+    ])
+      expect(output).toContain(name);
+  });
+
+  it('drops the share page test when the warning it expects changes its for', () => {
+    const rules = buildServiceRules(
+      defineService({ ...orders, alerts: { overrides: { TargetDown: { for: '5m' } } } }),
+    );
+    const share = rules.alerts.find((a) => a.key === 'TargetDown:share')!;
+    expect(share.tests).toBeUndefined();
+    expect(share.untestedReason).toBe(
+      'its test also expects TargetDown, whose for or annotations are overridden',
+    );
+  });
+
+  it('derives CPU and memory thresholds from declared limits, and says so', () => {
+    const byKey = new Map(buildServiceRules(limited).alerts.map((a) => [a.key, a]));
+    const cpu = byKey.get('HighCpuUsage')!;
+    const memory = byKey.get('HighMemoryUsage')!;
+    expect(cpu.rule.expr).toBe(`service_instance:cpu_usage_cores:rate5m{service="limited"} > ${1 * 0.8}`);
+    expect(cpu.rule.annotations.description).toContain(
+      'above 0.8 cores (80% of the 1 core limit) for 15 minutes.',
+    );
+    expect(memory.rule.expr).toBe(
+      `service_instance:memory_resident_bytes{service="limited"} > ${Math.round(1024 ** 3 * 0.75)}`,
+    );
+    expect(memory.rule.annotations.description).toContain('above 768MiB (75% of the 1GiB limit)');
+    // Without limits, the absolute defaults stay.
+    const plain = new Map(buildServiceRules(orders).alerts.map((a) => [a.key, a]));
+    expect(plain.get('HighCpuUsage')!.rule.expr).toMatch(/ > 0\.8$/);
+    expect(plain.get('HighMemoryUsage')!.rule.expr).toMatch(new RegExp(` > ${512 * 1024 ** 2}$`));
+    expect(plain.get('HighMemoryUsage')!.rule.annotations.description).not.toContain('limit');
   });
 
   it('applies overrides by key: threshold, for, severity, labels, disabled', () => {

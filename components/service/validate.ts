@@ -20,7 +20,7 @@ import {
   sloAlertName,
   sloBudgetExhaustedAlertName,
 } from './slo-conventions';
-import type { GeneratedAlertKey, ServiceDefinition, SloSpec } from './spec';
+import type { GeneratedAlertKey, ResourcesSpec, ServiceDefinition, SloSpec } from './spec';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const SLO_NAME = /^[a-z][a-z0-9-]*$/;
@@ -84,6 +84,40 @@ const override = z.strictObject({
   expr: z.string().optional(),
 });
 
+/** A share of a whole: above 0, at most 1 (a percentage written as a share). */
+const share = z
+  .number()
+  .gt(0, { error: 'a share above 0 and at most 1, e.g. 0.5' })
+  .max(1, {
+    error: (issue) => `a share from 0 to 1: write ${Number(issue.input) / 100} for ${issue.input}%`,
+  });
+
+/**
+ * A resource alert fires at an absolute threshold or at a share of the container's limit, not both;
+ * a share needs the limit it is a share of.
+ */
+function checkResources(resources: ResourcesSpec, ctx: z.RefinementCtx): void {
+  const kinds = [
+    { absolute: 'cpuCores', share: 'cpuLimitShare', unit: 'cores' },
+    { absolute: 'memoryBytes', share: 'memoryLimitShare', unit: 'bytes' },
+  ] as const;
+  for (const { absolute, share, unit } of kinds) {
+    const limit = resources.limits?.[absolute];
+    if (limit !== undefined && resources[absolute] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [absolute],
+        message: `give either ${absolute} (the threshold in ${unit}) or limits.${absolute} with ${share}, not both`,
+      });
+    if (limit === undefined && resources[share] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [share],
+        message: `${share} is a share of limits.${absolute}: set the container's limit there`,
+      });
+  }
+}
+
 /** Shape checks; references between fields are checked afterwards in checkReferences. */
 const serviceShape = z.strictObject({
   kind: z.literal('promstack.service', { error: 'create services with defineService()' }),
@@ -137,7 +171,16 @@ const serviceShape = z.strictObject({
     .strictObject({
       cpuCores: z.number().positive().optional(),
       memoryBytes: z.number().int().positive().optional(),
+      limits: z
+        .strictObject({
+          cpuCores: z.number().positive().optional(),
+          memoryBytes: z.number().int().positive().optional(),
+        })
+        .optional(),
+      cpuLimitShare: share.optional(),
+      memoryLimitShare: share.optional(),
     })
+    .superRefine((resources, ctx) => checkResources(resources, ctx))
     .optional(),
   latencyThresholdSeconds: z.number().positive().optional(),
   errorRatioThreshold: z
@@ -147,6 +190,11 @@ const serviceShape = z.strictObject({
       error: (issue) => `a ratio from 0 to 1: write ${Number(issue.input) / 100} for ${issue.input}%`,
     })
     .optional(),
+  errorRatioMinRequestsPerSecond: z
+    .number()
+    .positive({ error: 'a request rate above 0, e.g. 0.1 (30 requests in 5 minutes)' })
+    .optional(),
+  targetDownPageShare: share.optional(),
   slos: z
     .array(
       z.strictObject({
@@ -200,7 +248,13 @@ const serviceShape = z.strictObject({
 
 /** Keys of the alerts a service would generate, the ones its overrides may name. */
 export function generatedAlertKeys(service: ServiceDefinition): GeneratedAlertKey[] {
-  const keys: GeneratedAlertKey[] = ['TargetDown', 'HighCpuUsage', 'HighMemoryUsage'];
+  const keys: GeneratedAlertKey[] = [
+    'TargetDown',
+    'TargetDown:share',
+    'TargetsMissing',
+    'HighCpuUsage',
+    'HighMemoryUsage',
+  ];
   if (service.red) keys.push('HighErrorRate');
   if (service.red?.latency) keys.push('HighLatency');
   for (const slo of service.slos ?? []) {
@@ -323,6 +377,7 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
     }
   }
   checkSlos(service, prefix, issues);
+  checkRoutingLabels(service, prefix, issues);
   const { interval, timeout } = service.scrape;
   if (interval && timeout && parseDuration(timeout)! > parseDuration(interval)!) {
     issues.add(
@@ -342,6 +397,41 @@ function checkReferences(service: ServiceDefinition, prefix: string, issues: Iss
   }
   for (const [name, alert] of Object.entries(service.alerts?.custom ?? {})) {
     checkExpr(alert.expr, `${prefix}.alerts.custom.${name}.expr`, issues);
+  }
+}
+
+/**
+ * The labels Alertmanager routes by. promstack sets them from the service (its name and team) and from
+ * each alert's `severity` field, which routing checks against the team's receivers; a label with the
+ * same name would send a page to another team, or to nobody, without any check seeing it.
+ */
+const ROUTING_LABEL_FIXES: Record<string, string> = {
+  team: "it is the service's team (`team`): to page another team, change the service's owner",
+  service: "it is the service's name, set by promstack: name the service instead",
+  severity: "set the `severity` field instead, which routing checks against the team's receivers",
+};
+
+function checkRoutingLabels(service: ServiceDefinition, prefix: string, issues: IssueCollector): void {
+  const labelSets: [string, Record<string, string> | undefined][] = [
+    [`${prefix}.labels`, service.labels],
+    ...Object.entries(service.alerts?.overrides ?? {}).map(
+      ([key, change]): [string, Record<string, string> | undefined] => [
+        `${prefix}.alerts.overrides.${key}.labels`,
+        change?.labels,
+      ],
+    ),
+    ...Object.entries(service.alerts?.custom ?? {}).map(
+      ([name, alert]): [string, Record<string, string> | undefined] => [
+        `${prefix}.alerts.custom.${name}.labels`,
+        alert.labels,
+      ],
+    ),
+  ];
+  for (const [path, labels] of labelSets) {
+    for (const label of Object.keys(labels ?? {})) {
+      const fix = ROUTING_LABEL_FIXES[label];
+      if (fix) issues.add(`${path}.${label}`, `${label} is a routing label promstack sets: ${fix}`);
+    }
   }
 }
 
