@@ -109,6 +109,7 @@ describe('alertmanagerWorkload', () => {
       '--config.file=/etc/alertmanager/alertmanager.yml',
       '--storage.path=/alertmanager',
       '--data.retention=120h',
+      '--data.maintenance-interval=30s',
       '--web.listen-address=0.0.0.0:9093',
       ...clusterFlags,
     ]);

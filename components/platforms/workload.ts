@@ -239,6 +239,16 @@ export function alertmanagerPeers(synth: SynthResult, platform: Platform, cluste
   );
 }
 
+/**
+ * How often Alertmanager writes its silences and notification log to disk (`--data.maintenance-interval`,
+ * upstream 15m). A stop (SIGTERM) writes them too, but a crash, an OOM kill or a lost node loses what
+ * changed since the last write: silences created and notifications sent in the last 30 s at most (a
+ * lost notification-log entry means one duplicate notification of its group). Each write is the whole
+ * state, typically kilobytes (`alertmanager_silences_snapshot_size_bytes`), so 30 s costs little disk;
+ * test/faults/alertmanager-crash.test.ts holds the bound on the real binary.
+ */
+export const ALERTMANAGER_SNAPSHOT_INTERVAL = '30s';
+
 /** Alertmanager: a single instance, or a gossip cluster whose members deduplicate notifications. */
 export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOptions = {}): Workload {
   const o = resolveWorkloadOptions(synth, options);
@@ -261,6 +271,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
       `--config.file=${dir}/alertmanager.yml`,
       `--storage.path=${o.data.alertmanager}`,
       `--data.retention=${am.retention}`,
+      `--data.maintenance-interval=${ALERTMANAGER_SNAPSHOT_INTERVAL}`,
       `--web.listen-address=${o.host}:${o.ports.alertmanager}`,
       ...cluster,
     ],

@@ -31,6 +31,7 @@ describe('Alertmanager members as local processes', () => {
         '--config.file=/run/stack/config/alertmanager/alertmanager.yml',
         `--storage.path=${members[i].dataDir}`,
         '--data.retention=120h',
+        '--data.maintenance-interval=30s',
         `--web.listen-address=127.0.0.1:${members[i].port}`,
         `--cluster.listen-address=127.0.0.1:${members[i].clusterPort}`,
         ...peers.map((p) => `--cluster.peer=${p}`),
