@@ -1,5 +1,7 @@
 import type { AlertmanagerConfigInput } from '../model/alertmanager';
+import { SERVICE_ALERTS } from '../../rules/alert-names';
 import { WATCHDOG_ALERT } from '../../rules/stack-health';
+import { SLO_LABELS } from '../service/slo-conventions';
 import type { StackConfig } from './config';
 import type { StackLayout } from './layout';
 
@@ -78,8 +80,8 @@ function withStackTemplates(receiver: Receiver): Receiver {
 /**
  * alertmanager.yml of a stack: the Watchdog first (to its own receiver only), then one route per owner
  * team by severity, then the default receiver. Inhibitions: critical silences warning and info of the
- * same alert and service, warning silences info, and a down target silences its service's other
- * warnings.
+ * same alert and service, warning silences info, a down target silences its service's other
+ * warnings, and a paging SLO burn silences its service's HighErrorRate.
  */
 export function alertmanagerConfigOf(config: StackConfig, layout: StackLayout): AlertmanagerConfigInput {
   const am = config.alertmanager;
@@ -119,9 +121,16 @@ export function alertmanagerConfigOf(config: StackConfig, layout: StackLayout): 
         equal: ['alertname', 'service'],
       },
       {
-        source_matchers: ['alertname="TargetDown"'],
+        source_matchers: [`alertname="${SERVICE_ALERTS.targetDown}"`],
         target_matchers: ['severity=~"warning|info"'],
         equal: ['service', 'instance'],
+      },
+      // One incident, one page: the SLO page already says the service fails its requests. Only a page
+      // that still pages (critical) may silence the critical HighErrorRate.
+      {
+        source_matchers: [`${SLO_LABELS.severity}="page"`, 'severity="critical"'],
+        target_matchers: [`alertname="${SERVICE_ALERTS.highErrorRate}"`],
+        equal: ['service'],
       },
     ],
     time_intervals: config.timeIntervals.length > 0 ? config.timeIntervals : undefined,
