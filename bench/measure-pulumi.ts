@@ -3,9 +3,10 @@
  * of components/pulumi/testing.ts) for one catalogue size and platform, and prints one JSON line.
  *   node --import tsx bench/measure-pulumi.ts <services> <docker|kubernetes>
  */
-import { installMocks, unwrapSecrets, type Registered } from '../components/pulumi/testing';
+import { installMocks, unwrapSecrets } from '../components/pulumi/testing';
 import { MonitoringStack } from '../components/pulumi/stack';
 import { BENCH_SECRETS, benchStackConfig, syntheticCatalogue } from './catalogue';
+import { dataBytes, stateSize, type StateSize } from './state-size';
 import { MiB, peakRssMiB } from './stats';
 
 export interface PulumiFigures {
@@ -24,8 +25,10 @@ export interface PulumiFigures {
    * what the API server holds to 1 MiB).
    */
   configMaps?: { count: number; largestBytes: number; overLimit: number };
-  /** Kubernetes only: the largest object as JSON (StatefulSets list every projected file). */
+  /** Kubernetes only: the largest object as JSON. */
   largestObject?: { name: string; bytes: number };
+  /** What Pulumi's state would hold: inputs and outputs of every resource, beside the config data. */
+  state?: StateSize;
 }
 
 async function main(): Promise<void> {
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
       .join(' | ');
   }
   figures.resources = mocks.resources.length;
+  if (!figures.error) figures.state = stateSize(mocks);
   figures.peakRssMiB = peakRssMiB();
   if (platform === 'kubernetes') {
     const sizes = mocks.resources
@@ -72,16 +76,6 @@ async function main(): Promise<void> {
     };
   }
   process.stdout.write(`${JSON.stringify(figures)}\n`);
-}
-
-/** Bytes of a ConfigMap's or Secret's keys and values, as the API server adds them up. */
-export function dataBytes(resource: Registered): number {
-  const inputs = unwrapSecrets(resource.inputs) as { data?: object; stringData?: object };
-  const data = { ...inputs.data, ...inputs.stringData } as Record<string, string>;
-  return Object.entries(data).reduce(
-    (sum, [key, value]) => sum + Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8'),
-    0,
-  );
 }
 
 void main();

@@ -26,6 +26,17 @@ const failure = (error: string, length: number) =>
     .replace(/^\d+ validation errors?:\s*/, '')
     .slice(0, length)}`;
 
+/**
+ * Pulumi's state against the config it deploys: the state keeps every resource's inputs and outputs, so
+ * the config data is in it twice at least (the ConfigMaps' or containers' inputs and outputs, JSON-escaped);
+ * the second ratio is the state against what those carriers alone take in it.
+ */
+function stateCell(figures: PulumiFigures | undefined): string {
+  const state = figures?.state;
+  if (!state) return '—';
+  return `${mib(state.bytes)}: ${(state.bytes / state.configDataBytes).toFixed(2)}x the config data (${mib(state.configDataBytes)}), ${(state.bytes / state.carrierBytes).toFixed(2)}x its carriers`;
+}
+
 function pulumiCell(figures: PulumiFigures | undefined): string {
   if (!figures) return '—';
   if (figures.error) return failure(figures.error, 80);
@@ -46,6 +57,7 @@ export function renderTable(results: BenchResults): string {
     'Pulumi mocks: docker',
     'Pulumi mocks: kubernetes',
     'largest ConfigMap',
+    'Pulumi state: kubernetes',
   ];
   const rows = results.sizes.map(({ services, synth, pulumi }) => {
     const k8s = pulumi.find((p) => p.platform === 'kubernetes');
@@ -61,6 +73,7 @@ export function renderTable(results: BenchResults): string {
       pulumiCell(pulumi.find((p) => p.platform === 'docker')),
       pulumiCell(k8s),
       k8s?.configMaps && !k8s.error ? `${mib(k8s.configMaps.largestBytes)} of ${k8s.configMaps.count}` : '—',
+      stateCell(k8s),
     ];
   });
   const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
@@ -96,6 +109,15 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         met: synth.medianMs <= 3 * synth.floor.medianMs,
       },
     );
+    const state = thousand.pulumi.find((p) => p.platform === 'kubernetes')?.state;
+    if (state) {
+      checks.push({
+        target:
+          '1,000 services: Pulumi state (kubernetes) <= 1.2x the ConfigMap data as the state holds it (inputs and outputs)',
+        measured: `${(state.bytes / state.carrierBytes).toFixed(2)}x; against the raw data ${(state.bytes / state.configDataBytes).toFixed(2)}x, of which the ConfigMaps' own inputs and outputs take ${(state.carrierBytes / state.configDataBytes).toFixed(2)}x`,
+        met: state.bytes <= 1.2 * state.carrierBytes,
+      });
+    }
     for (const p of thousand.pulumi) {
       checks.push({
         target: `1,000 services: Pulumi program under mocks (${p.platform}) < 20 s`,
