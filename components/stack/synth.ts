@@ -29,6 +29,7 @@ import { renderYaml } from '../model/yaml';
 import { validateServices, type ServiceDefinition } from '../service';
 import { alertmanagerConfigOf } from './alertmanager';
 import { stackConfig, type StackConfig } from './config';
+import { unroutedAlerts } from './team-routing';
 import { grafanaProvisioningOf } from './grafana';
 import {
   CONTAINER_LAYOUT,
@@ -273,6 +274,7 @@ export function synthStack(
       files[ruleTestFilePath(rules.groupPrefix)] = renderYaml(tests, HEADER);
     }
   }
+  ruleIssues.push(...unroutedAlerts(config, services, alerts, stackRules.groupPrefix));
   ruleIssues.push(...includeRuleFiles(options.ruleFiles ?? {}, groupPrefixes, files, ruleFiles));
   if (ruleIssues.length > 0) throw new ValidationError(ruleIssues);
 
