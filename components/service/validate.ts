@@ -1,3 +1,4 @@
+import { dns1123Label, matchLabels } from '../model/kubernetes-names';
 import { z } from 'zod';
 import { duration, parseDuration } from '../model/duration';
 import type { IssueCollector } from '../model/errors';
@@ -131,9 +132,9 @@ const serviceShape = z.strictObject({
       docker: z.array(hostPort).min(1).optional(),
       kubernetes: z
         .strictObject({
-          namespace: z.string().min(1),
+          namespace: dns1123Label,
           // An empty selector matches every pod of the namespace: the job would scrape other services.
-          podLabels: z.record(z.string(), z.string()).refine((labels) => Object.keys(labels).length > 0, {
+          podLabels: matchLabels.refine((labels) => Object.keys(labels).length > 0, {
             error:
               'give at least one pod label that selects this service’s pods only, e.g. { app: "checkout" }',
           }),

@@ -1,3 +1,4 @@
+import { dns1123Label } from '../model/kubernetes-names';
 import { z } from 'zod';
 import { receiver } from '../model/alertmanager/receivers/receiver';
 import { timeInterval } from '../model/alertmanager/time-intervals';
@@ -251,9 +252,7 @@ export const stackConfig = z.strictObject({
     .describe('Settings used when `platform` is `docker`.'),
   kubernetes: z
     .strictObject({
-      namespace: z
-        .string()
-        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      namespace: dns1123Label
         .default('monitoring')
         .describe('Namespace of the stack (created, with the restricted Pod Security Standard).'),
       storageClass: z
