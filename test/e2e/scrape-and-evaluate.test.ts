@@ -123,6 +123,21 @@ describe('Prometheus scrapes the example backend and evaluates the generated rul
     expect(all.filter((r) => r.health === 'err')).toEqual([]);
   });
 
+  it("draws a window's burn rate as its error ratio over the budget, as the SLO's records compute it", async () => {
+    const dashboard = JSON.parse(files['grafana/dashboards/svc-orders.json']) as PlainDashboard;
+    const shortest = panelQueries(dashboard).find(
+      (q) => q.panel === 'availability page burn rate by window' && q.refId === 'A',
+    );
+    expect(shortest?.expr).toContain('slo:sli_error:ratio_rate5m');
+    const value = async (expr: string) => Number((await query(expr)).data.result[0]?.value[1]);
+    const drawn = await value(shortest!.expr);
+    const recorded = await value('slo:current_burn_rate:ratio{sloth_service="orders"}');
+    // A tenth of requests fail against a budget of 0.5%: about 20x, as the current burn rate (also 5m).
+    expect(drawn).toBeGreaterThan(10);
+    expect(drawn).toBeLessThan(30);
+    expect(Math.abs(drawn - recorded) / recorded).toBeLessThan(0.1);
+  });
+
   it("runs every dashboard panel query successfully, and every panel but Alertmanager's returns data", async () => {
     const dashboards = Object.entries(files)
       .filter(([path]) => path.startsWith('grafana/dashboards/'))
