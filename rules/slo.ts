@@ -322,8 +322,13 @@ function exhaustedAlert(ctx: ServiceContext, slo: SloSpec): GeneratedAlert {
   const description =
     `The ${slo.name} SLO of ${ctx.service.name} (objective ${slo.objective}% of ${goodEvents(ctx, slo)} over ${period}) ` +
     `has no error budget left: over the last ${period} more than ${formatG4(budget * 100)}% of events were bad.`;
+  // The remaining budget is recorded from the period's ratio, whose sloth_window it keeps.
   const firing = {
-    outputLabels: { ...sloLabels(ctx, slo), ...testGroup(slo, GROUP) },
+    outputLabels: {
+      ...sloLabels(ctx, slo),
+      ...testGroup(slo, GROUP),
+      [SLO_LABELS.window]: sloWindows(slo.period).periodWindow,
+    },
     annotations: { description, summary },
   };
   const shortest = sloWindows(slo.period).shortestWindow;
