@@ -106,12 +106,12 @@ export function faultRoot(): string {
 }
 
 /**
- * Starts the fault stack in `root` (a fresh temporary folder by default) on free ports; cleanUpFaults
- * stops it, unless the test already did.
+ * Starts the fault stack in `root` (a fresh temporary folder by default) on free ports, with extra
+ * rule files deployed beside the generated ones; cleanUpFaults stops it, unless the test already did.
  */
 export async function startFaultStack(
   config: StackConfigInput,
-  options: { root?: string; ports?: LocalPorts } = {},
+  options: { root?: string; ports?: LocalPorts; ruleFiles?: Record<string, string> } = {},
 ): Promise<LocalStack> {
   const stack = await startLocalStack({
     stack: config,
@@ -119,6 +119,7 @@ export async function startFaultStack(
     environment: 'faults',
     root: options.root ?? faultRoot(),
     ports: options.ports ?? 'free',
+    ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
     exampleBackend: false,
     tools: { 'grafana-server': undefined },
   });
