@@ -174,7 +174,7 @@ webhooks, then breaks the example backend through its fault API and proves, scen
 
   target down     the backend hangs: TargetDown fires and reaches exactly its receivers
   latency, CPU    slow and CPU-heavy answers: HighLatency and HighCpuUsage
-  error ratio     every /api request fails: HighErrorRate
+  error ratio     every /api request fails: HighErrorRate fires, held back by the SLO page
   SLO fast burn   the same errors page (AvailabilityErrorBudgetBurn, sloth_severity=page)
   inhibition      the burn's ticket fires too but the page inhibits it: it reaches no one
   dashboards      every panel query of every dashboard returns data

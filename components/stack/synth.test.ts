@@ -136,8 +136,8 @@ describe('synthStack on the Docker test stack', () => {
     ]);
     const diff = (a: string, b: string) => a.split('\n').filter((line, i) => line !== b.split('\n')[i]);
     expect(diff(after['prometheus/rules/orders.yml'], before['prometheus/rules/orders.yml'])).toEqual([
-      '        expr: service:error_ratio:rate5m{service="orders"} > 0.02',
-      '            More than 2% of orders requests failed (status=~"5..") over the last 5 minutes, for 5 minutes.',
+      '          ) > 0.02',
+      '            More than 2% of orders requests failed (status=~"5..") over the last 5 minutes, at 0.1 requests per second or more, for 5 minutes.',
     ]);
   });
 });

@@ -11,6 +11,13 @@ const orders = { service: 'orders' };
 describe('what the running rules expect', () => {
   it.each<[string, Record<string, string>, Record<string, unknown>]>([
     ['TargetDown', {}, { forSeconds: 8, recorded: false, windowSeconds: 0, threshold: undefined }],
+    // The page by share: the drill hangs the one instance, all of them.
+    [
+      'TargetDown',
+      { severity: 'critical' },
+      { forSeconds: 8, recorded: false, windowSeconds: 0, threshold: 0.5 },
+    ],
+    ['TargetsMissing', {}, { forSeconds: 40, recorded: false, windowSeconds: 0, threshold: undefined }],
     ['HighErrorRate', {}, { forSeconds: 20, recorded: true, windowSeconds: 20, threshold: 0.05 }],
     [
       'HighLatency',

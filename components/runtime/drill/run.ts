@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SERVICE_ALERTS, TARGET_DOWN_SHARE_KEY } from '../../../rules/alert-names';
 import type { AlertRoute } from '../../stack/alert-routes';
 import { sloWindows } from '../../service/slo-conventions';
 import type { ServiceDefinition } from '../../service';
@@ -254,12 +255,15 @@ export class DrillRun {
     };
   }
 
-  /** TargetDown of the backend's service: the fault hangs it, the window is the scrape timeout. */
+  /**
+   * TargetDown's page of the backend's service: the fault hangs its one instance, all of them, past
+   * any page share; the window is the scrape timeout. The instance's warning fires too, inhibited.
+   */
   targetDownPlan(name: string): AlertPlan | undefined {
     return this.plan(
       name,
-      'TargetDown',
-      { alertname: 'TargetDown' },
+      TARGET_DOWN_SHARE_KEY,
+      { alertname: SERVICE_ALERTS.targetDown, severity: 'critical' },
       { hang: true },
       {
         fillBound: this.clock.scrapeTimeout,
