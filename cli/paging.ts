@@ -1,9 +1,9 @@
-import { integrationsOf, type AlertmanagerConfig } from '../components/model/alertmanager';
+import { integrationsOf, parseMatcher, type AlertmanagerConfig } from '../components/model/alertmanager';
 import { compareText } from '../components/model/errors';
 import type { AlertingRule } from '../components/model/rules';
 import { ruleAlerts } from '../components/stack/alert-routes';
 import type { RenderedStack } from '../components/stack/synth';
-import { matchNodes, routeTree } from './routed';
+import { matchNodes, routeTree, type RouteNode } from './routed';
 import { exprChange } from './semantic';
 
 /** What a change does to who gets told about an alert, in one sentence. */
@@ -43,14 +43,47 @@ const PAGING_INTEGRATIONS = new Set(['pagerduty_configs', 'opsgenie_configs']);
  */
 export function reachOf(stack: PagingStack): Reach[] {
   const tree = routeTree({ rendered: stack });
+  // Only the labels the tree matches on decide the walk: alerts that agree on them share it (a large
+  // catalogue has thousands of alerts and a few dozen such label sets).
+  const names = [...matcherNames(tree)].sort(compareText);
+  const walked = new Map<string, string[]>();
+  const receiversOf = (labels: Record<string, string>) => {
+    const key = JSON.stringify(names.map((name) => labels[name] ?? ''));
+    let receivers = walked.get(key);
+    if (!receivers) {
+      receivers = [...new Set(matchNodes(tree, labels).map((node) => node.receiver))];
+      walked.set(key, receivers);
+    }
+    return receivers;
+  };
   return ruleAlerts(stack).map(({ service, rule, labels }) => ({
     service,
     alertname: rule.alert,
     severity: labels.severity ?? '',
     ...(labels.team !== undefined ? { team: labels.team } : {}),
-    receivers: [...new Set(matchNodes(tree, labels).map((node) => node.receiver))],
+    receivers: receiversOf(labels),
     rule,
   }));
+}
+
+function matcherNames(node: RouteNode, into = new Set<string>()): Set<string> {
+  for (const text of node.matchers) {
+    const parsed = parseMatcher(text);
+    if (parsed.ok) into.add(parsed.matcher.name);
+  }
+  for (const child of node.routes) matcherNames(child, into);
+  return into;
+}
+
+/** Items grouped by a key, each group in the items' order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 /**
@@ -63,11 +96,13 @@ export function pagingChanges(before: PagingStack | undefined, after: PagingStac
   const b = reachOf(after);
   const verbsA = before ? verbsOf(before.alertmanager) : new Map<string, Verb>();
   const verbsB = verbsOf(after.alertmanager);
-  const services = [...new Set([...a, ...b].map((r) => r.service))].sort(compareText);
+  const servicesA = groupBy(a, (r) => r.service);
+  const servicesB = groupBy(b, (r) => r.service);
+  const services = [...new Set([...servicesA.keys(), ...servicesB.keys()])].sort(compareText);
   const changes: PagingChange[] = [];
   for (const service of services) {
-    const left = a.filter((r) => r.service === service);
-    const right = b.filter((r) => r.service === service);
+    const left = servicesA.get(service) ?? [];
+    const right = servicesB.get(service) ?? [];
     const teamA = teamOf(left);
     const teamB = teamOf(right);
     if (left.length > 0 && right.length > 0 && teamA !== teamB) {
