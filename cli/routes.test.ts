@@ -80,17 +80,31 @@ describe('promstack routes and list, on the Docker test stack', () => {
         [
           'team="shop" / severity="critical"',
           'shop-pager',
-          ['orders/TargetDown', 'orders/HighErrorRate', 'orders/SloBurn:availability:page'],
+          [
+            'orders/TargetDown:share',
+            'orders/TargetsMissing',
+            'orders/HighErrorRate',
+            'orders/SloBurn:availability:page',
+          ],
         ],
         [
           'team="shop" / severity="critical"',
           'shop-slack',
-          ['orders/TargetDown', 'orders/HighErrorRate', 'orders/SloBurn:availability:page'],
+          [
+            'orders/TargetDown:share',
+            'orders/TargetsMissing',
+            'orders/HighErrorRate',
+            'orders/SloBurn:availability:page',
+          ],
         ],
         [
           'team="shop" / severity="warning"',
           'shop-slack',
-          expect.arrayContaining(['orders/HighLatency', 'orders/SloBurn:availability:ticket']),
+          expect.arrayContaining([
+            'orders/TargetDown',
+            'orders/HighLatency',
+            'orders/SloBurn:availability:ticket',
+          ]),
         ],
       ]),
     );
