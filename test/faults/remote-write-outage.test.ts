@@ -16,7 +16,7 @@ import { cleanUpFaults, faultRoot, metricValue, startFaultStack } from './testin
  * Prometheus reads remote-write samples from its write-ahead log and retries a send that fails with a
  * connection error or a 5xx for as long as it takes (backoff up to `max_backoff`, 5s by default). So an
  * endpoint that is down loses nothing as long as it is back before the samples leave the log (about two
- * to three hours, when the head is compacted): the queue then drains and the remote copy has no gap.
+ * hours, at a head compaction): the queue then drains and the remote copy has no gap.
  */
 
 /** A second, real Prometheus that only receives remote write, stopped and started on the same data. */
