@@ -72,4 +72,32 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
   it('exports Grafana at its public root URL', () => {
     expect(program.outputs.grafanaUrl).toBe('https://grafana.example.com/');
   });
+  it('isolates the namespace and gives every workload a NetworkPolicy that selects its pods', () => {
+    const policies = mocks.ofType('kubernetes:networking.k8s.io/v1:NetworkPolicy').map((r) => r.inputs);
+    expect(policies.find((p) => p.metadata.name === 'promstack-default-deny')?.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [],
+    });
+    const workloads = [
+      ...mocks.ofType('kubernetes:apps/v1:StatefulSet'),
+      ...mocks.ofType('kubernetes:apps/v1:Deployment'),
+    ].map((r) => r.inputs);
+    expect(workloads.length).toBe(3);
+    for (const workload of workloads) {
+      const podLabels = workload.spec.template.metadata.labels as Record<string, string>;
+      const selecting = policies.filter((p) => {
+        const selector = (p.spec.podSelector.matchLabels ?? {}) as Record<string, string>;
+        return (
+          Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => podLabels[k] === v)
+        );
+      });
+      expect({ workload: workload.metadata.name, policies: selecting.length }).toEqual({
+        workload: workload.metadata.name,
+        policies: 1,
+      });
+      expect(selecting[0].metadata.namespace).toBe(workload.metadata.namespace);
+    }
+  });
 });

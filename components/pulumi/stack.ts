@@ -3,6 +3,7 @@ import { ValidationError } from '../model/errors';
 import { deployDockerWorkload, dockerNetwork } from '../platforms/docker';
 import { alertInboxWorkload, exampleBackendWorkload } from '../platforms/dev-extras';
 import { kubernetesNamespace } from '../platforms/kubernetes';
+import { deployNetworkPolicies, networkPolicySpecs } from '../platforms/kubernetes-network';
 import {
   alertmanagerWorkload,
   discoveryNamespaces,
@@ -150,6 +151,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
       child,
     );
     const grafana = new Grafana(`${name}-grafana`, { synth, placement, secrets }, child);
+    if (placement.platform === 'kubernetes' && config.kubernetes.networkPolicies.enabled) {
+      const specs = networkPolicySpecs(synth, plan.workloads, args.services ?? []);
+      deployNetworkPolicies(name, specs, placement, child);
+    }
     // Dev helpers built from this repository: Docker only.
     const built = { parent: this, secrets, repositoryRoot: args.repositoryRoot };
     if (plan.workloads.exampleBackend && placement.platform === 'docker')

@@ -1,4 +1,4 @@
-import { dns1123Label } from '../model/kubernetes-names';
+import { dns1123Label, matchLabels } from '../model/kubernetes-names';
 import { z } from 'zod';
 import { receiver } from '../model/alertmanager/receivers/receiver';
 import { timeInterval } from '../model/alertmanager/time-intervals';
@@ -52,6 +52,60 @@ const resources = z.strictObject({
     .describe('CPU request, in cores or millicores (`500m`, `2`).'),
   memory: storageSize.describe('Memory request and limit, a Kubernetes quantity (`2Gi`).'),
 });
+
+/** Who may connect to a component on Kubernetes: pods (by namespace and labels) or an address range. */
+const networkPeer = z
+  .strictObject({
+    namespace: dns1123Label.optional().describe('Pods of this namespace (all of them without podLabels).'),
+    podLabels: matchLabels
+      .optional()
+      .describe("Pods with these labels (in the stack's namespace without namespace)."),
+    cidr: z.cidrv4().optional().describe('Addresses in this range, e.g. a load balancer subnet.'),
+  })
+  .superRefine((peer, ctx) => {
+    const pods = peer.namespace !== undefined || peer.podLabels !== undefined;
+    if (pods === (peer.cidr !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'name pods (namespace and/or podLabels) or an address range (cidr), one of the two',
+      });
+  });
+
+const networkPolicies = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Deny by default and allow only the stack's own traffic (NetworkPolicies); needs a network plugin that " +
+          'enforces them.',
+      ),
+    grafanaFrom: z
+      .array(networkPeer)
+      .default([])
+      .describe(
+        'Who may reach Grafana (an ingress controller, say). Default: nobody but `kubectl port-forward`.',
+      ),
+    prometheusFrom: z
+      .array(networkPeer)
+      .default([])
+      .describe('Who else may reach Prometheus, beside Grafana and its own peers.'),
+    alertmanagerFrom: z
+      .array(networkPeer)
+      .default([])
+      .describe('Who else may reach Alertmanager, beside Prometheus, Grafana and its peers.'),
+    apiServer: z
+      .strictObject({
+        cidr: z
+          .cidrv4()
+          .default('0.0.0.0/0')
+          .describe("The API server's addresses, for Prometheus's discovery."),
+        ports: z.array(port).min(1).default([443, 6443]).describe("The API server's ports."),
+      })
+      .prefault({})
+      .describe('Where Prometheus reaches the Kubernetes API to discover pods.'),
+  })
+  .describe('NetworkPolicies of the stack (Kubernetes).');
 
 const teamRouting = z.strictObject({
   critical: z.array(z.string()).default([]).describe("Receivers of the team's critical alerts."),
@@ -259,6 +313,7 @@ export const stackConfig = z.strictObject({
         .string()
         .optional()
         .describe("Storage class of the volumes; the cluster's default when unset."),
+      networkPolicies: networkPolicies.prefault({}),
     })
     .prefault({})
     .describe('Settings used when `platform` is `kubernetes`.'),
