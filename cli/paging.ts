@@ -24,7 +24,8 @@ export interface PagingChange {
 /** The parts of a rendered stack that decide where its alerts go. */
 export type PagingStack = Pick<RenderedStack, 'prometheus' | 'ruleFiles' | 'alertmanager'>;
 
-interface Reach {
+/** Where one alert goes: its rule, and the receivers its labels reach. */
+export interface Reach {
   service: string;
   alertname: string;
   severity: string;
@@ -240,17 +241,17 @@ function verbsOf(config: AlertmanagerConfig): Map<string, Verb> {
 /** `pages a and notifies b, c`: receivers grouped by what reaching them does, in that order. */
 function reach(receivers: readonly string[], verbs: Map<string, Verb>, joiner: string): string {
   const of = (verb: Verb) => receivers.filter((r) => (verbs.get(r) ?? 'notifies') === verb);
+  const pages = of('pages');
+  const notifies = of('notifies');
+  const silent = of('silent');
   return [
-    ['pages', of('pages')],
-    ['notifies', of('notifies')],
-    ['goes to', of('silent')],
+    pages.length > 0 ? `pages ${pages.join(', ')}` : '',
+    notifies.length > 0 ? `notifies ${notifies.join(', ')}` : '',
+    silent.length > 0
+      ? `goes to ${silent.join(', ')}, which notif${silent.length === 1 ? 'ies' : 'y'} no one`
+      : '',
   ]
-    .filter(([, names]) => names.length > 0)
-    .map(([verb, names]) =>
-      verb === 'goes to'
-        ? `goes to ${(names as string[]).join(', ')}, which notif${names.length === 1 ? 'ies' : 'y'} no one`
-        : `${verb as string} ${(names as string[]).join(', ')}`,
-    )
+    .filter(Boolean)
     .join(joiner);
 }
 
