@@ -40,6 +40,13 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
     expect(
       spec.template.spec.containers[0].args.filter((a: string) => a.startsWith('--cluster.peer=')),
     ).toHaveLength(3);
+    // Each member advertises its own pod IP to the others (Kubernetes expands $(POD_IP) from the env).
+    const container = spec.template.spec.containers[0];
+    expect(container.args).toContain('--cluster.advertise-address=$(POD_IP):9094');
+    expect(container.env).toContainEqual({
+      name: 'POD_IP',
+      valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+    });
   });
 
   it('writes to Mimir with the password from the stack secret', () => {

@@ -27,6 +27,8 @@ export interface KubernetesWorkloadOptions {
   serviceAccountName?: pulumi.Input<string>;
   /** Sets POD_NAME from the pod's name (Prometheus's `replica` external label expands it). */
   podNameEnv?: boolean;
+  /** Sets POD_IP from the pod's address (Alertmanager advertises it to its gossip peers as `$(POD_IP)`). */
+  podIpEnv?: boolean;
   /** An extra Service port mapped to the `http` port, e.g. Grafana's configured port. */
   extraServicePort?: number;
   /** Pulumi keeps a Deployment's claim when the stack is destroyed. Default true. */
@@ -293,6 +295,7 @@ function workloadContainer(
     ...(options.podNameEnv
       ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]
       : []),
+    ...(options.podIpEnv ? [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] : []),
   ];
   const health = workload.healthCheck;
   return {

@@ -97,6 +97,7 @@ describe('alertmanagerWorkload', () => {
       kubernetes({ alertmanager: { replicas: 3 }, kubernetes: { namespace: 'obs' } }),
       [
         '--cluster.listen-address=0.0.0.0:9094',
+        '--cluster.advertise-address=$(POD_IP):9094',
         '--cluster.peer=alertmanager-0.alertmanager.obs.svc:9094',
         '--cluster.peer=alertmanager-1.alertmanager.obs.svc:9094',
         '--cluster.peer=alertmanager-2.alertmanager.obs.svc:9094',

@@ -260,6 +260,11 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
     peers.length > 0
       ? [
           `--cluster.listen-address=${o.host}:${o.ports.alertmanagerCluster}`,
+          // Left to itself Alertmanager advertises the first private address it finds, and refuses to
+          // start on a pod network outside the private ranges; the pod's own IP is always right.
+          ...(o.platform === 'kubernetes'
+            ? [`--cluster.advertise-address=$(POD_IP):${o.ports.alertmanagerCluster}`]
+            : []),
           ...peers.map((p) => `--cluster.peer=${p}`),
         ]
       : // An empty address turns clustering off: a lone instance must not wait for peers.

@@ -27,7 +27,7 @@ export class Alertmanager extends WorkloadComponent {
         workload: alertmanagerWorkload(args.synth, { platform: args.placement.platform }),
         placement: args.placement,
         secrets: args.secrets,
-        kubernetes: () => ({ controller: 'StatefulSet' }),
+        kubernetes: () => ({ controller: 'StatefulSet', podIpEnv: true }),
       },
       opts,
     );
