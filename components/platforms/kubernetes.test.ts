@@ -5,6 +5,7 @@ import { synthStack, type SynthResult } from '../stack';
 import { IMAGES } from '../stack/images';
 import { testStackConfig } from '../stack/testing';
 import { CONFIGMAP_DATA_LIMIT } from './configmaps';
+import { clusterData, projectedFiles } from './testing';
 import {
   deployKubernetesWorkload,
   kubernetesNamespace,
@@ -95,28 +96,10 @@ const of = (stack: string, type: string): Registered[] =>
   mocks.ofType(type).filter((r) => r.name.startsWith(`${stack}-`));
 const inputs = (name: string): Obj => unwrapSecrets(mocks.named(name).inputs) as Obj;
 const podSpec = (name: string): Obj => inputs(name).spec.template.spec;
-const configMapNamed = (name: string) =>
-  mocks.ofType('kubernetes:core/v1:ConfigMap').find((r) => r.name === name)!;
 
-/**
- * Files a pod sees through its projected ConfigMap sources, by path, read back from the ConfigMaps: a
- * source without `items` projects every key as a file of that name.
- */
-function mountedFiles(spec: Obj): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const mount of spec.containers[0].volumeMounts as Obj[]) {
-    const volume = (spec.volumes as Obj[]).find((v) => v.name === mount.name);
-    for (const source of volume?.projected?.sources ?? []) {
-      if (!source.configMap) continue;
-      // The mock names an autonamed object `<resource name>-<8 hex>`.
-      const cm = configMapNamed(source.configMap.name.replace(/-[0-9a-f]{8}$/, ''));
-      const data = cm.inputs.data as Record<string, string>;
-      const items: Obj[] = source.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
-      for (const item of items) files[`${mount.mountPath}/${item.path}`] = data[item.key];
-    }
-  }
-  return files;
-}
+/** Files a pod sees through its projected volumes, by path, read back from the ConfigMaps and Secrets. */
+const mountedFiles = (spec: Obj): Record<string, string> =>
+  Object.fromEntries(projectedFiles(spec, clusterData(mocks)));
 
 beforeAll(() => mocks.settle());
 
@@ -263,8 +246,12 @@ describe('the Kubernetes test stack', () => {
   ] as const)('%s mounts every rendered file exactly as synthStack rendered it', (name, workload) => {
     const w = prod[workload];
     const mounted = mountedFiles(podSpec(name));
-    expect(Object.keys(mounted).sort()).toEqual(w.configFiles.map((f) => f.path).sort());
+    expect(Object.keys(mounted).sort()).toEqual(
+      [...w.configFiles.map((f) => f.path), ...w.secretFiles.map((f) => f.path)].sort(),
+    );
     for (const file of w.configFiles) expect(mounted[file.path]).toBe(prodSynth.files[file.source]);
+    for (const file of w.secretFiles)
+      expect(mounted[file.path]).toBe(SECRETS[file.secretName as keyof typeof SECRETS]);
     for (const cm of of('prod', 'kubernetes:core/v1:ConfigMap')) {
       expect((cm.inputs.metadata as Obj).name).toBeUndefined();
       expect(cm.inputs.immutable).toBe(true);
@@ -376,6 +363,7 @@ describe('rules larger than one ConfigMap', () => {
       '/etc/prometheus/rules/orders.yml',
       '/etc/prometheus/rules/promstack-stack.yml',
       '/etc/prometheus/scrape/orders.yml',
+      '/etc/prometheus/secrets/mimir-password',
     ]);
   });
 });
