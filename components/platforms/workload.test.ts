@@ -174,6 +174,22 @@ describe('grafanaWorkload', () => {
     for (const file of w.configFiles) expect(file.content).toBe(synth.files[file.source]);
   });
 
+  it('keeps sessions to the root URL: secure cookies behind https, same-site only, no anonymous users', () => {
+    const behindHttps = grafanaWorkload(synthOf(kubernetes({})));
+    expect(behindHttps.env).toEqual(
+      expect.objectContaining({
+        GF_SERVER_ROOT_URL: 'https://grafana.example.com/',
+        GF_SECURITY_COOKIE_SECURE: 'true',
+        GF_SECURITY_COOKIE_SAMESITE: 'strict',
+        GF_AUTH_ANONYMOUS_ENABLED: 'false',
+        GF_SECURITY_ALLOW_EMBEDDING: 'false',
+      }),
+    );
+    const plainHttp = grafanaWorkload(synthOf({ ...dev(), grafana: { rootUrl: 'http://127.0.0.1:3000' } }));
+    expect(plainHttp.env.GF_SECURITY_COOKIE_SECURE).toBeUndefined();
+    expect(plainHttp.env.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+  });
+
   it.each([
     ['127.0.0.1', 3000],
     ['0.0.0.0', 3300],

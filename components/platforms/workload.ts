@@ -379,6 +379,12 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
       GF_USERS_ALLOW_SIGN_UP: 'false',
+      // Behind https the session cookie must never travel in clear; over plain http it could not be set.
+      GF_SECURITY_COOKIE_SECURE: g.rootUrl?.startsWith('https://') ? 'true' : undefined,
+      GF_SECURITY_COOKIE_SAMESITE: 'strict',
+      // No anonymous access, no embedding in other sites' frames.
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_SECURITY_ALLOW_EMBEDDING: 'false',
     }),
     ports: [
       {
