@@ -1,5 +1,6 @@
 import { plainPart } from '../components/pulumi/testing';
 import { fileDigests, filesSummary } from '../components/pulumi/file-digests';
+import { isAlertingRule } from '../components/model/rules';
 import { IMAGES } from '../components/stack/images';
 import { services } from './services';
 import { programUnderMocks } from './testing';
@@ -71,6 +72,18 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
       'http://alert-inbox:8080/webhook/platform-webhook',
       'http://alert-inbox:8080/webhook/shop-pager',
     ]);
+  });
+
+  it('links every alert to its runbook and every service alert to its dashboard (what the drill checks)', () => {
+    const rules = Object.values(program.synth.rendered.ruleFiles).flatMap((f) =>
+      f.groups.flatMap((g) => g.rules),
+    );
+    const orders = rules.filter(isAlertingRule).find((r) => r.alert === 'HighErrorRate');
+    expect(orders?.annotations).toMatchObject({
+      runbook_url: 'https://runbooks.example.com/promstack/HighErrorRate',
+      dashboard_url: 'http://127.0.0.1:3000/d/svc-orders',
+    });
+    expect(container('grafana').envs).toContain('GF_SERVER_ROOT_URL=http://127.0.0.1:3000');
   });
 
   it('names containers and volumes per environment and keeps the volumes', () => {

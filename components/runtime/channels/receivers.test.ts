@@ -81,7 +81,7 @@ describe('receiversPointingAt', () => {
         require_tls: false,
         headers: { Subject: 'custom' },
         html: '<b>x</b>',
-        text: DRILL_TEXT,
+        text: `${PROMSTACK_TEXT}\n${DRILL_TEXT}`,
       },
     ]);
     expect(pager.pagerduty_configs).toEqual([
@@ -106,11 +106,19 @@ describe('receiversPointingAt', () => {
     expect(silent).toEqual({ name: 'null' });
   });
 
-  it("gives Slack Alertmanager's default text when the stack sets none", () => {
-    const [slack] = receiversPointingAt(SINKS, [{ name: 's', slack_configs: [{ channel: '#s' }] }], {
+  it('gives Slack and e-mail without a text of their own promstack.text, as synth does, or Alertmanager’s', () => {
+    const receivers: ReceiverInput[] = [
+      { name: 's', slack_configs: [{ channel: '#s' }], email_configs: [{ to: 'a@example.org' }] },
+    ];
+    const [stack] = receiversPointingAt(SINKS, receivers, { secretsDir: tempDir() });
+    expect(stack.slack_configs?.[0].text).toBe(`${PROMSTACK_TEXT}\n${DRILL_TEXT}`);
+    expect(stack.email_configs?.[0].text).toBe(`${PROMSTACK_TEXT}\n${DRILL_TEXT}`);
+    const [builtIn] = receiversPointingAt(SINKS, receivers, {
       secretsDir: tempDir(),
+      defaultTexts: 'alertmanager',
     });
-    expect(slack.slack_configs?.[0].text).toBe(`{{ template "slack.default.text" . }}\n${DRILL_TEXT}`);
+    expect(builtIn.slack_configs?.[0].text).toBe(`{{ template "slack.default.text" . }}\n${DRILL_TEXT}`);
+    expect(builtIn.email_configs?.[0].text).toBe(DRILL_TEXT);
   });
 
   it('names every integration without a stand-in, all at once', () => {

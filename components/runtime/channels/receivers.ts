@@ -25,6 +25,12 @@ export interface PointingOptions {
    * `url_file` URLs), one file per integration; created when missing.
    */
   secretsDir: string;
+  /**
+   * What a Slack or e-mail integration without a text of its own shows: `promstack` (default), the
+   * promstack.text synth gives the stack's receivers, so that a drill sees what the stack sends (runbook
+   * and dashboard links included); `alertmanager`: Alertmanager's built-in texts.
+   */
+  defaultTexts?: 'promstack' | 'alertmanager';
 }
 
 /** Sender of the drill's mail when the receiver names none (the stack's global smtp_from is not used). */
@@ -67,12 +73,13 @@ export function receiversPointingAt(
     return path;
   };
 
+  const promstackTexts = (options.defaultTexts ?? 'promstack') === 'promstack';
   return receivers.map((receiver) => {
     const name = receiver.name;
     const out: ReceiverInput = { name };
     if (receiver.email_configs)
       out.email_configs = receiver.email_configs.map((config) =>
-        pointEmail(config, sinks.emailAddress(name), sinks),
+        pointEmail(config, sinks.emailAddress(name), sinks, promstackTexts),
       );
     if (receiver.pagerduty_configs)
       out.pagerduty_configs = receiver.pagerduty_configs.map((config, i) =>
@@ -80,7 +87,7 @@ export function receiversPointingAt(
       );
     if (receiver.slack_configs)
       out.slack_configs = receiver.slack_configs.map((config, i) =>
-        pointSlack(config, secret('slack', name, i, sinks.slackUrl(name))),
+        pointSlack(config, secret('slack', name, i, sinks.slackUrl(name)), promstackTexts),
       );
     if (receiver.webhook_configs)
       out.webhook_configs = receiver.webhook_configs.map((config, i) =>
@@ -96,7 +103,12 @@ function appendDrillText(text: string | undefined): string {
   return text === undefined || text === '' ? DRILL_TEXT : `${text}\n${DRILL_TEXT}`;
 }
 
-function pointEmail(config: EmailConfigInput, to: string, sinks: SinkAddresses): EmailConfigInput {
+function pointEmail(
+  config: EmailConfigInput,
+  to: string,
+  sinks: SinkAddresses,
+  promstackText: boolean,
+): EmailConfigInput {
   const {
     to: _to,
     smarthost: _smarthost,
@@ -112,7 +124,7 @@ function pointEmail(config: EmailConfigInput, to: string, sinks: SinkAddresses):
     to,
     from: rest.from ?? LOCAL_MAIL_FROM,
     smarthost: sinks.smarthost,
-    text: appendDrillText(rest.text),
+    text: appendDrillText(rest.text ?? (promstackText ? PROMSTACK_TEXT : undefined)),
     require_tls: false,
   };
 }
@@ -137,13 +149,15 @@ function pointPagerduty(
   };
 }
 
-function pointSlack(config: SlackConfigInput, apiUrlFile: string): SlackConfigInput {
+function pointSlack(config: SlackConfigInput, apiUrlFile: string, promstackText: boolean): SlackConfigInput {
   const { http_config: _http, api_url_file: _url, ...rest } = config;
   return {
     ...rest,
     api_url_file: apiUrlFile,
-    // Alertmanager's own default text, so a receiver without text still shows what it would send.
-    text: appendDrillText(rest.text ?? '{{ template "slack.default.text" . }}'),
+    // The text the receiver would send without the drill, which the drill's block must not replace.
+    text: appendDrillText(
+      rest.text ?? (promstackText ? PROMSTACK_TEXT : '{{ template "slack.default.text" . }}'),
+    ),
   };
 }
 
@@ -214,5 +228,8 @@ export function localReceiverSettings(
     ];
   }
   if (channels.has('webhook')) receiver.webhook_configs = [{ send_resolved, url: sinks.webhookUrl(name) }];
-  return receiversPointingAt(sinks, [receiver], options)[0];
+  return receiversPointingAt(sinks, [receiver], {
+    ...options,
+    defaultTexts: promstack ? 'promstack' : 'alertmanager',
+  })[0];
 }

@@ -3,6 +3,7 @@ import type { ChannelSinks } from '../channels';
 import type { PrometheusClient } from './clients';
 import type { RenderedAlert } from './expectations';
 import { plainFloor, round, windowAwareFloor, type Clock, type Fill } from './floors';
+import { linkProblems } from './links';
 import type { AlertOutcome, ScenarioResult } from './report';
 import { labelMismatches, notificationsOf, poll, receiversOf } from './watch';
 
@@ -184,6 +185,7 @@ export class AlertScenario {
       const wrong = labelMismatches(n, plan.identity, labels);
       if (wrong.length > 0)
         problems.push(`${n.channel} notification to ${n.receiver} has ${wrong.join(', ')}`);
+      problems.push(...linkProblems(n, plan.identity, plan.rule.links));
     }
     const resolved = receiversOf(
       notificationsOf(ctx.sinks, plan.identity, 'resolved', this.clearedAt ?? end, Date.now()),
@@ -210,6 +212,7 @@ export class AlertScenario {
     const alert: AlertOutcome = {
       alertname: plan.identity.alertname,
       labels,
+      links: plan.rule.links,
       expectedReceivers: this.expected,
       receivers,
       expectedResolvedReceivers: this.expectedResolved,

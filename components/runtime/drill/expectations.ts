@@ -1,6 +1,7 @@
 import { sendsResolved, type AlertmanagerConfig } from '../../model/alertmanager';
 import { parseDuration } from '../../model/duration';
 import { isAlertingRule, type RuleFile } from '../../model/rules';
+import { ruleLinks } from './links';
 
 /** An alerting rule as the running Prometheus loaded it (the rendered, time-scaled rule file). */
 export interface RenderedAlert {
@@ -16,6 +17,8 @@ export interface RenderedAlert {
   windowSeconds: number;
   /** The quantile of a histogram_quantile the expression reads, recorded series resolved. */
   quantile?: number;
+  /** Its runbook_url and dashboard_url annotations: every notification of it must carry them. */
+  links: Record<string, string>;
 }
 
 const RANGE = /\[((?:\d+(?:ms|[smhdwy]))+)\]/g;
@@ -28,11 +31,23 @@ const QUANTILE = /histogram_quantile\(\s*([0-9.]+)/;
  */
 export function renderedAlerts(ruleFiles: Readonly<Record<string, RuleFile>>): RenderedAlert[] {
   const records = new Map<string, string[]>();
-  const alerts: { alertname: string; expr: string; for?: string; labels: Record<string, string> }[] = [];
+  const alerts: {
+    alertname: string;
+    expr: string;
+    for?: string;
+    labels: Record<string, string>;
+    links: Record<string, string>;
+  }[] = [];
   for (const file of Object.values(ruleFiles)) {
     for (const rule of file.groups.flatMap((g) => g.rules)) {
       if (isAlertingRule(rule))
-        alerts.push({ alertname: rule.alert, expr: rule.expr, for: rule.for, labels: rule.labels ?? {} });
+        alerts.push({
+          alertname: rule.alert,
+          expr: rule.expr,
+          for: rule.for,
+          labels: rule.labels ?? {},
+          links: ruleLinks(rule.annotations),
+        });
       else records.set(rule.record, [...(records.get(rule.record) ?? []), rule.expr]);
     }
   }
@@ -60,6 +75,7 @@ export function renderedAlerts(ruleFiles: Readonly<Record<string, RuleFile>>): R
       recorded: (a.expr.match(RECORDED_NAME) ?? []).some((name) => records.has(name)),
       windowSeconds: Math.max(0, ...windows),
       ...(quantile ? { quantile: Number(quantile[1]) } : {}),
+      links: a.links,
     };
   });
 }

@@ -39,6 +39,10 @@ const report: DrillReport = {
       alert: {
         alertname: 'TargetDown',
         labels: { alertname: 'TargetDown', service: 'orders', team: 'shop', severity: 'critical' },
+        links: {
+          dashboard_url: 'http://127.0.0.1:3000/d/svc-orders',
+          runbook_url: 'https://runbooks.example.com/promstack/TargetDown',
+        },
         expectedReceivers: ['shop-pager', 'shop-slack'],
         receivers: ['shop-pager', 'shop-slack'],
         expectedResolvedReceivers: ['shop-pager', 'shop-slack'],
@@ -107,7 +111,9 @@ describe('the drill report as a person reads it', () => {
 
   it('lists every scenario with its problems and the outcome', () => {
     expect(text).toContain(
-      'PASS  target down: TargetDown notified\n      window: a hung scrape fails when its timeout ends (1s)',
+      'PASS  target down: TargetDown notified\n      window: a hung scrape fails when its timeout ends (1s)\n' +
+        '      dashboard_url: http://127.0.0.1:3000/d/svc-orders\n' +
+        '      runbook_url: https://runbooks.example.com/promstack/TargetDown\n',
     );
     expect(text).toContain(
       'FAIL  silence: the silenced alert got through\n      problem: the silenced alert reached shop-slack',

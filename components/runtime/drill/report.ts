@@ -11,6 +11,8 @@ export interface AlertOutcome {
   alertname: string;
   /** The labels every notification must carry: alertname, service, team, severity (and the SLO's). */
   labels: Record<string, string>;
+  /** The rule's runbook_url and dashboard_url, which every firing notification must carry and show. */
+  links: Record<string, string>;
   /** What `amtool config routes test` says the alert reaches, from the rendered alertmanager.yml. */
   expectedReceivers: string[];
   /** Receivers whose stand-in got a firing notification with the alert during the scenario. */
@@ -133,6 +135,7 @@ export function formatReport(report: DrillReport): string {
   for (const s of report.scenarios) {
     lines.push(`${s.ok ? 'PASS' : 'FAIL'}  ${s.name}: ${s.summary}`);
     if (s.alert) lines.push(`      window: ${s.alert.fill.scaled}`);
+    for (const [name, url] of Object.entries(s.alert?.links ?? {})) lines.push(`      ${name}: ${url}`);
     for (const problem of s.problems) lines.push(`      problem: ${problem}`);
   }
   const failed = report.scenarios.filter((s) => !s.ok).length;
