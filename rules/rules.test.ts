@@ -71,6 +71,8 @@ const tuned: ServiceDefinition = defineService({
 const limited: ServiceDefinition = defineService({
   ...orders,
   name: 'limited',
+  // Its SLOs' tests are the example backend's: only the resource alerts differ.
+  slos: undefined,
   resources: { limits: { cpuCores: 1, memoryBytes: 1024 ** 3 }, memoryLimitShare: 0.75 },
 });
 
@@ -161,13 +163,16 @@ describe('generated service rules', () => {
 
   it('fails the generated tests without the traffic guard, the share or the job (the tests can fail)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promstack-guards-'));
-    const rules = buildServiceRules(orders);
-    const testFile = writeRules(dir, rules);
+    const all = buildServiceRules(orders);
     const replaced: Record<string, string> = {
       HighErrorRate: 'service:error_ratio:rate5m{service="orders"} > 0.05',
       'TargetDown:share': 'count by (job) (up{job="orders"} == 0) > 0',
       TargetsMissing: 'absent(up{job="orders",instance="nowhere"})',
     };
+    // Only the tests of these alerts (and TargetDown's, which the share sets off): the SLOs' are slow.
+    const mine = (key: string) => key in replaced || key === 'TargetDown';
+    const rules = { ...all, alerts: all.alerts.filter((a) => mine(a.key)) };
+    const testFile = writeRules(dir, rules);
     const broken = {
       ...rules,
       alerts: rules.alerts.map((a) =>
