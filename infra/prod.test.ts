@@ -80,7 +80,13 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
     expect(program.outputs.grafanaUrl).toBe('https://grafana.example.com/');
   });
   it('isolates the namespace and gives every workload a NetworkPolicy that selects its pods', () => {
-    const policies = mocks.ofType('kubernetes:networking.k8s.io/v1:NetworkPolicy').map((r) => r.inputs);
+    const policies = mocks.ofType('kubernetes:networking.k8s.io/v1:NetworkPolicy').map(
+      (r) =>
+        r.inputs as {
+          metadata: { name: string; namespace: string };
+          spec: { podSelector: { matchLabels?: Record<string, string> } };
+        },
+    );
     expect(policies.find((p) => p.metadata.name === 'promstack-default-deny')?.spec).toEqual({
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
@@ -90,12 +96,18 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
     const workloads = [
       ...mocks.ofType('kubernetes:apps/v1:StatefulSet'),
       ...mocks.ofType('kubernetes:apps/v1:Deployment'),
-    ].map((r) => r.inputs);
+    ].map(
+      (r) =>
+        r.inputs as {
+          metadata: { name: string; namespace: string };
+          spec: { template: { metadata: { labels: Record<string, string> } } };
+        },
+    );
     expect(workloads.length).toBe(3);
     for (const workload of workloads) {
-      const podLabels = workload.spec.template.metadata.labels as Record<string, string>;
+      const podLabels = workload.spec.template.metadata.labels;
       const selecting = policies.filter((p) => {
-        const selector = (p.spec.podSelector.matchLabels ?? {}) as Record<string, string>;
+        const selector = p.spec.podSelector.matchLabels ?? {};
         return (
           Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => podLabels[k] === v)
         );

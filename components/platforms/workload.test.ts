@@ -24,14 +24,13 @@ const kubernetes = (changes: Partial<Config> = {}): Config => ({
 });
 
 describe('prometheusWorkload', () => {
-  it('runs the pinned image with the config, TSDB, retention, lifecycle and listen flags', () => {
+  it('runs the pinned image with the config, TSDB, retention and listen flags, and no lifecycle API', () => {
     const w = prometheusWorkload(synthOf(dev()));
     expect(w.image).toBe(IMAGES.prometheus);
     expect(w.args).toEqual([
       '--config.file=/etc/prometheus/prometheus.yml',
       '--storage.tsdb.path=/prometheus',
       '--storage.tsdb.retention.time=7d',
-      '--web.enable-lifecycle',
       '--web.listen-address=0.0.0.0:9090',
     ]);
   });

@@ -185,8 +185,8 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
     `--storage.tsdb.path=${o.data.prometheus}`,
     `--storage.tsdb.retention.time=${p.retention}`,
     ...(p.retentionSize ? [`--storage.tsdb.retention.size=${p.retentionSize}`] : []),
-    // POST /-/reload: a config change can be applied without a restart where the platform allows it.
-    '--web.enable-lifecycle',
+    // No --web.enable-lifecycle: Prometheus has no login, and POST /-/quit would let whoever reaches it
+    // stop it. A changed config is read on SIGHUP (the local runtime) or by a new container or pod.
     `--web.listen-address=${o.host}:${o.ports.prometheus}`,
   ];
   return {

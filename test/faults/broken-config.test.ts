@@ -58,11 +58,15 @@ describe('a broken config pushed to running processes', () => {
     const file = join(stack.paths.config, 'prometheus', 'prometheus.yml');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, BROKEN);
-    const refused = await reload(prometheus);
+    // Prometheus's lifecycle API is off (it has no login): a config is reloaded by SIGHUP.
+    stack.processes.prometheus.reload();
+    await waitFor(
+      async () =>
+        (await metricValue(prometheus, 'prometheus_config_last_reload_successful')) === 0 ? true : undefined,
+      { timeoutMs: 20_000, describe: () => 'Prometheus never tried the broken config' },
+    );
     const brokenAt = Date.now();
-    expect(refused.status).toBe(500);
-    expect(refused.text).toContain('prometheus.yml');
-    expect(await metricValue(prometheus, 'prometheus_config_last_reload_successful')).toBe(0);
+    expect(stack.processes.prometheus.output()).toMatch(/Error reloading config.*prometheus\.yml/s);
 
     // Scrapes and rule evaluations after the refused reload, with the old config.
     await waitFor(
@@ -87,8 +91,26 @@ describe('a broken config pushed to running processes', () => {
 
     // The good config goes back in: the next reload is accepted again.
     writeFileSync(file, good);
-    expect((await reload(prometheus)).status).toBe(200);
-    expect(await metricValue(prometheus, 'prometheus_config_last_reload_successful')).toBe(1);
+    stack.processes.prometheus.reload();
+    await waitFor(
+      async () =>
+        (await metricValue(prometheus, 'prometheus_config_last_reload_successful')) === 1 ? true : undefined,
+      { timeoutMs: 20_000, describe: () => 'Prometheus did not take the good config back' },
+    );
+  });
+
+  it("Prometheus's lifecycle API is off: nobody who reaches it can stop it or reload it over HTTP", async () => {
+    const prometheus = stack.urls.prometheus;
+    for (const path of ['/-/quit', '/-/reload']) {
+      const response = await fetch(`${prometheus}${path}`, { method: 'POST' });
+      expect({ path, status: response.status, text: await response.text() }).toEqual({
+        path,
+        status: 403,
+        text: expect.stringContaining('Lifecycle API is not enabled'),
+      });
+    }
+    expect(stack.processes.prometheus.alive).toBe(true);
+    expect((await fetch(`${prometheus}/-/ready`)).status).toBe(200);
   });
 
   it('Alertmanager refuses it and keeps routing with the old one', async () => {

@@ -129,6 +129,16 @@ export class LocalProcess {
     await exited;
   }
 
+  /**
+   * SIGHUP: Prometheus and Alertmanager read their config files again, and keep the old config when
+   * the new one is broken (their HTTP reload endpoints are not needed, so Prometheus's stay off).
+   */
+  reload(): void {
+    const child = this.current?.child;
+    if (!child || !this.alive) throw new Error(`${this.name} is not running`);
+    child.kill('SIGHUP');
+  }
+
   async restart(signal?: AbortSignal): Promise<void> {
     await this.stop();
     await this.start(signal);
