@@ -68,6 +68,8 @@ interface ZodInternals {
   options?: z.ZodType[];
   values?: unknown[];
   defaultValue?: unknown;
+  /** A pipe's input side: what the config file holds. */
+  in?: z.ZodType;
   format?: string;
   checks?: { _zod: { def: { check: string; format?: string; value?: number } } }[];
 }
@@ -133,6 +135,8 @@ function zodType(schema: z.ZodType): string {
       return 'object';
     case 'union':
       return def.options!.map((o) => zodType(unwrap(o).inner)).join(' or ');
+    case 'pipe':
+      return zodType(unwrap(def.in!).inner);
     default:
       return def.type;
   }
@@ -169,6 +173,7 @@ function zodChildren(schema: z.ZodType, path: string): OptionRow[] {
   if (UPSTREAM.has(schema) || NAMED.has(schema)) return [];
   const def = defOf(schema);
   if (def.type === 'object') return zodRows(schema, `${path}.`);
+  if (def.type === 'pipe') return zodChildren(unwrap(def.in!).inner, path);
   if (def.type === 'array') return zodChildren(unwrap(def.element!).inner, `${path}[]`);
   if (def.type === 'record') {
     const key = path.endsWith('s') ? path.slice(path.lastIndexOf('.') + 1, -1) : 'name';

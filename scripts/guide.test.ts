@@ -16,6 +16,7 @@ import {
   withReference,
   zodRows,
 } from './guide-options';
+import { z } from 'zod';
 import { stackConfig } from '../components/stack/config';
 
 const ROOT = resolve(__dirname, '..');
@@ -101,6 +102,10 @@ describe('docs/guide.md', () => {
       default: '`30s`',
       description: 'A new option.',
     });
+    // A field whose schema pipes text through a parser is documented by what the file holds.
+    expect(zodRows(z.strictObject({ at: z.string().pipe(z.coerce.date()).describe('When.') }))).toEqual([
+      { path: 'at', type: 'string', default: 'required', description: 'When.' },
+    ]);
     expect(zodRows(stackConfig)).toContainEqual({
       path: 'teams.<team>.critical',
       type: 'list of string',
