@@ -120,8 +120,11 @@ export function alertmanagerConfigOf(config: StackConfig, layout: StackLayout): 
         target_matchers: ['severity="info"'],
         equal: ['alertname', 'service'],
       },
+      // A down instance explains its own warnings. Only the per-instance alert: the page by share has no
+      // instance label, and would otherwise silence every instance-less warning of the service (its
+      // latency, its SLO tickets) while it fires. Its per-instance warnings go by the first rule.
       {
-        source_matchers: [`alertname="${SERVICE_ALERTS.targetDown}"`],
+        source_matchers: [`alertname="${SERVICE_ALERTS.targetDown}"`, 'severity="warning"'],
         target_matchers: ['severity=~"warning|info"'],
         equal: ['service', 'instance'],
       },
