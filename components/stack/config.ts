@@ -1,3 +1,4 @@
+import { matcher } from '../model/alertmanager/matchers';
 import { dns1123Label, matchLabels } from '../model/kubernetes-names';
 import { z } from 'zod';
 import { receiver } from '../model/alertmanager/receivers/receiver';
@@ -120,20 +121,29 @@ const teamRouting = z.strictObject({
     ),
 });
 
-const silence = z.strictObject({
-  matchers: z
-    .array(z.string())
-    .min(1, { error: 'a silence needs at least one matcher' })
-    .describe('Alertmanager matchers, e.g. `service="orders"`.'),
-  startsAt: z.iso
-    .datetime({ error: 'write an ISO 8601 time like 2026-12-01T22:00:00Z' })
-    .describe('Start, ISO 8601 in UTC.'),
-  endsAt: z.iso
-    .datetime({ error: 'write an ISO 8601 time like 2026-12-02T02:00:00Z' })
-    .describe('End, ISO 8601 in UTC.'),
-  createdBy: z.string().min(1).describe('Who asked for the silence.'),
-  comment: z.string().min(1, { error: 'say why the alerts are silenced' }).describe('Why.'),
-});
+const silence = z
+  .strictObject({
+    matchers: z
+      .array(matcher)
+      .min(1, { error: 'a silence needs at least one matcher' })
+      .describe('Alertmanager matchers, e.g. `service="orders"`.'),
+    startsAt: z.iso
+      .datetime({ error: 'write an ISO 8601 time like 2026-12-01T22:00:00Z' })
+      .describe('Start, ISO 8601 in UTC.'),
+    endsAt: z.iso
+      .datetime({ error: 'write an ISO 8601 time like 2026-12-02T02:00:00Z' })
+      .describe('End, ISO 8601 in UTC.'),
+    createdBy: z.string().min(1).describe('Who asked for the silence.'),
+    comment: z.string().min(1, { error: 'say why the alerts are silenced' }).describe('Why.'),
+  })
+  .superRefine((silence, ctx) => {
+    if (Date.parse(silence.endsAt) <= Date.parse(silence.startsAt))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endsAt'],
+        message: `ends at or before it starts (${silence.startsAt}): set endsAt after startsAt`,
+      });
+  });
 
 /**
  * The `promstack:stack` object of `Pulumi.<env>.yaml`. Every field has a default except the routing,
@@ -261,8 +271,9 @@ export const stackConfig = z.strictObject({
     .array(silence)
     .default([])
     .describe(
-      'Validated but not applied: nothing creates these silences yet. Silence with `amtool silence add` or ' +
-        'the Alertmanager UI.',
+      'Silences (matchers checked, end after start). `promstack local` and the drill create them in ' +
+        'Alertmanager when they start, each once; a Docker or Kubernetes deploy does not yet: there, silence ' +
+        'with `amtool silence add` or the Alertmanager UI.',
     ),
   docker: z
     .strictObject({
@@ -314,6 +325,14 @@ export const stackConfig = z.strictObject({
         .optional()
         .describe("Storage class of the volumes; the cluster's default when unset."),
       networkPolicies: networkPolicies.prefault({}),
+      createDiscoveryNamespaces: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Create the namespaces of the catalogue (`scrape.targets.kubernetes.namespace`) where Prometheus gets ' +
+            'its discovery Role, kept when the stack is destroyed. When false they must exist: the stack reads ' +
+            'each one, so a missing namespace fails `pulumi preview` before anything is created.',
+        ),
     })
     .prefault({})
     .describe('Settings used when `platform` is `kubernetes`.'),

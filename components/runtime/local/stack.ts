@@ -1,3 +1,4 @@
+import { applySilences } from './silences';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exampleBackendWorkload, type ExampleBackendOptions } from '../../platforms/dev-extras';
@@ -98,6 +99,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const secrets = await prepareFolders(paths, planned, config, options, log);
     await startProcesses(group.processes, planned, paths, options, log);
     for (const skipped of binaries.notStarted) log(`${skipped.name}: not started (${skipped.reason})`);
+    const silences = await applySilences(urlOf(ports.alertmanagers[0].web), config.silences);
+    if (config.silences.length > 0)
+      log(
+        `silences: ${silences.created} created, ${silences.present} already there, ${silences.ended} ended`,
+      );
     return {
       environment: options.environment,
       paths,
