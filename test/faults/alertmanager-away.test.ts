@@ -11,18 +11,24 @@ import { cleanUpFaults, faultStackConfig, metricValue, startFaultStack, WebhookS
 
 const ALERT = 'FaultDrillAlertmanagerAway';
 
-/** Fires once a scrape of Alertmanager failed, and keeps firing after it is back (10m window). */
+/**
+ * Fires once Alertmanager has missed every scrape for 5s (so not for a scrape that came before it was
+ * ready), and keeps firing for 10m after it answers again, like an alert whose cause its return does
+ * not fix.
+ */
 const RULES = `groups:
   - name: fault-drill
     rules:
       - alert: ${ALERT}
-        expr: min_over_time(up{job="alertmanager"}[10m]) == 0
+        expr: up{job="alertmanager"} == 0
+        for: 5s
+        keep_firing_for: 10m
         labels:
           severity: critical
           team: platform
           service: fault-drill
         annotations:
-          summary: Alertmanager was unreachable in the last 10 minutes
+          summary: Alertmanager did not answer
 `;
 
 interface PrometheusAlerts {
@@ -32,6 +38,22 @@ interface PrometheusAlerts {
 async function firingInPrometheus(stack: LocalStack): Promise<boolean> {
   const body = await getJson<PrometheusAlerts>(`${stack.urls.prometheus}/api/v1/alerts`);
   return body.data.alerts.some((a) => a.labels.alertname === ALERT && a.state === 'firing');
+}
+
+/** Whether Prometheus's last scrape of Alertmanager succeeded. */
+async function alertmanagerUp(prometheus: string): Promise<boolean> {
+  const query = encodeURIComponent('up{job="alertmanager"}');
+  const body = await getJson<{ data: { result: { value: [number, string] }[] } }>(
+    `${prometheus}/api/v1/query?query=${query}`,
+  );
+  return body.data.result.length === 1 && body.data.result[0].value[1] === '1';
+}
+
+/** Alerts Prometheus failed to send: errors per Alertmanager, and alerts dropped when all failed. */
+async function failedSends(prometheus: string): Promise<number> {
+  const errors = await metricValue(prometheus, 'prometheus_notifications_errors_total');
+  const dropped = await metricValue(prometheus, 'prometheus_notifications_dropped_total');
+  return (errors ?? 0) + (dropped ?? 0);
 }
 
 describe('Alertmanager unreachable while an alert starts firing', () => {
@@ -45,21 +67,28 @@ describe('Alertmanager unreachable while an alert starts firing', () => {
     stack = await startFaultStack(faultStackConfig(sink.url), { ruleFiles: { 'fault-drill.yml': RULES } });
     const prometheus = stack.urls.prometheus;
     const alertmanager = stack.processes.alertmanager;
+    // Before the outage Prometheus scrapes Alertmanager and has it as where alerts go.
+    await waitFor(
+      async () =>
+        ((await metricValue(prometheus, 'prometheus_notifications_alertmanagers_discovered')) ?? 0) >= 1 &&
+        (await alertmanagerUp(prometheus))
+          ? true
+          : undefined,
+      { timeoutMs: 30_000, describe: () => 'Prometheus never found Alertmanager' },
+    );
     expect(await firingInPrometheus(stack)).toBe(false);
 
     await alertmanager.stop();
-    const failedBefore = (await metricValue(prometheus, 'prometheus_notifications_errors_total')) ?? 0;
+    const failedBefore = await failedSends(prometheus);
     await waitFor(async () => ((await firingInPrometheus(stack!)) ? true : undefined), {
       timeoutMs: 30_000,
       describe: () => `${ALERT} never fired in Prometheus`,
     });
-    // Prometheus tried to send it and failed: the alert is not waiting in any queue.
-    await waitFor(
-      async () =>
-        ((await metricValue(prometheus, 'prometheus_notifications_errors_total')) ?? 0) > failedBefore ||
-        undefined,
-      { timeoutMs: 30_000, describe: () => 'Prometheus never tried to send to the stopped Alertmanager' },
-    );
+    // Prometheus tried to send it and failed: the alert waits in no queue.
+    await waitFor(async () => ((await failedSends(prometheus)) > failedBefore ? true : undefined), {
+      timeoutMs: 30_000,
+      describe: () => 'Prometheus never tried to send to the stopped Alertmanager',
+    });
     expect(sink.carrying(ALERT, 'accepted')).toEqual([]);
 
     const backAt = Date.now();
