@@ -35,7 +35,7 @@ Exit codes: 0 ok; 1 findings or validation errors; 2 usage error or missing tool
 Colour is used only when standard output is a terminal and NO_COLOR is not set.
 `;
 
-export const SYNTH_HELP = `Usage: promstack synth --stack ENV --out DIR [--root DIR] [--json]
+export const SYNTH_HELP = `Usage: promstack synth --stack ENV --out DIR [--root DIR] [--manifests] [--json]
 
 Renders every file of a stack (Prometheus, rules and their unit tests, Alertmanager, Grafana) into DIR,
 from Pulumi.ENV.yaml and the service catalogue (infra/services). What the previous synth wrote into DIR
@@ -46,6 +46,11 @@ Options:
   --stack ENV   stack to render: reads the promstack:stack key of Pulumi.ENV.yaml
   --out DIR     output folder (created when missing)
   --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
+  --manifests   also write what the Pulumi program would create into DIR/manifests/: each Kubernetes
+                object as YAML (NN-kind-namespace-name.yaml, NN the order to apply them in), each Docker
+                container, network, volume and image as JSON. The program runs under Pulumi's mocks,
+                so no cluster, daemon or Pulumi CLI is needed; secret values show as <secret:NAME>.
+                Feed them to kubectl diff -f DIR/manifests, kubeconform or a GitOps tool
   --json        print {"ok", "stack", "out", "files", "secrets", "summary"}; validation errors as
                 {"ok": false, "stack", "issues"} (see promstack --help)
   -h, --help    show this help

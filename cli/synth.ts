@@ -4,7 +4,7 @@ import type { SynthResult } from '../components/stack';
 import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption } from './args';
 import { paint, printJson, type Io } from './io';
 import { writeOutput } from './output-dir';
-import { PROJECT_ROOT, validationIssues } from './stacks';
+import { PROJECT_ROOT, readStackInput, validationIssues } from './stacks';
 import { loadTree, synthWith } from './tree';
 import { vendoredRuleFileName } from '../components/stack/paths';
 
@@ -16,6 +16,7 @@ export async function synthCommand(args: readonly string[], io: Io): Promise<num
       out: { type: 'string' },
       root: { type: 'string' },
       json: { type: 'boolean' },
+      manifests: { type: 'boolean' },
     },
     'synth',
   );
@@ -34,23 +35,41 @@ export async function synthCommand(args: readonly string[], io: Io): Promise<num
     reportIssues(io, json, stack, issues);
     return EXIT.findings;
   }
-  writeOutput(resolve(out), stack, result.files);
+  const files =
+    parsed.values.manifests === true
+      ? { ...result.files, ...(await manifestsOf(root, stack, result)) }
+      : result.files;
+  writeOutput(resolve(out), stack, files);
   if (json) {
     printJson(io, {
       ok: true,
       stack,
       out,
-      files: Object.keys(result.files),
+      files: Object.keys(files),
       secrets: result.secrets,
       summary: result.summary,
     });
   } else {
     io.out(
-      `${paint(io, 'bold', `promstack synth: stack ${stack}`)} → ${out} (${Object.keys(result.files).length} files)\n`,
+      `${paint(io, 'bold', `promstack synth: stack ${stack}`)} → ${out} (${Object.keys(files).length} files)\n`,
     );
     io.out(formatSummary(io, result));
   }
   return EXIT.ok;
+}
+
+/**
+ * The objects the Pulumi program would create for the stack (manifests/). Loaded on demand: the Pulumi
+ * SDK takes a while to load, which a plain synth should not pay.
+ */
+async function manifestsOf(
+  root: string,
+  stack: string,
+  result: SynthResult,
+): Promise<Record<string, string>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { programManifests } = require('./manifests') as typeof import('./manifests');
+  return programManifests(stack, readStackInput(root, stack), result);
 }
 
 /** Prints validation issues, one `path: message` per line, for any command that synthesizes. */

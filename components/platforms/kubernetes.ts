@@ -83,7 +83,7 @@ export function prometheusDiscoveryAccess(
   name: string,
   workload: Workload,
   placement: KubernetesPlacement,
-  namespaces: readonly string[],
+  namespaces: readonly (string | { name: string; ref: pulumi.Input<string> })[],
   opts: pulumi.CustomResourceOptions,
 ): {
   serviceAccount: k8s.core.v1.ServiceAccount;
@@ -100,9 +100,11 @@ export function prometheusDiscoveryAccess(
   const roleName = `${placement.namespaceName}-${workload.name}-discovery`;
   const roles: k8s.rbac.v1.Role[] = [];
   const bindings: k8s.rbac.v1.RoleBinding[] = [];
-  for (const ns of namespaces) {
-    // The stack's own namespace through its Output, so that the Role waits for it.
-    const namespace = ns === placement.namespaceName ? placement.namespace : ns;
+  for (const entry of namespaces) {
+    const ns = typeof entry === 'string' ? entry : entry.name;
+    // Through an Output (the stack's namespace, or one created or read), so that the Role waits for it.
+    const namespace =
+      ns === placement.namespaceName ? placement.namespace : typeof entry === 'string' ? ns : entry.ref;
     const role = new k8s.rbac.v1.Role(
       `${name}-discovery-${ns}`,
       {

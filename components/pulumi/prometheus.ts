@@ -1,3 +1,4 @@
+import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { prometheusDiscoveryAccess, type KubernetesPlacement } from '../platforms/kubernetes';
 import { prometheusWorkload } from '../platforms/workload';
@@ -17,6 +18,11 @@ export interface PrometheusArgs {
    * `discoveryNamespaces` of components/platforms/workload.ts). Default none. Ignored on Docker.
    */
   discoveryNamespaces?: string[];
+  /**
+   * Create the discovery namespaces (kept on destroy) instead of reading them: a read fails `pulumi
+   * preview` on a missing namespace, before the Roles in it are half-deployed. Default false.
+   */
+  createDiscoveryNamespaces?: boolean;
 }
 
 /**
@@ -36,15 +42,12 @@ export class Prometheus extends WorkloadComponent {
         secrets: args.secrets,
         kubernetes: (self) => {
           const placement = args.placement as KubernetesPlacement;
-          const access = prometheusDiscoveryAccess(
-            name,
-            workload,
-            placement,
-            args.discoveryNamespaces ?? [],
-            {
-              parent: self,
-            },
+          const namespaces = (args.discoveryNamespaces ?? []).map((ns) =>
+            ns === placement.namespaceName
+              ? ns
+              : { name: ns, ref: discoveryNamespace(`${name}-namespace-${ns}`, ns, args, self) },
           );
+          const access = prometheusDiscoveryAccess(name, workload, placement, namespaces, { parent: self });
           return {
             controller: 'StatefulSet',
             serviceAccountName: access.serviceAccount.metadata.name,
@@ -55,4 +58,22 @@ export class Prometheus extends WorkloadComponent {
       opts,
     );
   }
+}
+
+/** A namespace Prometheus discovers pods in: created (and kept on destroy) when asked, else read. */
+function discoveryNamespace(
+  resourceName: string,
+  namespace: string,
+  args: PrometheusArgs,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const created = args.createDiscoveryNamespaces
+    ? new k8s.core.v1.Namespace(
+        resourceName,
+        { metadata: { name: namespace } },
+        // A service's namespace outlives its monitoring: destroying the stack must not delete it.
+        { parent, retainOnDelete: true },
+      )
+    : k8s.core.v1.Namespace.get(resourceName, namespace, { parent });
+  return created.metadata.name;
 }

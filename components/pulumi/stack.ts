@@ -147,7 +147,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { synth, placement, secrets }, child);
     const prometheus = new Prometheus(
       `${name}-prometheus`,
-      { synth, placement, secrets, discoveryNamespaces: plan.discoveryNamespaces },
+      {
+        synth,
+        placement,
+        secrets,
+        discoveryNamespaces: plan.discoveryNamespaces,
+        createDiscoveryNamespaces: config.kubernetes.createDiscoveryNamespaces,
+      },
       child,
     );
     const grafana = new Grafana(`${name}-grafana`, { synth, placement, secrets }, child);

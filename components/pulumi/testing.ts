@@ -2,21 +2,16 @@
  * Pulumi mock harness for the component and program tests. One installMocks per test file: a second
  * setMocks while resources are still registering crashes the jest worker.
  */
-import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
+import { engineOutputs, isSecretEnvelope, recordResources, settled, type Registered } from './mock-engine';
 
-/** Marker of a secret value as the engine (and the mocks) receive it. */
-export const SECRET_SIGNATURE_KEY = '4dabf18193072939515e22adb298388d';
-const SECRET_SIGNATURE = '1b47061264138c4ac30d75fd1eb44270';
-
-/** A resource as the mock engine received it. */
-export interface Registered {
-  type: string;
-  name: string;
-  /** Inputs as sent: secret properties still wrapped in their envelope. */
-  inputs: Record<string, unknown>;
-  custom: boolean;
-}
+export {
+  isSecretEnvelope,
+  SECRET_SIGNATURE_KEY,
+  setProgramConfig,
+  unwrapSecrets,
+  type Registered,
+} from './mock-engine';
 
 /** Options of a resource as its constructor set them (seen through a legacy transformation). */
 export interface CapturedOptions {
@@ -49,70 +44,9 @@ export interface MockHarness {
   outputsOf(resource: Registered): Record<string, unknown>;
 }
 
-/** The mock engine's record of each resource: its URN and its outputs, serialised. */
-interface EngineRecord {
-  urn: string;
-  state: Record<string, unknown> | { toJavaScript(): Record<string, unknown> };
-}
-
-/** The resources the mock engine holds, by `type::name` (the end of their URN). */
-function engineRecords(): Map<string, EngineRecord> {
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    getRegisteredResources(): Map<string, EngineRecord>;
-  };
-  const byKey = new Map<string, EngineRecord>();
-  for (const record of monitor.getRegisteredResources().values()) {
-    // urn:pulumi:<stack>::<project>::<parent types $ type>::<name>
-    const [, , qualifiedType, name] = record.urn.split('::');
-    byKey.set(`${qualifiedType.split('$').pop()}::${name}`, record);
-  }
-  return byKey;
-}
-
-/** A record's outputs as plain data: a component's registered outputs arrive as a protobuf Struct. */
-function outputsOfRecord(record: EngineRecord | undefined): Record<string, unknown> {
-  if (!record) return {};
-  const { state } = record;
-  return typeof state.toJavaScript === 'function'
-    ? (state as { toJavaScript(): Record<string, unknown> }).toJavaScript()
-    : (state as Record<string, unknown>);
-}
-
-/** Autonamed ConfigMaps and Secrets get a name from their content, as a new name follows new data. */
-function autoname(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
-  const state: Record<string, unknown> = { ...args.inputs };
-  const metadata = (args.inputs.metadata ?? {}) as Record<string, unknown>;
-  if (args.type.startsWith('kubernetes:') && metadata.name === undefined) {
-    const content = JSON.stringify([args.inputs.data, args.inputs.stringData, args.inputs.spec]);
-    const suffix = createHash('sha256').update(content).digest('hex').slice(0, 8);
-    state.metadata = { ...metadata, name: `${args.name}-${suffix}` };
-  }
-  if (args.type === 'docker:index/remoteImage:RemoteImage')
-    state.imageId = `sha256:id-of-${args.inputs.name}`;
-  if (args.type === 'docker:index/image:Image') state.repoDigest = `${args.inputs.imageName}@sha256:built`;
-  return state;
-}
-
 export function installMocks(stack = 'test', project = 'promstack'): MockHarness {
-  const resources: Registered[] = [];
+  const resources = recordResources(stack, project);
   const options = new Map<string, CapturedOptions>();
-  void pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        resources.push({
-          type: args.type,
-          name: args.name,
-          inputs: args.inputs,
-          custom: args.custom ?? false,
-        });
-        return { id: `${args.name}-id`, state: autoname(args) };
-      },
-      call: (args) => args.inputs,
-    },
-    project,
-    stack,
-    false,
-  );
   const transformation: pulumi.ResourceTransformation = ({ type, name, opts }) => {
     const parent = opts.parent as (pulumi.Resource & { __name?: string; __pulumiType?: string }) | undefined;
     options.set(name, {
@@ -129,24 +63,10 @@ export function installMocks(stack = 'test', project = 'promstack'): MockHarness
     resources,
     options,
     transformation,
-    async settle() {
-      let seen = -1;
-      let quiet = 0;
-      while (quiet < 5) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        if (resources.length === seen) quiet++;
-        else {
-          seen = resources.length;
-          quiet = 0;
-        }
-      }
-    },
+    settle: () => settled(resources),
     ofType: (type) => resources.filter((r) => r.type === type),
-    outputs() {
-      const records = engineRecords();
-      return new Map(resources.map((r) => [r, outputsOfRecord(records.get(`${r.type}::${r.name}`))]));
-    },
-    outputsOf: (resource) => outputsOfRecord(engineRecords().get(`${resource.type}::${resource.name}`)),
+    outputs: () => engineOutputs(resources),
+    outputsOf: (resource) => engineOutputs([resource]).get(resource) ?? {},
     named(name) {
       const found = resources.find((r) => r.name === name);
       if (!found)
@@ -154,22 +74,6 @@ export function installMocks(stack = 'test', project = 'promstack'): MockHarness
       return found;
     },
   };
-}
-
-export function isSecretEnvelope(value: unknown): value is { value: unknown } {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    (value as Record<string, unknown>)[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE
-  );
-}
-
-/** The value with every secret envelope opened. */
-export function unwrapSecrets(value: unknown): unknown {
-  if (isSecretEnvelope(value)) return unwrapSecrets(value.value);
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
 /** The value with every secret envelope replaced by `[secret]`: what state and previews show in clear. */
@@ -183,16 +87,6 @@ export function plainPart(value: unknown): unknown {
 /** Resolves an Output in a test (mocks run with preview=false, so every value is known). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
-}
-
-/**
- * Sets the program's config as `pulumi up` would from Pulumi.<stack>.yaml: `promstack:stack` in clear,
- * `promstack:secrets` as a secret key.
- */
-export function setProgramConfig(stack: unknown, secrets?: Record<string, string>): void {
-  const config: Record<string, string> = { 'promstack:stack': JSON.stringify(stack) };
-  if (secrets) config['promstack:secrets'] = JSON.stringify(secrets);
-  pulumi.runtime.setAllConfig(config, secrets ? ['promstack:secrets'] : []);
 }
 
 /**
