@@ -27,6 +27,8 @@ export interface PulumiFigures {
   configMaps?: { count: number; largestBytes: number; overLimit: number };
   /** Kubernetes only: the largest object as JSON. */
   largestObject?: { name: string; bytes: number };
+  /** Kubernetes only: the largest StatefulSet or Deployment as JSON (its pod spec names the ConfigMaps). */
+  largestController?: { name: string; bytes: number };
   /** What Pulumi's state would hold: inputs and outputs of every resource, beside the config data. */
   state?: StateSize;
 }
@@ -62,13 +64,23 @@ async function main(): Promise<void> {
     const sizes = mocks.resources
       .filter((r) => r.type === 'kubernetes:core/v1:ConfigMap' || r.type === 'kubernetes:core/v1:Secret')
       .map(dataBytes);
-    figures.largestObject = mocks.resources
+    const objects = mocks.resources
       .filter((r) => r.type.startsWith('kubernetes:'))
       .map((r) => ({
         name: r.name,
+        type: r.type,
         bytes: Buffer.byteLength(JSON.stringify(unwrapSecrets(r.inputs)), 'utf8'),
-      }))
-      .reduce((a, b) => (b.bytes > a.bytes ? b : a), { name: '', bytes: 0 });
+      }));
+    const largest = (list: typeof objects) =>
+      list
+        .map(({ name, bytes }) => ({ name, bytes }))
+        .reduce((a, b) => (b.bytes > a.bytes ? b : a), { name: '', bytes: 0 });
+    figures.largestObject = largest(objects);
+    figures.largestController = largest(
+      objects.filter(
+        (o) => o.type === 'kubernetes:apps/v1:StatefulSet' || o.type === 'kubernetes:apps/v1:Deployment',
+      ),
+    );
     figures.configMaps = {
       count: sizes.length,
       largestBytes: Math.max(0, ...sizes),
