@@ -25,9 +25,12 @@ export const BACKEND_METRICS = {
   [HTTP_REQUESTS_TOTAL]: { type: 'counter', labels: REQUEST_LABELS },
   [HTTP_REQUESTS_IN_FLIGHT]: { type: 'gauge', labels: [] },
   [APP_QUEUE_DEPTH]: { type: 'gauge', labels: [] },
-  [HTTP_REQUEST_DURATION_SECONDS]: { type: 'histogram', labels: DURATION_LABELS },
+  [HTTP_REQUEST_DURATION_SECONDS]: { type: 'histogram', labels: DURATION_LABELS, buckets: DURATION_BUCKETS },
   [HTTP_RESPONSE_SIZE_BYTES]: { type: 'summary', labels: [] },
-} as const satisfies Record<string, { type: MetricType; labels: readonly string[] }>;
+} as const satisfies Record<
+  string,
+  { type: MetricType; labels: readonly string[]; buckets?: readonly number[] }
+>;
 
 export type BackendMetricName = keyof typeof BACKEND_METRICS;
 
