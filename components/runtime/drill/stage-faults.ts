@@ -1,7 +1,8 @@
+import { SERVICE_ALERTS } from '../../../rules/alert-names';
 import { errorBudget, sloAlertName } from '../../../rules/slo';
 import { dashboards, dashboardsResult, type PanelOutcome } from './dashboards';
 import { burnFill, burnSeconds, windowFill, type Rates } from './floors';
-import { watchTicket, type TicketWatch } from './inhibition';
+import { watchInhibited, watchTicket, type TicketWatch } from './inhibition';
 import { latencySloPage } from './latency-slo';
 import { WAIT_RATES, type DrillRun } from './run';
 
@@ -17,7 +18,7 @@ const LOAD_RAMP_SECONDS = 4;
  * off:
  *
  * 1. every /api request fails at once (errorRate 1) and the drill adds a retry storm, failing requests
- *    at `run.storm` per second: HighErrorRate, the SLO's page, its ticket (which the page must
+ *    at `run.storm` per second: the SLO's page, its ticket and HighErrorRate (which the page must both
  *    inhibit); the dashboards are queried while all of that holds. The storm makes the burn fast: an
  *    error ratio over a window crosses its threshold once the errors outweigh the window's healthy
  *    traffic by the threshold, which at unchanged traffic takes 7.2% of the page's hour;
@@ -154,9 +155,10 @@ export async function faultsStage(
   if (latencyPage) run.resolveInBackground([latencyPage.scenario], clearedAt, latencyPage.resolveBound);
   return {
     recheck: () => errorAlerts.recheck(),
-    alerts: [errorAlerts.her, errorAlerts.page, latency, cpu, latencyPage?.scenario].flatMap((s) =>
-      s ? [s.plan.identity] : [],
-    ),
+    alerts: [
+      errorAlerts.errorRatio,
+      ...[errorAlerts.page, latency, cpu, latencyPage?.scenario].flatMap((s) => (s ? [s.plan.identity] : [])),
+    ],
   };
 }
 
@@ -174,32 +176,53 @@ async function slowRates(run: DrillRun, at: number, window: number, threshold: n
 }
 
 /**
- * HighErrorRate, the SLO's page and ticket, and the dashboards, while every /api request fails. The
- * errors are answered at once: they show in the first scrape after the fault.
+ * The SLO's page and ticket, HighErrorRate, and the dashboards, while every /api request fails. The
+ * errors are answered at once: they show in the first scrape after the fault. The page inhibits both
+ * the ticket and HighErrorRate (one incident, one page); a service without an SLO gets HighErrorRate's
+ * page instead, checked as any alert.
  */
 function errorScenarios(run: DrillRun, fault: Record<string, unknown>) {
   let faultAt = 0;
-  const herRule = run.rule('HighErrorRate');
-  const her = run.scenario(
-    run.plan('error ratio', 'HighErrorRate', { alertname: 'HighErrorRate' }, fault, {
-      fillBound: herRule?.windowSeconds ?? 0,
-      fill: async () => {
-        const window = herRule!.windowSeconds;
-        const input = {
-          what: 'error ratio',
-          threshold: herRule!.threshold ?? 0.05,
-          before: run.healthyRates,
-          during: await run.faultRates(faultAt, window),
-          unit: 'errors/requests per second',
-        };
-        return {
-          scaled: windowFill({ ...input, window }),
-          real: windowFill({ ...input, window: run.realRule('HighErrorRate')!.windowSeconds }),
-        };
-      },
-    }),
-  );
+  const herRule = run.rule(SERVICE_ALERTS.highErrorRate);
+  const errorRatio = { alertname: SERVICE_ALERTS.highErrorRate, ...run.serviceLabels };
   const slo = run.slo;
+  const her = slo
+    ? undefined
+    : run.scenario(
+        run.plan(
+          'error ratio',
+          SERVICE_ALERTS.highErrorRate,
+          { alertname: SERVICE_ALERTS.highErrorRate },
+          fault,
+          {
+            fillBound: herRule?.windowSeconds ?? 0,
+            fill: async () => {
+              const window = herRule!.windowSeconds;
+              const input = {
+                what: 'error ratio',
+                threshold: herRule!.threshold ?? 0.05,
+                before: run.healthyRates,
+                during: await run.faultRates(faultAt, window),
+                unit: 'errors/requests per second',
+              };
+              return {
+                scaled: windowFill({ ...input, window }),
+                real: windowFill({
+                  ...input,
+                  window: run.realRule(SERVICE_ALERTS.highErrorRate)!.windowSeconds,
+                }),
+              };
+            },
+          },
+        ),
+      );
+  if (slo && !herRule)
+    run.failed(
+      'error ratio',
+      'inhibition',
+      `${SERVICE_ALERTS.highErrorRate} is not among the rules of ${run.job}`,
+      `no alerting rule ${SERVICE_ALERTS.highErrorRate} for service ${run.job} (disabled by an override?)`,
+    );
   const alertname = slo ? sloAlertName(slo) : 'AvailabilityErrorBudgetBurn';
   const budget = slo ? errorBudget(slo.objective) : 0;
   const pageConditions = run.burnConditions('page', run.r.factor);
@@ -231,17 +254,47 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>) {
       `${run.job} has no SLO`,
       `the service ${run.job} declares no SLO: nothing to burn`,
     );
-  let ticket: TicketWatch | undefined;
+  let held: TicketWatch[] = [];
   let panels: PanelOutcome[] = [];
+  const { clock } = run;
   return {
-    her,
+    /** HighErrorRate's labels, to wait for it to resolve. */
+    errorRatio,
     page,
-    /** From the fault until every error alert notified, the ticket was seen inhibited, the dashboards ran. */
+    /**
+     * From the fault until the page notified, the ticket and HighErrorRate were seen inhibited (or,
+     * without an SLO, HighErrorRate notified), the dashboards ran.
+     */
     async fire(at: number): Promise<void> {
       faultAt = at;
-      const watch = slo ? watchTicket(run, alertname, at, budget, fault) : undefined;
-      await Promise.all([her?.awaitFiring(at), page?.awaitFiring(at), watch]);
-      ticket = await watch;
+      const ticket = slo ? watchTicket(run, alertname, at, budget, fault) : undefined;
+      const errors =
+        slo && herRule
+          ? watchInhibited(
+              run,
+              {
+                name: 'error ratio',
+                what: `${SERVICE_ALERTS.highErrorRate} (critical)`,
+                identity: errorRatio,
+                by: {
+                  name: 'the SLO page',
+                  severity: 'critical',
+                  identity: { alertname, sloth_severity: 'page', ...run.serviceLabels },
+                },
+                fireBound:
+                  2 *
+                    (herRule.windowSeconds +
+                      herRule.forSeconds +
+                      clock.scrapeInterval +
+                      2 * clock.evaluationInterval) +
+                  15,
+              },
+              at,
+              fault,
+            )
+          : undefined;
+      await Promise.all([her?.awaitFiring(at), page?.awaitFiring(at), ticket, errors]);
+      held = (await Promise.all([ticket, errors])).flatMap((w) => (w ? [w] : []));
       panels = await dashboards(run);
       run.results.set('dashboards', () => dashboardsResult(panels, [], fault));
     },
@@ -251,7 +304,7 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>) {
       const again = await dashboards(run);
       run.results.set('dashboards', () => dashboardsResult(panels, again, fault));
     },
-    /** The errors stopped at `clearedAt`: resolution, and the ticket's fate once the page is gone. */
+    /** The errors stopped at `clearedAt`: resolution, and the held-back alerts' fate once the page is gone. */
     resolve(clearedAt: number): void {
       run.resolveInBackground([her], clearedAt, herRule?.windowSeconds ?? 0);
       if (page) {
@@ -261,8 +314,8 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>) {
           Math.max(...pageConditions.map((c) => c.windows[0])),
         );
         run.pending.push(
-          done.then(async () =>
-            ticket?.finish(
+          done.then(async () => {
+            const endedAt =
               page.inactiveAt === undefined
                 ? undefined
                 : await run.firingEndedAt(page.plan.identity, page.inactiveAt).catch((error: unknown) => {
@@ -270,11 +323,11 @@ function errorScenarios(run: DrillRun, fault: Record<string, unknown>) {
                       `the page's last firing evaluation is unknown (${String(error)}): using when it was seen gone`,
                     );
                     return page.inactiveAt;
-                  }),
-            ),
-          ),
+                  });
+            for (const watch of held) watch.finish(endedAt);
+          }),
         );
-      } else ticket?.finish(undefined);
+      } else for (const watch of held) watch.finish(undefined);
     },
   };
 }
