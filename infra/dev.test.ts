@@ -50,6 +50,8 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
     expect(config).toContain('environment: dev');
     expect(prometheus.command).toContain('--storage.tsdb.retention.time=7d');
     expect(container('alertmanager').command).toContain('--cluster.listen-address=');
+    // A lone Alertmanager: a crash loses at most 30s of silences (test/faults/alertmanager-crash).
+    expect(container('alertmanager').command).toContain('--data.maintenance-interval=30s');
   });
 
   it('publishes Prometheus and Alertmanager on 127.0.0.1 only', () => {

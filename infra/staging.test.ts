@@ -26,6 +26,8 @@ describe('the staging stack (Pulumi.staging.yaml)', () => {
     const am = inputs('promstack-alertmanager-statefulset').spec;
     expect(am.replicas).toBe(1);
     expect(am.template.spec.containers[0].args).toContain('--cluster.listen-address=');
+    // A lone Alertmanager: a crash loses at most 30s of silences (test/faults/alertmanager-crash).
+    expect(am.template.spec.containers[0].args).toContain('--data.maintenance-interval=30s');
     expect(inputs('promstack-namespace').metadata.name).toBe('monitoring');
   });
 
