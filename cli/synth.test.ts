@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { TEST_STACKS_DIR } from '../components/stack/testing';
 import { MANIFEST } from './output-dir';
 import { readTree, removeTempDirs, runCli, tempDir, TESTDATA } from './testing';
@@ -119,4 +120,68 @@ describe('promstack synth', () => {
     expect(empty.stderr).toContain('Pulumi.empty.yaml: config.promstack:stack: missing');
     expect(empty.code).toBe(1);
   });
+
+  it('--manifests writes what the Pulumi program would create: Kubernetes objects as YAML, Docker resources as JSON, secrets as markers only', async () => {
+    // The repository's stacks, with the encrypted secrets a real stack file holds beside them.
+    const root = tempDir();
+    for (const env of ['prod', 'dev']) {
+      const text = readFileSync(join(__dirname, '..', `Pulumi.${env}.yaml`), 'utf8');
+      writeFileSync(
+        join(root, `Pulumi.${env}.yaml`),
+        `${text}  promstack:secrets:\n    secure: v1:FIXTUREciphertextMUSTneverBEprinted==\n`,
+      );
+    }
+    const [prod, again, dev] = await Promise.all([
+      runCli(['synth', '--root', root, '--stack', 'prod', '--out', join(root, 'prod'), '--manifests']),
+      runCli(['synth', '--root', root, '--stack', 'prod', '--out', join(root, 'prod-again'), '--manifests']),
+      runCli([
+        'synth',
+        '--root',
+        root,
+        '--stack',
+        'dev',
+        '--out',
+        join(root, 'dev'),
+        '--manifests',
+        '--json',
+      ]),
+    ]);
+    expect([prod.stderr, dev.stderr]).toEqual(['', '']);
+    expect([prod.code, again.code, dev.code]).toEqual([0, 0, 0]);
+
+    const prodFiles = readTree(join(root, 'prod'));
+    expect(readTree(join(root, 'prod-again'))).toEqual(prodFiles);
+    const manifests = Object.keys(prodFiles).filter((f) => f.startsWith('manifests/'));
+    expect(manifests).toEqual(
+      expect.arrayContaining([
+        'manifests/00-namespace-monitoring.yaml',
+        'manifests/10-statefulset-monitoring-prometheus.yaml',
+        'manifests/10-statefulset-monitoring-alertmanager.yaml',
+        'manifests/09-deployment-monitoring-grafana.yaml',
+      ]),
+    );
+    expect(prodFiles['prometheus/prometheus.yml']).toBeDefined();
+    // Each Secret's values are the markers of the stack secrets it carries, nothing else.
+    const secrets = manifests.filter((f) => f.includes('-secret-')).map((f) => prodFiles[f]);
+    expect(secrets.length).toBe(3);
+    for (const text of secrets) {
+      const data = (parse(text) as { stringData: Record<string, string> }).stringData;
+      expect(Object.keys(data).length).toBeGreaterThan(0);
+      for (const [key, value] of Object.entries(data)) expect(value).toBe(`<secret:${key}>`);
+    }
+
+    const devFiles = readTree(join(root, 'dev'));
+    const listed = (JSON.parse(dev.stdout) as { files: string[] }).files;
+    expect(listed).toEqual(
+      expect.arrayContaining(['manifests/docker-container-promstack-prometheus-container.json']),
+    );
+    const grafana = JSON.parse(devFiles['manifests/docker-container-promstack-grafana-container.json']) as {
+      inputs: { uploads: { file: string; content: string }[] };
+    };
+    expect(grafana.inputs.uploads.find((u) => u.file.endsWith('/grafana-admin-password'))?.content).toBe(
+      '<secret:grafana-admin-password>',
+    );
+    for (const text of [...Object.values(prodFiles), ...Object.values(devFiles), prod.stdout, dev.stdout])
+      expect(text).not.toContain('FIXTUREciphertext');
+  }, 180_000);
 });
