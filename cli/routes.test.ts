@@ -85,6 +85,7 @@ describe('promstack routes and list, on the Docker test stack', () => {
             'orders/TargetsMissing',
             'orders/HighErrorRate',
             'orders/SloBurn:availability:page',
+            'orders/SloBurn:latency:page',
           ],
         ],
         [
@@ -95,6 +96,7 @@ describe('promstack routes and list, on the Docker test stack', () => {
             'orders/TargetsMissing',
             'orders/HighErrorRate',
             'orders/SloBurn:availability:page',
+            'orders/SloBurn:latency:page',
           ],
         ],
         [
@@ -155,6 +157,7 @@ describe('promstack routes and list, on the Docker test stack', () => {
     );
     expect(result.slos).toEqual([
       { service: 'orders', name: 'availability', objective: 99.5, period: '30d' },
+      { service: 'orders', name: 'latency', objective: 99, period: '7d' },
     ]);
   });
 
