@@ -68,6 +68,10 @@ export function benchStackConfig(platform: 'docker' | 'kubernetes'): StackConfig
     { name: `${team}-pager`, webhook_configs: [{ url: `http://alert-sink:8080/${team}/pager` }] },
     { name: `${team}-chat`, webhook_configs: [{ url: `http://alert-sink:8080/${team}/chat` }] },
   ]);
+  receivers.push({
+    name: 'platform-heartbeat',
+    webhook_configs: [{ url: 'http://alert-sink:8080/platform/heartbeat' }],
+  });
   const routing = (team: string) => ({
     critical: [`${team}-pager`, `${team}-chat`],
     warning: [`${team}-chat`],
@@ -86,6 +90,8 @@ export function benchStackConfig(platform: 'docker' | 'kubernetes'): StackConfig
     teams: Object.fromEntries([...teams, 'platform'].map((team) => [team, routing(team)])),
     platformTeam: 'platform',
     defaultReceiver: 'platform-chat',
+    // A dead man's switch, as every stack outside dev must have.
+    watchdogReceiver: 'platform-heartbeat',
   };
 }
 

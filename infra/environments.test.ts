@@ -13,6 +13,7 @@ const SECRETS = Object.fromEntries(
     'pagerduty-shop-routing-key',
     'pagerduty-platform-routing-key',
     'mimir-password',
+    'watchdog-heartbeat-url',
   ].map((name) => [name, 'x']),
 );
 
@@ -59,7 +60,7 @@ describe('the environments differ as intended', () => {
         retention: '15d',
         remoteWrite: false,
         exampleBackend: false,
-        secrets: ['grafana-admin-password', 'slack-webhook-url'],
+        secrets: ['grafana-admin-password', 'slack-webhook-url', 'watchdog-heartbeat-url'],
       },
     ],
     [
@@ -77,6 +78,7 @@ describe('the environments differ as intended', () => {
           'pagerduty-platform-routing-key',
           'pagerduty-shop-routing-key',
           'slack-webhook-url',
+          'watchdog-heartbeat-url',
         ],
       },
     ],

@@ -7,6 +7,7 @@ const SECRETS = {
   'pagerduty-shop-routing-key': 'prod-SECRET-pd-shop-1123',
   'pagerduty-platform-routing-key': 'prod-SECRET-pd-platform-5813',
   'mimir-password': 'prod-SECRET-mimir-2134',
+  'watchdog-heartbeat-url': 'https://hc-ping.test/prod-SECRET-heartbeat-3141',
 };
 const program = programUnderMocks('prod', SECRETS);
 const { mocks, inputs } = program;
@@ -64,6 +65,7 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
       'pagerduty-platform-routing-key',
       'pagerduty-shop-routing-key',
       'slack-webhook-url',
+      'watchdog-heartbeat-url',
     ]);
     expect(secretOf('grafana')).toEqual({ 'grafana-admin-password': SECRETS['grafana-admin-password'] });
   });

@@ -5,6 +5,7 @@ import { plainPart } from '../components/pulumi/testing';
 const SECRETS = {
   'grafana-admin-password': 'staging-SECRET-grafana-1618',
   'slack-webhook-url': 'https://hooks.slack.test/services/staging-SECRET-slack-1414',
+  'watchdog-heartbeat-url': 'https://hc-ping.test/staging-SECRET-heartbeat-2718',
 };
 const program = programUnderMocks('staging', SECRETS);
 const { mocks, inputs } = program;

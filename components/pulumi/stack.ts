@@ -13,6 +13,7 @@ import {
 } from '../platforms/workload';
 import type { ServiceDefinition } from '../service';
 import { synthStack, type SynthResult } from '../stack/synth';
+import { watchdogReceiverProblem } from '../stack/team-routing';
 import { Alertmanager } from './alertmanager';
 import { fileDigests, filesSummary, type FileDigest, type FilesSummary } from './file-digests';
 import { Grafana } from './grafana';
@@ -77,6 +78,8 @@ export function planMonitoringStack(args: MonitoringStackArgs): StackPlan {
       platform === 'docker' && synth.config.docker.alertInbox ? alertInboxWorkload(synth) : undefined,
   };
   const issues = Object.values(workloads).flatMap((w) => (w ? workloadIssues(w, platform, secrets) : []));
+  const watchdog = watchdogReceiverProblem(synth.config, environment);
+  if (watchdog) issues.unshift({ path: 'stack.watchdogReceiver', message: watchdog });
   // A secret read by two workloads is one thing to fix: report it once.
   const seen = new Set<string>();
   const unique = issues.filter((issue) => {

@@ -25,7 +25,8 @@ const configOf = (docker: Record<string, unknown>, platform = 'docker', list = r
       platform,
       docker,
       receivers: list,
-      teams: { platform: { critical: list.map((r) => r.name) } },
+      // Every severity routed: the stack's own warnings must reach someone.
+      teams: { platform: { critical: list.map((r) => r.name), warning: [list[0].name] } },
       defaultReceiver: list[0].name,
     },
     [],
@@ -74,7 +75,7 @@ describe('a receiver that delivers to the alert inbox', () => {
       platform,
       docker,
       receivers: list,
-      teams: { platform: { critical: list.map((r) => r.name) } },
+      teams: { platform: { critical: list.map((r) => r.name), warning: ['team-hook'] } },
       defaultReceiver: 'team-hook',
     };
   };

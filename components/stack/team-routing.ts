@@ -1,3 +1,4 @@
+import { integrationsOf } from '../model/alertmanager/receivers/integrations';
 import type { ValidationIssue } from '../model/errors';
 import type { ServiceDefinition } from '../service';
 import type { StackConfig } from './config';
@@ -46,4 +47,28 @@ function alertPath(service: ServiceDefinition | undefined, key: string): string 
   const override = (service.alerts?.overrides as Record<string, { severity?: string } | undefined>)?.[key];
   if (override?.severity) return `${prefix}.alerts.overrides.${key}.severity`;
   return `${prefix}.team`;
+}
+
+/** Stacks that may run without a dead man's switch: a developer's own, where nobody is paged anyway. */
+const WATCHDOG_OPTIONAL = new Set(['dev']);
+
+/**
+ * The Watchdog fires always, so its notifications stopping is how a dead Prometheus, Alertmanager or
+ * route is noticed; that takes a heartbeat service (healthchecks.io, Dead Man's Snitch, Opsgenie or
+ * PagerDuty heartbeats) at the receiving end. Outside dev the stack must name one, with an integration.
+ */
+export function watchdogReceiverProblem(config: StackConfig, environment: string): string | undefined {
+  const name = config.watchdogReceiver;
+  if (name === undefined) {
+    if (WATCHDOG_OPTIONAL.has(environment)) return undefined;
+    return (
+      `required outside dev (this is ${environment}): without a dead man's switch nobody notices when ` +
+      'Prometheus or Alertmanager stops; define a receiver that calls a heartbeat service (a webhook with ' +
+      'url_file: { secret: ... }) and name it here'
+    );
+  }
+  const receiver = config.receivers.find((r) => r.name === name);
+  if (receiver && integrationsOf(receiver).length === 0)
+    return `receiver ${name} notifies nothing: give it the heartbeat service's integration (a webhook, say)`;
+  return undefined;
 }
