@@ -256,10 +256,23 @@ function ruleChanges(
   const changes: SemanticChange[] = [];
   const files = new Set<string>();
   const key = (e: RuleEntry) => `${e.alerting ? 'alert' : 'record'}\u0000${e.group}\u0000${e.name}`;
-  const keys = [...new Set([...a.rules.map(key), ...b.rules.map(key)])];
+  // Grouped once: filtering every rule for every key took minutes at a thousand services.
+  const byKey = (entries: readonly RuleEntry[]) => {
+    const groups = new Map<string, RuleEntry[]>();
+    for (const e of entries) {
+      const k = key(e);
+      const group = groups.get(k);
+      if (group) group.push(e);
+      else groups.set(k, [e]);
+    }
+    return groups;
+  };
+  const leftOf = byKey(a.rules);
+  const rightOf = byKey(b.rules);
+  const keys = [...new Set([...leftOf.keys(), ...rightOf.keys()])];
   for (const k of keys) {
-    const left = a.rules.filter((e) => key(e) === k);
-    const right = b.rules.filter((e) => key(e) === k);
+    const left = leftOf.get(k) ?? [];
+    const right = rightOf.get(k) ?? [];
     const ambiguous = left.length > 1 || right.length > 1;
     const pairs: [RuleEntry, RuleEntry][] = [];
     for (const entry of [...left]) {
