@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { TEST_STACKS_DIR } from '../components/stack/testing';
 import { listStacks, PROJECT_ROOT } from './stacks';
-import { type CliRun, copyRepository, removeTempDirs, runCli, TESTDATA } from './testing';
+import { type CliRun, copyRepository, removeTempDirs, runCli, tempDir, TESTDATA } from './testing';
 
 const STACKS = join(TESTDATA, 'stacks');
 
@@ -75,6 +75,25 @@ describe('promstack check', () => {
     expect(run.stdout).not.toContain('✗');
     expect(run.stdout).toContain('check passed');
     expect(run.code).toBe(0);
+  });
+
+  it('with --cache, runs a test file again only when it or the rules it loads changed since it passed', async () => {
+    const cache = tempDir();
+    const args = ['check', '--root', TEST_STACKS_DIR, '--stack', 'docker', '--cache', cache, '--json'];
+    const first = JSON.parse((await runCli(args)).stdout) as CheckJson;
+    expect(first.ok).toBe(true);
+    expect(first.steps[2].output).not.toContain('passed before');
+    const second = JSON.parse((await runCli(args)).stdout) as CheckJson;
+    expect(second.ok).toBe(true);
+    expect(second.steps[2]).toEqual(
+      expect.objectContaining({
+        ok: true,
+        output: expect.stringMatching(/^(\d+) of \1 test files passed before/),
+      }),
+    );
+    // The stack's other steps and the routing are run as on every check.
+    expect(second.steps[0].output).toMatch(/SUCCESS/);
+    expect(second.routing.length).toBe(first.routing.length);
   });
 
   it("fails when a team's alerts reach only a receiver that notifies no one", async () => {

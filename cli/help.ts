@@ -58,23 +58,26 @@ Options:
 Exit codes: 0 rendered; 1 validation errors (each printed as "path: message"); 2 usage error.
 `;
 
-export const CHECK_HELP = `Usage: promstack check --stack ENV [--root DIR] [--keep] [--json]
+export const CHECK_HELP = `Usage: promstack check --stack ENV [--root DIR] [--cache DIR] [--keep] [--json]
 
 Renders the stack into a temporary folder laid out like the containers (rule files, templates and
 secret files where the configs say), then runs the real tools on it:
   promtool check config    prometheus.yml, with the rule files it loads
   promtool check rules     every rule file
-  promtool test rules      every generated unit test file, in one call
+  promtool test rules      every generated unit test file
   amtool check-config      alertmanager.yml and its templates
   routing                  amtool config routes test for every alert, with the labels of its rule:
                            each alert must reach a receiver that notifies someone (a receiver with no
                            *_configs, like "null", notifies no one); the Watchdog must reach only its
                            own receiver.
-Secret files are placeholders: no secret value is read.
+Secret files are placeholders: no secret value is read. The rule and test files are split over
+the machine's cores, and amtool runs once per set of the labels the routing tree matches on.
 
 Options:
   --stack ENV   stack to check (Pulumi.ENV.yaml)
   --root DIR    folder holding Pulumi.ENV.yaml (default: the repository root)
+  --cache DIR   keep the test files that pass in DIR, by the hash of the test, the rule files it loads
+                and promtool; the next check runs only those that changed (failures are never kept)
   --keep        keep the temporary folder and print its path
   --json        print {"ok", "stack", "steps", "routing", "problems"}: problems has one line per
                 failed step or alert; validation errors as {"ok": false, "stack", "issues"}

@@ -1,10 +1,12 @@
-import { integrationsOf, type AlertmanagerConfig } from '../model/alertmanager';
+import { availableParallelism } from 'node:os';
+import { integrationsOf, parseMatcher, type AlertmanagerConfig, type Route } from '../model/alertmanager';
 import { sortKeys } from '../model/names';
 import { isAlertingRule, type AlertingRule } from '../model/rules';
 import { NULL_RECEIVER } from './alertmanager';
 import { OUTPUT_PATHS, ruleFilePath } from './paths';
 import type { AlertSummary, RenderedStack, SynthResult } from './synth';
-import { runTool } from '../tools/binaries';
+import { mapConcurrently } from '../tools/batch';
+import { runTool, type ToolResult } from '../tools/binaries';
 import { WATCHDOG_ALERT } from '../../rules/stack-health';
 
 /** Where one generated alert goes, as the real Alertmanager routing tree decides. */
@@ -110,46 +112,69 @@ function matcherArg(name: string, value: string): string {
 }
 
 /**
+ * The label names the routing tree's matchers look at, or undefined when a matcher does not parse
+ * (then every label counts). Alertmanager picks an alert's routes by these matchers alone
+ * (dispatch.Route.Match), so two alerts that agree on these labels reach the same receivers.
+ */
+export function routingLabelNames(config: AlertmanagerConfig): Set<string> | undefined {
+  const names = new Set<string>();
+  const walk = (routes: readonly Route[]): boolean =>
+    routes.every((route) => {
+      for (const text of route.matchers ?? []) {
+        const parsed = parseMatcher(text);
+        if (!parsed.ok) return false;
+        names.add(parsed.matcher.name);
+      }
+      return walk(route.routes ?? []);
+    });
+  return walk(config.route.routes ?? []) ? names : undefined;
+}
+
+/**
  * Runs `amtool config routes test` for every alert of the stack and judges the result: each alert must
  * reach a receiver that notifies someone, except the Watchdog, which must reach only its own receiver
- * (a dead man's switch, or "null" when none is configured).
+ * (a dead man's switch, or "null" when none is configured). amtool runs once per distinct set of the
+ * labels the routing tree matches on (routingLabelNames), with the whole label set of the first alert
+ * that has it; a catalogue's alerts share a few dozen such sets however many services it has.
  */
 export async function testRoutes(
   result: SynthResult,
   alertmanagerFile: string,
-  concurrency = 8,
+  concurrency = availableParallelism(),
 ): Promise<AlertRoute[]> {
   const notifying = notifyingReceivers(result.rendered.alertmanager);
   const watchdogReceiver = result.config.watchdogReceiver ?? NULL_RECEIVER;
   const entries = alertsToRoute(result);
-  const routes: AlertRoute[] = new Array(entries.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const i = next++;
-      const alert = entries[i];
-      const labels = alert.labels;
-      const run = await runTool('amtool', [
-        'config',
-        'routes',
-        'test',
-        `--config.file=${alertmanagerFile}`,
-        ...Object.entries(labels).map(([name, value]) => matcherArg(name, value)),
-      ]);
-      const receivers = run.code === 0 ? run.stdout.trim().split(',').filter(Boolean) : [];
-      routes[i] = {
-        ...pick(alert),
-        labels,
-        receivers,
-        ...judge(alert, labels, receivers, run.code === 0 ? undefined : (run.stderr || run.stdout).trim(), {
-          notifying,
-          watchdogReceiver,
-        }),
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
-  return routes;
+  const routed = routingLabelNames(result.rendered.alertmanager);
+  const keyOf = (labels: Record<string, string>) =>
+    JSON.stringify(Object.entries(labels).filter(([name]) => !routed || routed.has(name)));
+  const firstOfKey = new Map<string, Record<string, string>>();
+  for (const { labels } of entries) if (!firstOfKey.has(keyOf(labels))) firstOfKey.set(keyOf(labels), labels);
+  const keys = [...firstOfKey.keys()];
+  const runs = await mapConcurrently(keys, concurrency, (key) =>
+    runTool('amtool', [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${alertmanagerFile}`,
+      ...Object.entries(firstOfKey.get(key) ?? {}).map(([name, value]) => matcherArg(name, value)),
+    ]),
+  );
+  const runOf = new Map(keys.map((key, i) => [key, runs[i]]));
+  return entries.map((alert): AlertRoute => {
+    const labels = alert.labels;
+    const run = runOf.get(keyOf(labels)) as ToolResult;
+    const receivers = run.code === 0 ? run.stdout.trim().split(',').filter(Boolean) : [];
+    return {
+      ...pick(alert),
+      labels,
+      receivers,
+      ...judge(alert, labels, receivers, run.code === 0 ? undefined : (run.stderr || run.stdout).trim(), {
+        notifying,
+        watchdogReceiver,
+      }),
+    };
+  });
 }
 
 function judge(
