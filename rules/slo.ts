@@ -237,6 +237,8 @@ function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): Generated
         ...slo.labels,
         severity: SEVERITY[kind],
         slo: slo.name,
+        // What the SLO measures: Alertmanager lets only an availability page stand for HighErrorRate.
+        sli: sliKind(slo),
         [SLO_LABELS.severity]: kind,
       },
       annotations: { description, summary, title },

@@ -197,11 +197,11 @@ describe('availability SLIs, names and labels', () => {
       ],
       [
         'services.shop.slos[e].labels.sloth_slo',
-        'promstack sets sloth_slo itself (sloth_*, service, team, severity, slo): choose another name',
+        'promstack sets sloth_slo itself (sloth_*, service, team, severity, slo, sli): choose another name',
       ],
       [
         'services.shop.slos[e].labels.severity',
-        'promstack sets severity itself (sloth_*, service, team, severity, slo): choose another name',
+        'promstack sets severity itself (sloth_*, service, team, severity, slo, sli): choose another name',
       ],
     ]);
   });

@@ -437,7 +437,7 @@ function checkRoutingLabels(service: ServiceDefinition, prefix: string, issues: 
 }
 
 /** Labels promstack sets on an SLO's rules and alerts itself: an SLO's `labels` must leave them alone. */
-const SLO_OWN_LABELS = ['service', 'team', 'severity', 'slo'];
+const SLO_OWN_LABELS = ['service', 'team', 'severity', 'slo', 'sli'];
 
 /** An SLO's SLI, grouping, names and objective against the service's metrics and its other SLOs. */
 function checkSlos(service: ServiceDefinition, prefix: string, issues: IssueCollector): void {

@@ -128,10 +128,11 @@ export function alertmanagerConfigOf(config: StackConfig, layout: StackLayout): 
         target_matchers: ['severity=~"warning|info"'],
         equal: ['service', 'instance'],
       },
-      // One incident, one page: the SLO page already says the service fails its requests. Only a page
-      // that still pages (critical) may silence the critical HighErrorRate.
+      // One incident, one page: an availability SLO page already says the service fails its requests.
+      // Only a page that still pages (critical) may silence the critical HighErrorRate, and not a latency
+      // SLO's page, which is another incident.
       {
-        source_matchers: [`${SLO_LABELS.severity}="page"`, 'severity="critical"'],
+        source_matchers: [`${SLO_LABELS.severity}="page"`, 'severity="critical"', 'sli="availability"'],
         target_matchers: [`alertname="${SERVICE_ALERTS.highErrorRate}"`],
         equal: ['service'],
       },

@@ -20,6 +20,15 @@ const sloPage = (service: string) => ({
   severity: 'critical',
   sloth_severity: 'page',
   slo: 'availability',
+  sli: 'availability',
+  service,
+});
+const latencyPage = (service: string) => ({
+  alertname: 'LatencyErrorBudgetBurn',
+  severity: 'critical',
+  sloth_severity: 'page',
+  slo: 'latency',
+  sli: 'latency',
   service,
 });
 const sloTicket = (service: string) => ({
@@ -69,6 +78,8 @@ describe('inhibitions of the generated alerts in Alertmanager', () => {
         targetDownWarning('stock', 'stock-1:8080'),
         targetDownWarning('cart', 'cart-7:8080'),
         latencyWarning('stock'),
+        latencyPage('search'),
+        errorRate('search'),
       ].map(alert),
     );
     expect(statuses).toEqual([200]);
@@ -81,6 +92,8 @@ describe('inhibitions of the generated alerts in Alertmanager', () => {
       targetDownPage('stock'),
       targetDownWarning('cart', 'cart-7:8080'),
       latencyWarning('stock'),
+      latencyPage('search'),
+      errorRate('search'),
     ];
     await waitFor(async () => (deliverable.every(delivered) ? true : undefined), {
       timeoutMs: 60_000,
@@ -106,6 +119,11 @@ describe('inhibitions of the generated alerts in Alertmanager', () => {
     });
     expect(delivered(errorRate('orders'))).toBe(false);
     expect(delivered(sloPage('orders'))).toBe(true);
+  });
+
+  it("a latency SLO's page does not: slow answers are another incident than failed ones", () => {
+    expect(find(errorRate('search')).status.state).toBe('active');
+    expect(delivered(errorRate('search'))).toBe(true);
   });
 
   it("a ticket does not, nor a page of another service: payments' HighErrorRate pages", () => {
