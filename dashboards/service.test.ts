@@ -136,7 +136,7 @@ describe('serviceDashboard', () => {
     expect(ordersDashboard.templating?.list?.map((v) => v.name)).toEqual(['datasource']);
   });
 
-  it('orders: RED with latency, saturation with both gauges, its SLO, its alerts', () => {
+  it('orders: RED with latency, saturation with both gauges, its SLOs, its alerts', () => {
     expect(layout(serviceDashboard(orders))).toEqual([
       'row: RED',
       'Request rate',
@@ -156,6 +156,14 @@ describe('serviceDashboard', () => {
       'availability error budget remaining over 30d',
       'availability page burn rate by window',
       'availability ticket burn rate by window',
+      'row: SLO latency: 99% over 7d',
+      'latency objective',
+      'latency error budget remaining',
+      'latency current burn rate',
+      'latency period burn rate',
+      'latency error budget remaining over 7d',
+      'latency page burn rate by window',
+      'latency ticket burn rate by window',
       'row: Alerts',
       'Firing alerts',
     ]);
