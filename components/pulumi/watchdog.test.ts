@@ -45,7 +45,7 @@ describe('the Watchdog receiver', () => {
   it('must notify something: a receiver without an integration is no switch', () => {
     expect(
       problems('prod', (stack) => {
-        stack.receivers = [...(stack.receivers as object[]), { name: 'nobody' }];
+        stack.receivers = [...stack.receivers, { name: 'nobody' }];
         stack.watchdogReceiver = 'nobody';
       }),
     ).toEqual([expect.stringMatching(/^stack\.watchdogReceiver: receiver nobody notifies nothing/)]);

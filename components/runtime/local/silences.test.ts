@@ -41,7 +41,7 @@ describe('silences of the stack config', () => {
         },
       ],
     };
-    let issues: { path: string; message: string }[] = [];
+    let issues: readonly { path: string; message: string }[] = [];
     try {
       validateStack(config, []);
     } catch (error) {
