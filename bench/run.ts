@@ -3,13 +3,14 @@
  * each size measured in child processes (synth, then the Pulumi program under mocks on Docker and on
  * Kubernetes), printed as a table and written to bench/results.json.
  *
- *   npm run bench -- [--sizes 100,1000,5000] [--runs 5] [--no-pulumi] [--out bench/results.json]
+ *   npm run bench -- [--sizes 100,1000,5000] [--runs 5] [--no-pulumi] [--no-cli] [--out bench/results.json]
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import type { CliFigures } from './measure-cli';
 import type { PulumiFigures } from './measure-pulumi';
 import type { SynthFigures } from './measure-synth';
 import { MiB } from './stats';
@@ -19,6 +20,7 @@ interface Options {
   sizes: number[];
   runs: number;
   pulumi: boolean;
+  cli: boolean;
   out: string;
 }
 
@@ -27,6 +29,7 @@ function parseArgs(argv: readonly string[]): Options {
     sizes: [100, 1000, 5000],
     runs: 5,
     pulumi: true,
+    cli: true,
     out: join(__dirname, 'results.json'),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -34,8 +37,9 @@ function parseArgs(argv: readonly string[]): Options {
     if (arg === '--sizes') options.sizes = argv[++i].split(',').map(Number);
     else if (arg === '--runs') options.runs = Number(argv[++i]);
     else if (arg === '--no-pulumi') options.pulumi = false;
+    else if (arg === '--no-cli') options.cli = false;
     else if (arg === '--out') options.out = argv[++i];
-    else throw new Error(`unknown argument ${arg}: use --sizes, --runs, --no-pulumi or --out`);
+    else throw new Error(`unknown argument ${arg}: use --sizes, --runs, --no-pulumi, --no-cli or --out`);
   }
   if (options.sizes.some((n) => !Number.isInteger(n) || n < 1) || !(options.runs >= 1))
     throw new Error('--sizes takes whole numbers like 100,1000 and --runs a number from 1');
@@ -84,7 +88,12 @@ async function main(): Promise<void> {
         pulumi.push(child<PulumiFigures>('measure-pulumi.ts', [services, platform]));
       }
     }
-    results.sizes.push({ services, synth, pulumi });
+    let cli: CliFigures | undefined;
+    if (options.cli) {
+      process.stderr.write(`bench: ${services} services, promstack check and diff...\n`);
+      cli = child<CliFigures>('measure-cli.ts', [services]);
+    }
+    results.sizes.push({ services, synth, pulumi, ...(cli ? { cli } : {}) });
   }
   results.targets = checkTargets(results);
   process.stdout.write(renderTable(results));

@@ -1,3 +1,4 @@
+import type { CliFigures } from './measure-cli';
 import type { PulumiFigures } from './measure-pulumi';
 import type { SynthFigures } from './measure-synth';
 import { MiB } from './stats';
@@ -5,7 +6,7 @@ import { MiB } from './stats';
 export interface BenchResults {
   date: string;
   machine: { nproc: number; model: string; memoryGiB: number; node: string };
-  sizes: { services: number; synth: SynthFigures; pulumi: PulumiFigures[] }[];
+  sizes: { services: number; synth: SynthFigures; pulumi: PulumiFigures[]; cli?: CliFigures }[];
   targets?: TargetCheck[];
 }
 
@@ -78,11 +79,39 @@ export function renderTable(results: BenchResults): string {
   });
   const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
   let text = line(header) + line(header.map(() => '---')) + rows.map(line).join('');
+  text += cliTable(results, line);
   if (results.targets?.length) {
     text += '\n' + line(['target', 'measured', 'met']) + line(['---', '---', '---']);
     for (const t of results.targets) text += line([t.target, t.measured, t.met ? 'yes' : '**no**']);
   }
   return text;
+}
+
+/** `check` and `diff` as a user runs them (bench/measure-cli.ts), when measured. */
+function cliTable(results: BenchResults, line: (cells: string[]) => string): string {
+  const measured = results.sizes.filter((s) => s.cli);
+  if (measured.length === 0) return '';
+  const run = (f: { ms: number; cpuMs: number }) => `${seconds(f.ms)} (${seconds(f.cpuMs)} CPU)`;
+  const header = [
+    'services',
+    'check, empty cache (CPU)',
+    'check, one service changed (CPU)',
+    'diff, one service changed (CPU)',
+    'alerts routed',
+    'check verdict',
+  ];
+  const rows = measured.map(({ services, cli }) => {
+    const f = cli as CliFigures;
+    return [
+      count(services),
+      run(f.checkCold),
+      run(f.checkOneChanged),
+      `${run(f.diff)}, ${f.diff.changedFiles} files`,
+      count(f.routedAlerts),
+      f.ok ? 'passed' : `failed: ${f.problems.join('; ').replace(/\|/g, '/').slice(0, 120)}`,
+    ];
+  });
+  return `\n${line(header)}${line(header.map(() => '---'))}${rows.map(line).join('')}`;
 }
 
 /** The issue's targets, checked against whichever sizes were measured. */
@@ -125,6 +154,21 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         met: !p.error && (p.ms ?? Infinity) < 20_000,
       });
     }
+  }
+  if (thousand?.cli) {
+    const { cli } = thousand;
+    checks.push(
+      {
+        target: `1,000 services: check < 60 s on 2 cores (${cli.parallelism} here), one service changed`,
+        measured: seconds(cli.checkOneChanged.ms),
+        met: cli.checkOneChanged.ms < 60_000,
+      },
+      {
+        target: '1,000 services: diff of a one-service change < 10 s',
+        measured: seconds(cli.diff.ms),
+        met: cli.diff.ms < 10_000,
+      },
+    );
   }
   const fiveThousand = at(5000);
   if (thousand && fiveThousand) {
