@@ -67,7 +67,8 @@ describe('promstack check', () => {
     );
     expect(result.routing.every((r) => r.ok)).toBe(true);
     expect(json.code).toBe(0);
-  });
+    // Three checks run at once, each with seconds of promtool unit tests: slow on a shared machine.
+  }, 180_000);
 
   // The repository's stacks as their user runs them: whatever they hold, they must pass.
   it.each(listStacks(PROJECT_ROOT))('passes for the repository stack %s', async (stack) => {
