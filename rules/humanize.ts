@@ -6,17 +6,31 @@ import { parseDuration } from '../components/model/duration';
  * a divergence from Go's formatting fails the build rather than an on-call page.
  */
 
+/**
+ * `value` to 4 significant digits as Go rounds: to the nearest, and an exact tie to the even digit
+ * (1.3125 -> 1.312), where JavaScript's toPrecision and toExponential round a tie up (1.313).
+ */
+function goExponential(value: number): string {
+  const js = value.toExponential(3);
+  const exact = Math.abs(value).toExponential(99);
+  const digits = exact.slice(0, 1) + exact.slice(2, 101);
+  const tie = digits[4] === '5' && /^0*$/.test(digits.slice(5));
+  if (!tie || Number(digits[3]) % 2 === 1) return js;
+  const sign = value < 0 ? '-' : '';
+  return `${sign}${digits[0]}.${digits.slice(1, 4)}e${exact.slice(exact.indexOf('e') + 1)}`;
+}
+
 /** Go's `%.4g`. */
 export function formatG4(value: number): string {
   if (value === 0) return '0';
-  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  const [mantissa, exp] = goExponential(value).split('e');
+  const exponent = Number(exp);
   if (exponent < -4 || exponent >= 4) {
-    const [mantissa, exp] = value.toExponential(3).split('e');
     const trimmed = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
     const sign = exp.startsWith('-') ? '-' : '+';
     return `${trimmed}e${sign}${exp.replace(/^[-+]/, '').padStart(2, '0')}`;
   }
-  return String(Number(value.toPrecision(4)));
+  return String(Number(`${mantissa}e${exp}`));
 }
 
 /** `{{ $value | humanizePercentage }}` */
