@@ -1,9 +1,9 @@
-import { integrationsOf, parseMatcher, type AlertmanagerConfig } from '../components/model/alertmanager';
+import { integrationsOf, type AlertmanagerConfig } from '../components/model/alertmanager';
 import { compareText } from '../components/model/errors';
 import type { AlertingRule } from '../components/model/rules';
-import { ruleAlerts } from '../components/stack/alert-routes';
+import { routingLabelNames, ruleAlerts } from '../components/stack/alert-routes';
 import type { RenderedStack } from '../components/stack/synth';
-import { matchNodes, routeTree, type RouteNode } from './routed';
+import { matchNodes, routeTree } from './routed';
 import { exprChange } from './semantic';
 
 /** What a change does to who gets told about an alert, in one sentence. */
@@ -39,17 +39,18 @@ const PAGING_INTEGRATIONS = new Set(['pagerduty_configs', 'opsgenie_configs']);
 
 /**
  * Where every alert of the stack goes: its labels walked down the typed routing tree as Alertmanager's
- * dispatcher walks it (routed.ts), never amtool, so that diff needs no tool and stays pure. `promstack
- * check` holds the same walk to amtool on every alert.
+ * dispatcher walks it (routed.ts), not amtool, so that diff needs no tool and stays pure. Its test
+ * holds the walk to amtool on the full test stack; `promstack routes` lists any alert they disagree on.
  */
 export function reachOf(stack: PagingStack): Reach[] {
   const tree = routeTree({ rendered: stack });
   // Only the labels the tree matches on decide the walk: alerts that agree on them share it (a large
   // catalogue has thousands of alerts and a few dozen such label sets).
-  const names = [...matcherNames(tree)].sort(compareText);
+  const routing = routingLabelNames(stack.alertmanager);
+  const names = routing ? [...routing].sort(compareText) : undefined;
   const walked = new Map<string, string[]>();
   const receiversOf = (labels: Record<string, string>) => {
-    const key = JSON.stringify(names.map((name) => labels[name] ?? ''));
+    const key = JSON.stringify(names ? names.map((name) => labels[name] ?? '') : labels);
     let receivers = walked.get(key);
     if (!receivers) {
       receivers = [...new Set(matchNodes(tree, labels).map((node) => node.receiver))];
@@ -65,15 +66,6 @@ export function reachOf(stack: PagingStack): Reach[] {
     receivers: receiversOf(labels),
     rule,
   }));
-}
-
-function matcherNames(node: RouteNode, into = new Set<string>()): Set<string> {
-  for (const text of node.matchers) {
-    const parsed = parseMatcher(text);
-    if (parsed.ok) into.add(parsed.matcher.name);
-  }
-  for (const child of node.routes) matcherNames(child, into);
-  return into;
 }
 
 /** Items grouped by a key, each group in the items' order. */
