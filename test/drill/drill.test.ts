@@ -93,6 +93,7 @@ describe('promstack drill --stack dev', () => {
       'error ratio',
       'latency',
       'SLO fast burn',
+      'latency SLO fast burn',
       'CPU',
       'inhibition',
       'dashboards',
@@ -122,6 +123,7 @@ describe('promstack drill --stack dev', () => {
     ['target down', 'TargetDown', 'critical', ['shop-pager', 'shop-slack']],
     ['latency', 'HighLatency', 'warning', ['shop-slack']],
     ['SLO fast burn', 'AvailabilityErrorBudgetBurn', 'critical', ['shop-pager', 'shop-slack']],
+    ['latency SLO fast burn', 'LatencyErrorBudgetBurn', 'critical', ['shop-pager', 'shop-slack']],
     ['CPU', 'HighCpuUsage', 'warning', ['shop-slack']],
   ])(
     '%s: %s (%s) reaches exactly %j, resolves, within 1.5x its window-aware floor',
@@ -143,6 +145,8 @@ describe('promstack drill --stack dev', () => {
       expect(a.ratios!.windowAware).toBeLessThanOrEqual(1.5);
       expect(a.ratios!.floor).toBeCloseTo(a.latency!.scaled / a.floor.scaled, 1);
       expect(a.fill.scaled).not.toBe('');
+      // Every notification carried these (a scenario fails otherwise): the rule's runbook and panel.
+      expect(Object.keys(a.links).sort()).toEqual(['dashboard_url', 'runbook_url']);
     },
   );
 
@@ -193,7 +197,7 @@ describe('promstack drill --stack dev', () => {
 
   it('prints the same report as a table, and leaves no process behind', () => {
     expect(run.stdout).toContain('promstack drill: stack dev, service orders, time scale 15x');
-    for (const name of ['target down', 'latency', 'SLO fast burn', 'CPU'])
+    for (const name of ['target down', 'latency', 'SLO fast burn', 'latency SLO fast burn', 'CPU'])
       expect(run.stdout).toMatch(new RegExp(`^${name} +PASS +[0-9.]+ +[0-9.]+ `, 'm'));
     expect(run.stdout).toContain(`Every scenario passed (${report.scenarios.length}).`);
     expect(run.stderr).toContain(`report written to ${jsonFile}`);

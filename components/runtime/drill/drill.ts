@@ -139,6 +139,7 @@ const ORDER = [
   'error ratio',
   'latency',
   'SLO fast burn',
+  'latency SLO fast burn',
   'CPU',
   'inhibition',
   'dashboards',
