@@ -3,7 +3,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { ServiceDefinition } from '../service';
 import type { SynthResult } from '../stack/synth';
 import { selectorLabels, type KubernetesPlacement } from './kubernetes';
-import type { Workload } from './workload';
+import { httpPortOf, type Workload } from './workload';
 
 /** A NetworkPolicy peer as the API takes it. */
 export interface NetworkPeer {
@@ -58,8 +58,7 @@ const tcp = (port: number): NetworkPort => ({ protocol: 'TCP', port });
 const pods = (workload: Workload): NetworkPeer => ({
   podSelector: { matchLabels: selectorLabels(workload) },
 });
-const httpPort = (workload: Workload): number =>
-  (workload.ports.find((p) => p.name === 'http') ?? workload.ports[0]).container;
+const httpPort = (workload: Workload): number => httpPortOf(workload).container;
 
 /** Every port of a workload, TCP and (for gossip) UDP, as its peers reach it. */
 function allPorts(workload: Workload): NetworkPort[] {

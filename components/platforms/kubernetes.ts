@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../model/errors';
 import { planConfigVolumes, type ConfigVolumePlan } from './configmaps';
-import { configChecksum, type Workload } from './workload';
+import { configChecksum, httpPortOf, type Workload } from './workload';
 
 /** Where workloads run on Kubernetes: one namespace of the stack. */
 export interface KubernetesPlacement {
@@ -408,7 +408,7 @@ function serviceOf(
   stateful: boolean,
 ): k8s.core.v1.Service {
   const { workload } = o;
-  const http = workload.ports.find((p) => p.name === 'http') ?? workload.ports[0];
+  const http = httpPortOf(workload);
   const servicePorts = workload.ports.flatMap((port) => [
     { name: port.name, port: port.container, targetPort: port.name, protocol: 'TCP' },
     ...(port.udp

@@ -416,6 +416,11 @@ export function discoveryNamespaces(services: readonly ServiceDefinition[]): str
   return [...new Set(names)].sort(compareText);
 }
 
+/** The port people and tools reach a workload on: its `http` port, else its first. */
+export function httpPortOf(workload: Pick<Workload, 'ports'>): WorkloadPort {
+  return workload.ports.find((p) => p.name === 'http') ?? workload.ports[0];
+}
+
 /**
  * sha256 of what a workload reads: every config file (path and content) and the names and paths of its
  * secret files (never their values). A pod annotation with it rolls the pods when any of it changes.

@@ -7,7 +7,7 @@ import {
   type KubernetesPlacement,
   type KubernetesWorkloadOptions,
 } from '../platforms/kubernetes';
-import type { Workload } from '../platforms/workload';
+import { httpPortOf, type Workload } from '../platforms/workload';
 import { fileDigests, filesSummary, type FileDigest, type FilesSummary } from './file-digests';
 
 /** Where the stack's components run: its Docker network, or its Kubernetes namespace. */
@@ -107,7 +107,7 @@ export abstract class WorkloadComponent extends pulumi.ComponentResource {
  * (127.0.0.1 when published on all addresses), the Service's cluster DNS name on Kubernetes.
  */
 export function workloadUrl(workload: Workload, placement: Placement, servicePort?: number): string {
-  const http = workload.ports.find((p) => p.name === 'http') ?? workload.ports[0];
+  const http = httpPortOf(workload);
   if (placement.platform === 'docker') {
     if (!http.publish) return `http://${workload.name}:${http.container}`;
     const host = http.publish.hostAddress === '0.0.0.0' ? '127.0.0.1' : http.publish.hostAddress;
