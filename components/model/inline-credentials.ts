@@ -18,6 +18,11 @@ export function isSecretName(name: string): boolean {
   return CREDENTIAL_NAME.test(name);
 }
 
+/** A user name or password in a URL: a credential in clear wherever the URL is written or shown. */
+export function hasUserInfo(url: URL): boolean {
+  return url.username !== '' || url.password !== '';
+}
+
 /** Why a URL would carry a credential in clear, or undefined. */
 export function urlCredentialProblem(text: string): string | undefined {
   let url: URL;
@@ -26,8 +31,7 @@ export function urlCredentialProblem(text: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.username !== '' || url.password !== '')
-    return 'user or password in the URL is an inline credential';
+  if (hasUserInfo(url)) return 'user or password in the URL is an inline credential';
   const secretParams = [...new Set([...url.searchParams.keys()].filter(isSecretName))];
   if (secretParams.length > 0)
     return `query parameter ${secretParams.map((p) => JSON.stringify(p)).join(', ')} carries a credential in the URL`;

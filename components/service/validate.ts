@@ -1,3 +1,4 @@
+import { hasUserInfo } from '../model/inline-credentials';
 import { dns1123Label, matchLabels } from '../model/kubernetes-names';
 import { z } from 'zod';
 import { duration, parseDuration } from '../model/duration';
@@ -63,7 +64,7 @@ function linkProblem(value: string): string | undefined {
     return 'write an http(s) URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'write an http(s) URL';
-  if (url.username || url.password) {
+  if (hasUserInfo(url)) {
     return 'remove the user name and password: the URL is shown in every notification';
   }
   return undefined;

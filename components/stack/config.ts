@@ -1,4 +1,5 @@
 import { matcher } from '../model/alertmanager/matchers';
+import { hasUserInfo } from '../model/inline-credentials';
 import { dns1123Label, matchLabels } from '../model/kubernetes-names';
 import { z } from 'zod';
 import { receiver } from '../model/alertmanager/receivers/receiver';
@@ -25,7 +26,7 @@ const image = (fallback: string) =>
  */
 const linkUrl = z.url({ protocol: /^https?$/, error: 'write an http(s) URL' }).superRefine((value, ctx) => {
   const url = new URL(value);
-  if (url.username || url.password) {
+  if (hasUserInfo(url)) {
     ctx.addIssue({
       code: 'custom',
       message: 'remove the user name and password: the URL is shown in every notification',
