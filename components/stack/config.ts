@@ -276,20 +276,34 @@ export const stackConfig = z.strictObject({
         'Alertmanager when they start, each once; a Docker or Kubernetes deploy does not yet: there, silence ' +
         'with `amtool silence add` or the Alertmanager UI.',
     ),
+  webAuth: z
+    .strictObject({
+      username: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+$/, { error: 'use letters, digits, ".", "_" and "-" (no ":")' })
+        .default('promstack')
+        .describe('User name every client of Prometheus and Alertmanager logs in with (HTTP basic auth).'),
+      passwordSecret: secretName
+        .default('web-password')
+        .describe(
+          'Name of the stack secret that holds the password. Prometheus and Alertmanager get a web config ' +
+            'with its bcrypt hash (`--web.config.file`); Prometheus, Grafana and the probes read the password file.',
+        ),
+    })
+    .prefault({})
+    .describe(
+      'Login of the Prometheus and Alertmanager web endpoints (UI, API, `/-/reload`), always on: without it ' +
+        'anyone who reaches them could read every series, stop Prometheus or silence alerts.',
+    ),
   docker: z
     .strictObject({
       bindAddress: z
         .ipv4()
-        .refine((address) => address.startsWith('127.'), {
-          error: (issue) =>
-            `Prometheus and Alertmanager have no login: published on ${String(issue.input)} anyone who reaches ` +
-            'that address can stop Prometheus or silence alerts; keep a loopback address (127.0.0.1) and reach ' +
-            'them through an SSH tunnel or an authenticating proxy',
-        })
         .default('127.0.0.1')
         .describe(
-          'Address Prometheus and Alertmanager (and the dev containers) are published on: a loopback address, ' +
-            'since they have no login.',
+          'Address Prometheus and Alertmanager (and the dev containers) are published on. Both ask for the ' +
+            '`webAuth` login, over plain HTTP: beyond a loopback address, reach them through a TLS proxy or an ' +
+            'SSH tunnel, or the password crosses the network in clear.',
         ),
       grafanaBindAddress: z
         .ipv4()
@@ -313,6 +327,22 @@ export const stackConfig = z.strictObject({
         ),
       alertInboxPort: port.default(9095).describe('Host port of the alert inbox.'),
       retainVolumes: z.boolean().default(true).describe('Keep data volumes when the stack is destroyed.'),
+    })
+    .superRefine((docker, ctx) => {
+      const devContainers = [
+        docker.exampleBackend && 'the example backend',
+        docker.alertInbox && 'the alert inbox',
+      ];
+      const open = devContainers.filter((name): name is string => typeof name === 'string');
+      if (open.length > 0 && !docker.bindAddress.startsWith('127.'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bindAddress'],
+          message:
+            `${open.join(' and ')} ${open.length > 1 ? 'have' : 'has'} no login: published on ${docker.bindAddress} ` +
+            'anyone who reaches that address could read notifications or inject faults; keep a loopback address ' +
+            '(127.0.0.1) or turn the dev containers off',
+        });
     })
     .prefault({})
     .describe('Settings used when `platform` is `docker`.'),
