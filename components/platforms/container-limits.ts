@@ -21,7 +21,8 @@ export function containerLimits(resources: { cpu: string; memory: string }): Con
   return { cpus: String(Math.round(cpus * 100) / 100), memoryMiB: mebibytes(resources.memory) };
 }
 
-function mebibytes(quantity: string): number {
+/** A Kubernetes quantity in Mi, Gi or Ti as MiB. */
+export function mebibytes(quantity: string): number {
   const match = /^(\d+)(Mi|Gi|Ti)$/.exec(quantity);
   if (!match)
     throw new Error(`memory ${JSON.stringify(quantity)} is not a Kubernetes quantity in Mi, Gi or Ti`);

@@ -34,7 +34,10 @@ interface DevImage {
   build: { context: string; dockerfile: string };
 }
 
-/** A process built from this repository: no config or secret files, no volumes, a read-only root. */
+/**
+ * A process built from this repository: no config or secret files, no volumes, a read-only root (on
+ * Docker too: nothing is uploaded into it) and a small /tmp, the one place Node may write.
+ */
 function devWorkload(
   extra: DevImage,
   { env, ports, healthCheck }: Pick<Workload, 'env' | 'ports' | 'healthCheck'>,
@@ -50,6 +53,7 @@ function devWorkload(
     secretFiles: [],
     configDirs: [],
     volumes: [],
+    scratchDirs: [{ path: '/tmp', sizeHint: '16Mi' }],
     healthCheck,
     user: NODE_USER,
     replicas: 1,

@@ -75,6 +75,7 @@ interface ContainerInputs {
   restart: string;
   healthcheck: { tests: string[] };
   readOnly: boolean;
+  tmpfs?: Record<string, string>;
   cpus: string;
   memory: number;
   memorySwap: number;
@@ -151,6 +152,26 @@ describe('the Docker test stack', () => {
     });
   });
 
+  it('makes the root read-only where nothing is uploaded into it, with a capped tmpfs for each scratch folder', () => {
+    const fs = (name: string) => {
+      const c = container(name);
+      return { readOnly: c.readOnly, uploads: (c.uploads ?? []).length > 0, tmpfs: c.tmpfs };
+    };
+    // Docker refuses uploads into a read-only root: the tools that read files keep theirs writable.
+    expect(fs('dev-prometheus')).toEqual({ readOnly: false, uploads: true, tmpfs: undefined });
+    expect(fs('dev-alertmanager')).toEqual({ readOnly: false, uploads: true, tmpfs: undefined });
+    expect(fs('dev-grafana')).toEqual({
+      readOnly: false,
+      uploads: true,
+      tmpfs: { '/tmp': 'rw,noexec,nosuid,size=64m' },
+    });
+    expect(fs('dev-example-backend')).toEqual({
+      readOnly: true,
+      uploads: false,
+      tmpfs: { '/tmp': 'rw,noexec,nosuid,size=16m' },
+    });
+  });
+
   it('uploads each rendered config file as synthStack rendered it', () => {
     for (const [name, i] of [
       ['dev-prometheus', 0],
@@ -207,7 +228,6 @@ describe('the Docker test stack', () => {
       expect(c.capabilities).toEqual({ drops: ['ALL'] });
       expect(c.restart).toBe('unless-stopped');
       expect(c.healthcheck.tests.slice(0, 2)).toEqual(['CMD', 'wget']);
-      expect(c.readOnly).toBe(false);
       expect(mocks.options.get(`${name}-container`)).toMatchObject({
         deleteBeforeReplace: true,
         parentName: 'dev',

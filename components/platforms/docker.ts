@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { compareText } from '../model/errors';
-import { containerLimits } from './container-limits';
+import { containerLimits, mebibytes } from './container-limits';
 import type { Workload } from './workload';
 
 /** Where workloads run on Docker: one private network of the stack, names prefixed per environment. */
@@ -123,6 +123,9 @@ export function deployDockerWorkload(
     .map((key) => `${key}=${workload.env[key]}`);
   const health = workload.healthCheck;
   const limits = containerLimits(workload.resources);
+  const tmpfs = Object.fromEntries(
+    workload.scratchDirs.map((dir) => [dir.path, `rw,noexec,nosuid,size=${mebibytes(dir.sizeHint)}m`]),
+  );
 
   const volumes: docker.Volume[] = [];
   const containers: docker.Container[] = [];
@@ -188,8 +191,11 @@ export function deployDockerWorkload(
           restart: 'unless-stopped',
           securityOpts: ['no-new-privileges:true'],
           capabilities: { drops: ['ALL'] },
-          // Not readOnly: Docker refuses uploads into a read-only root file system.
-          readOnly: false,
+          tmpfs: workload.scratchDirs.length > 0 ? tmpfs : undefined,
+          // The provider extracts uploads at / and Docker refuses that into a read-only root (moby's
+          // extractToDir: "container rootfs is marked read-only"), whatever volume or tmpfs the files
+          // land in: only a workload without files gets a read-only root here.
+          readOnly: workload.readOnlyRootFilesystem && uploads.length === 0,
           labels: labelList(labels),
           logDriver: 'json-file',
           logOpts: { 'max-size': '10m', 'max-file': '3' },

@@ -236,7 +236,31 @@ describe('the Kubernetes test stack', () => {
       ro('prod-prometheus-statefulset'),
       ro('prod-alertmanager-statefulset'),
       ro('prod-grafana-deployment'),
-    ]).toEqual([true, true, false]);
+    ]).toEqual([true, true, true]);
+  });
+
+  it('gives Grafana a writable place for everything it writes: its claim, and an emptyDir at /tmp', () => {
+    const spec = podSpec('prod-grafana-deployment');
+    const volumes = new Map((spec.volumes as Obj[]).map((v) => [v.name, v]));
+    const mounts = spec.containers[0].volumeMounts as Obj[];
+    const writable = mounts
+      .filter((m) => !m.readOnly)
+      .map((m) => ({ path: m.mountPath as string, volume: volumes.get(m.name) as Obj }));
+    expect(writable).toEqual([
+      {
+        path: '/var/lib/grafana',
+        volume: { name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } },
+      },
+      { path: '/tmp', volume: { name: 'scratch-0', emptyDir: { sizeLimit: '64Mi' } } },
+    ]);
+    // Every folder Grafana writes to (data, logs, plugins) lies in one of them; provisioning is only read.
+    const env = Object.fromEntries((spec.containers[0].env as Obj[]).map((e) => [e.name, e.value]));
+    const written = ['GF_PATHS_DATA', 'GF_PATHS_LOGS', 'GF_PATHS_PLUGINS'].map((key) => env[key] as string);
+    for (const path of written)
+      expect(writable.some((w) => path === w.path || path.startsWith(`${w.path}/`))).toBe(true);
+    const provisioning = mounts.filter((m) => m.mountPath.startsWith(`${env.GF_PATHS_PROVISIONING}/`));
+    expect(provisioning.length).toBeGreaterThan(0);
+    for (const mount of provisioning) expect(mount.readOnly).toBe(true);
   });
 
   it.each([
@@ -287,6 +311,7 @@ describe('the Kubernetes test stack', () => {
       '/etc/grafana/provisioning/datasources',
       '/etc/grafana/secrets',
       '/var/lib/grafana',
+      '/tmp',
     ]);
   });
 

@@ -175,6 +175,10 @@ export function deployKubernetesWorkload(
         name: workload.volumes[i].name,
         persistentVolumeClaim: { claimName: claim.metadata.name },
       })),
+      ...workload.scratchDirs.map((dir, i) => ({
+        name: scratchVolumeName(i),
+        emptyDir: { sizeLimit: dir.sizeHint },
+      })),
     ],
   });
   const controller = controllerOf(objects, template, stateful);
@@ -278,6 +282,11 @@ function configVolumeName(index: number): string {
   return `config-${index}`;
 }
 
+/** The emptyDir of a scratch folder: writable, gone with the pod, capped (the kubelet evicts beyond it). */
+function scratchVolumeName(index: number): string {
+  return `scratch-${index}`;
+}
+
 /** The one container: image, flags, env, ports, mounts, probes, resources, restricted security. */
 function workloadContainer(
   workload: Workload,
@@ -287,6 +296,7 @@ function workloadContainer(
   const volumeMounts = [
     ...plan.dirs.map((dir, i) => ({ name: configVolumeName(i), mountPath: dir, readOnly: true })),
     ...workload.volumes.map((vol) => ({ name: vol.name, mountPath: vol.path })),
+    ...workload.scratchDirs.map((dir, i) => ({ name: scratchVolumeName(i), mountPath: dir.path })),
   ];
   const containerPorts = workload.ports.flatMap((port) => [
     { name: port.name, containerPort: port.container, protocol: 'TCP' },

@@ -30,6 +30,16 @@ export interface SecretFile {
   secretName: string;
 }
 
+/**
+ * A folder the process writes but need not keep (temporary files): a Kubernetes emptyDir, a Docker tmpfs,
+ * both capped at `sizeHint`. With these the root file system can be read-only.
+ */
+export interface ScratchDir {
+  path: string;
+  /** Kubernetes quantity in Mi or Gi: the emptyDir's sizeLimit, the tmpfs's size. */
+  sizeHint: string;
+}
+
 /** Persistent data: a Docker named volume, a Kubernetes PersistentVolumeClaim. */
 export interface WorkloadVolume {
   name: string;
@@ -72,6 +82,8 @@ export interface Workload {
    */
   configDirs: string[];
   volumes: WorkloadVolume[];
+  /** Writable folders that are not kept; none outside these and the volumes when the root is read-only. */
+  scratchDirs: ScratchDir[];
   healthCheck: HealthCheck;
   /** Numeric, so that Kubernetes runAsNonRoot can verify it; the image's own non-root user. */
   user: { uid: number; gid: number };
@@ -80,7 +92,10 @@ export interface Workload {
   cluster?: { port: number; peers: string[] };
   /** Other names the workload is reached by on the Docker network (the catalogue's targets). */
   aliases: string[];
-  /** False where the tool writes outside its volumes. Docker ignores it: uploads need a writable root. */
+  /**
+   * False where the tool writes outside its volumes and scratch folders. Docker keeps the root writable
+   * for a workload with files all the same: it refuses uploads into a read-only root (docker.ts).
+   */
   readOnlyRootFilesystem: boolean;
   /** Kubernetes requests (CPU, memory) and limit (memory); Docker limits derived from them (container-limits.ts). */
   resources: { cpu: string; memory: string };
@@ -125,6 +140,9 @@ export const USERS = {
 
 /** Grafana keeps users and preferences only (everything else is provisioned): a small volume. */
 export const GRAFANA_STORAGE = '1Gi';
+
+/** Grafana's temporary files (SQLite's temporary tables, CSV and image exports) go to /tmp. */
+export const GRAFANA_TMP: ScratchDir = { path: '/tmp', sizeHint: '64Mi' };
 
 /** WorkloadOptions with every default filled in. */
 export interface ResolvedWorkloadOptions {
@@ -209,6 +227,7 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
     secretFiles: secretFilesOf(synth.secrets.prometheus, o.layout.prometheusSecretsDir),
     configDirs: outermostDirs([dir, o.layout.prometheusSecretsDir]),
     volumes: [{ name: 'data', path: o.data.prometheus, sizeHint: p.storageSize }],
+    scratchDirs: [],
     healthCheck: {
       httpPath: '/-/healthy',
       readyPath: '/-/ready',
@@ -296,6 +315,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
     secretFiles: secretFilesOf(synth.secrets.alertmanager, o.layout.alertmanagerSecretsDir),
     configDirs: outermostDirs([dir, o.layout.alertmanagerSecretsDir]),
     volumes: [{ name: 'data', path: o.data.alertmanager, sizeHint: am.storageSize }],
+    scratchDirs: [],
     healthCheck: {
       httpPath: '/-/healthy',
       readyPath: '/-/ready',
@@ -367,7 +387,11 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
     image: g.image,
     args: [],
     env: workloadEnv({
+      // Everything Grafana writes goes to its volume or to /tmp (GRAFANA_TMP), so its root can be
+      // read-only: the image's defaults put plugins and logs in folders of the image.
       GF_PATHS_DATA: o.data.grafana,
+      GF_PATHS_LOGS: `${o.data.grafana}/log`,
+      GF_PATHS_PLUGINS: `${o.data.grafana}/plugins`,
       GF_PATHS_PROVISIONING: provisioning,
       GF_SECURITY_ADMIN_USER: g.adminUser,
       GF_SECURITY_ADMIN_PASSWORD__FILE: `${secretsDir}/${g.adminPasswordSecret}`,
@@ -398,12 +422,12 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
     secretFiles: secretFilesOf([...synth.secrets.grafana, g.adminPasswordSecret], secretsDir),
     configDirs: outermostDirs([provisioning, dashboards, secretsDir]),
     volumes: [{ name: 'data', path: o.data.grafana, sizeHint: GRAFANA_STORAGE }],
+    scratchDirs: [GRAFANA_TMP],
     healthCheck: { httpPath: '/api/health', port: o.ports.grafana, startPeriodSeconds: 60 },
     user: USERS.grafana,
     replicas: 1,
     aliases: [],
-    // Grafana writes below its home (plugins, sessions, temporary files), not only in its data folder.
-    readOnlyRootFilesystem: false,
+    readOnlyRootFilesystem: true,
     resources: g.resources,
   };
 }
