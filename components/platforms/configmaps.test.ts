@@ -1,7 +1,7 @@
 import { services } from '../../infra/services';
 import { synthStack } from '../stack';
 import { testStackConfig } from '../stack/testing';
-import { CONFIGMAP_DATA_LIMIT, planConfigVolumes } from './configmaps';
+import { CONFIGMAP_DATA_LIMIT, CONFIGMAP_MIN_SLOTS, configMapSlots, planConfigVolumes } from './configmaps';
 import { grafanaWorkload, prometheusWorkload, type Workload } from './workload';
 
 const prod = synthStack(testStackConfig('kubernetes'), services, { environment: 'prod' });
@@ -18,19 +18,28 @@ describe('planConfigVolumes', () => {
   it('keeps prometheus.yml apart from the rules and scrape jobs, every file in its folder', () => {
     const { plan, issues } = planConfigVolumes(prometheusWorkload(prod));
     expect(issues).toEqual([]);
-    expect(plan.configMaps.map((c) => c.id)).toEqual([
-      'prometheus-0',
-      'prometheus-rules-0',
-      'prometheus-scrape-0',
-    ]);
-    expect(plan.configMaps.map((c) => [c.dir, Object.keys(c.data)])).toEqual([
+    // Prometheus reloads its files: each folder has its fixed slots, the unused ones empty.
+    expect(plan.configMaps.map((c) => c.id)).toEqual(
+      ['prometheus', 'prometheus-rules', 'prometheus-scrape'].flatMap((id) =>
+        [0, 1, 2, 3].map((n) => `${id}-${n}`),
+      ),
+    );
+    const used = plan.configMaps.filter((c) => Object.keys(c.data).length > 0);
+    expect(used.map((c) => c.id)).toEqual(['prometheus-0', 'prometheus-rules-0', 'prometheus-scrape-0']);
+    expect(used.map((c) => [c.dir, Object.keys(c.data)])).toEqual([
       ['/etc/prometheus', ['prometheus.yml']],
       ['/etc/prometheus/rules', ['orders.yml', 'promstack-stack.yml']],
       ['/etc/prometheus/scrape', ['orders.yml']],
     ]);
-    expect(plan.configMaps[1].data['orders.yml']).toBe(prod.files['prometheus/rules/orders.yml']);
+    expect(used[1].data['orders.yml']).toBe(prod.files['prometheus/rules/orders.yml']);
     expect(plan.secretItems).toEqual([
       { key: 'mimir-password', dir: '/etc/prometheus/secrets', path: 'mimir-password' },
+      { key: 'web-password', dir: '/etc/prometheus/secrets', path: 'web-password' },
+      {
+        key: 'promstack-web-config.yml',
+        dir: '/etc/prometheus/secrets',
+        path: 'promstack-web-config.yml',
+      },
     ]);
     expect(plan.dirs).toEqual([
       '/etc/prometheus',
@@ -50,6 +59,7 @@ describe('planConfigVolumes', () => {
     ]);
     expect(plan.secretItems).toEqual([
       { key: 'grafana-admin-password', dir: '/etc/grafana/secrets', path: 'grafana-admin-password' },
+      { key: 'web-password', dir: '/etc/grafana/secrets', path: 'web-password' },
     ]);
     expect(plan.dirs).toEqual([
       '/etc/grafana/dashboards',
@@ -72,11 +82,31 @@ describe('planConfigVolumes', () => {
     expect(plan.configMaps.map((c) => [c.id, Object.keys(c.data)])).toEqual([
       ['prometheus-rules-0', ['a.yml', 'b.yml']],
       ['prometheus-rules-1', ['c.yml', 'd.yml']],
+      ['prometheus-rules-2', []],
+      ['prometheus-rules-3', []],
     ]);
     for (const chunk of plan.configMaps) {
       const size = Object.entries(chunk.data).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
       expect(size).toBeLessThanOrEqual(CONFIGMAP_DATA_LIMIT);
     }
+  });
+
+  it('gives a folder of a reloaded workload fixed slots: growth fills them, and only past them they double', () => {
+    const big = 'x'.repeat(600 * 1024);
+    const ids = (count: number) => {
+      const files = Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [`/etc/prometheus/rules/r${i}.yml`, big]),
+      );
+      return planConfigVolumes(withFiles(files)).plan.configMaps.map((c) => c.id);
+    };
+    // One ConfigMap or four: the same ConfigMaps, so the same pod spec.
+    expect(ids(4)).toEqual(ids(1));
+    expect(ids(1)).toHaveLength(CONFIGMAP_MIN_SLOTS);
+    expect(ids(5)).toHaveLength(2 * CONFIGMAP_MIN_SLOTS);
+    expect(configMapSlots(9)).toBe(16);
+    // A workload that does not reload (Grafana) has as many ConfigMaps as it fills.
+    const grafana = planConfigVolumes(grafanaWorkload(prod)).plan.configMaps;
+    expect(grafana.every((c) => Object.keys(c.data).length > 0)).toBe(true);
   });
 
   it.each([

@@ -9,6 +9,21 @@ export const CONFIGMAP_DATA_LIMIT = 900 * 1024;
 
 const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
 
+/**
+ * ConfigMaps per folder of a workload that reloads its files, at least: the pod spec names every slot,
+ * used or empty, so a catalogue that outgrows one ConfigMap fills the next slot without changing the
+ * pods. Beyond 4 × 900 KiB in one folder the slots double (8, 16, …), and each doubling (or halving)
+ * changes the pod spec once.
+ */
+export const CONFIGMAP_MIN_SLOTS = 4;
+
+/** Slots for `chunks` ConfigMaps: the next power of two, at least CONFIGMAP_MIN_SLOTS. */
+export function configMapSlots(chunks: number): number {
+  let slots = CONFIGMAP_MIN_SLOTS;
+  while (slots < chunks) slots *= 2;
+  return slots;
+}
+
 /** One ConfigMap: files of one folder, under their file names, projected whole into that folder. */
 export interface ConfigMapChunk {
   /** Stable id, unique in the workload: the folder's slug and a chunk number, e.g. `rules-0`. */
@@ -55,7 +70,7 @@ function mountOf(path: string, dirs: readonly string[]): string | undefined {
 /**
  * Plans the ConfigMaps of a workload: one group per folder (prometheus.yml apart from the rules, so a
  * rule change touches only the rules), each group cut into ConfigMaps of at most `limit` bytes in path
- * order. Keys are the file names, so a ConfigMap projected whole into its folder lays the files out as
+ * order, padded with empty ones to its slots (configMapSlots) when the workload reloads its files. Keys are the file names, so a ConfigMap projected whole into its folder lays the files out as
  * the configs name them. Returns issues instead of a plan when a file cannot be placed.
  */
 export function planConfigVolumes(
@@ -121,6 +136,11 @@ export function planConfigVolumes(
       }
       chunk.data[file.key] = file.content;
       used += size;
+    }
+    if (workload.reload) {
+      for (const total = configMapSlots(count); count < total;) {
+        configMaps.push({ id: `${group.id}-${count++}`, dir, data: {} });
+      }
     }
   }
   const configPaths = new Set(files.map((file) => file.path));

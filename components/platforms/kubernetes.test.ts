@@ -6,6 +6,7 @@ import { IMAGES } from '../stack/images';
 import { testStackConfig } from '../stack/testing';
 import { CONFIGMAP_DATA_LIMIT } from './configmaps';
 import { clusterData, projectedFiles } from './testing';
+import { webConfigYaml } from './web-auth';
 import {
   deployKubernetesWorkload,
   kubernetesNamespace,
@@ -25,6 +26,7 @@ const mocks = installMocks('prod');
 const SECRETS = {
   'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-k8s',
   'grafana-admin-password': 'SECRET-grafana-pw-k8s',
+  'web-password': 'SECRET-web-pw-k8s',
   'pagerduty-shop-routing-key': 'SECRET-pd-shop-0001',
   'pagerduty-platform-routing-key': 'SECRET-pd-platform-0002',
   'mimir-password': 'SECRET-mimir-0003',
@@ -98,8 +100,8 @@ const inputs = (name: string): Obj => unwrapSecrets(mocks.named(name).inputs) as
 const podSpec = (name: string): Obj => inputs(name).spec.template.spec;
 
 /** Files a pod sees through its projected volumes, by path, read back from the ConfigMaps and Secrets. */
-const mountedFiles = (spec: Obj): Record<string, string> =>
-  Object.fromEntries(projectedFiles(spec, clusterData(mocks)));
+const mountedFiles = (spec: Obj, stack = 'prod'): Record<string, string> =>
+  Object.fromEntries(projectedFiles(spec, clusterData(mocks, stack)));
 
 beforeAll(() => mocks.settle());
 
@@ -121,9 +123,11 @@ describe('the Kubernetes test stack', () => {
       namespaces: 1,
       statefulSets: 2,
       deployments: 1,
-      services: 3,
+      // Headless and ClusterIP for each StatefulSet (kubernetes-availability.test.ts), one for Grafana.
+      services: 5,
       // prometheus.yml, rules, scrape jobs; alertmanager.yml, templates; dashboards, two provisioning folders.
-      configMaps: 8,
+      // Prometheus's and Alertmanager's folders with their fixed slots (4 each), Grafana's as filled.
+      configMaps: 3 * 4 + 2 * 4 + 3,
       secrets: 3,
       claims: 1,
       serviceAccounts: 1,
@@ -226,9 +230,47 @@ describe('the Kubernetes test stack', () => {
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'] },
       });
-      expect(spec.containers[0].livenessProbe.httpGet.path).toMatch(/^\//);
+      const liveness = spec.containers[0].livenessProbe;
+      expect(liveness.httpGet?.path ?? liveness.exec.command.at(-1)).toMatch(/\/(-\/healthy|api\/health)'?$/);
     },
   );
+
+  it.each(['prod-prometheus-statefulset', 'prod-alertmanager-statefulset'])(
+    '%s probes log in from inside the container: the pod spec names the password file, never the password or its hash',
+    (name) => {
+      const container = podSpec(name).containers[0];
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        expect(container[probe].httpGet).toBeUndefined();
+        expect(container[probe].exec.command.slice(0, 2)).toEqual(['sh', '-c']);
+      }
+      expect(container.readinessProbe.exec.command[2]).toContain('/-/ready');
+      const secretsDir = name.includes('prometheus')
+        ? '/etc/prometheus/secrets'
+        : '/etc/alertmanager/secrets';
+      expect(container.livenessProbe.exec.command[2]).toContain(`cat '${secretsDir}/web-password'`);
+      expect(container.args).toContain(`--web.config.file=${secretsDir}/promstack-web-config.yml`);
+      expect(container.args.join(' ')).not.toContain('--web.enable-lifecycle');
+      const spec = JSON.stringify(inputs(name));
+      expect(spec).not.toContain(SECRETS['web-password']);
+      expect(spec).not.toContain('$2b$');
+    },
+  );
+
+  it('keeps the password and its hash in Secrets only, the hash derived from the password', () => {
+    const holders = mocks.resources
+      .filter((r) => r.name.startsWith('prod-'))
+      .filter((r) => {
+        const text = JSON.stringify(unwrapSecrets(r.inputs));
+        return text.includes(SECRETS['web-password']) || text.includes('$2b$');
+      })
+      .map((r) => r.type);
+    expect(holders.length).toBeGreaterThan(0);
+    expect(new Set(holders)).toEqual(new Set(['kubernetes:core/v1:Secret']));
+    const webConfig = mountedFiles(podSpec('prod-prometheus-statefulset'))[
+      '/etc/prometheus/secrets/promstack-web-config.yml'
+    ];
+    expect(webConfig).toBe(webConfigYaml(prodSynth.config.webAuth, SECRETS['web-password']));
+  });
 
   it('makes the root file system read-only where the tool allows', () => {
     const ro = (name: string) => podSpec(name).containers[0].securityContext.readOnlyRootFilesystem;
@@ -275,10 +317,21 @@ describe('the Kubernetes test stack', () => {
     );
     for (const file of w.configFiles) expect(mounted[file.path]).toBe(prodSynth.files[file.source]);
     for (const file of w.secretFiles)
-      expect(mounted[file.path]).toBe(SECRETS[file.secretName as keyof typeof SECRETS]);
-    for (const cm of of('prod', 'kubernetes:core/v1:ConfigMap')) {
-      expect((cm.inputs.metadata as Obj).name).toBeUndefined();
-      expect(cm.inputs.immutable).toBe(true);
+      expect(mounted[file.path]).toBe(
+        file.webConfigOf
+          ? webConfigYaml(file.webConfigOf, SECRETS['web-password'])
+          : SECRETS[file.secretName as keyof typeof SECRETS],
+      );
+    // Reloaded files live in named ConfigMaps, updated in place; Grafana's are replaced and roll its pod.
+    for (const cm of of(`prod-${workload}`, 'kubernetes:core/v1:ConfigMap')) {
+      const named = (cm.inputs.metadata as Obj).name;
+      if (workload === 'grafana') {
+        expect(named).toBeUndefined();
+        expect(cm.inputs.immutable).toBe(true);
+      } else {
+        expect(named).toBe(cm.name.replace(/^prod-[a-z]+-/, ''));
+        expect(cm.inputs.immutable).toBeUndefined();
+      }
     }
   });
 
@@ -292,9 +345,7 @@ describe('the Kubernetes test stack', () => {
       { name: 'data', mountPath: '/prometheus' },
     ]);
     const sources = (i: number) => spec.volumes[i].projected.sources as Obj[];
-    expect(sources(1)).toEqual([
-      { configMap: { name: expect.stringMatching(/^prod-prometheus-prometheus-rules-0-[0-9a-f]{8}$/) } },
-    ]);
+    expect(sources(1)).toEqual([0, 1, 2, 3].map((n) => ({ configMap: { name: `prometheus-rules-${n}` } })));
     expect(sources(3)).toEqual([
       {
         secret: {
@@ -345,9 +396,12 @@ describe('the Kubernetes test stack', () => {
       'pagerduty-platform-routing-key': SECRETS['pagerduty-platform-routing-key'],
       'pagerduty-shop-routing-key': SECRETS['pagerduty-shop-routing-key'],
       'slack-webhook-url': SECRETS['slack-webhook-url'],
+      'web-password': SECRETS['web-password'],
+      'promstack-web-config.yml': webConfigYaml(prodSynth.config.webAuth, SECRETS['web-password']),
     });
     const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
     for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);
+    expect(plain).not.toContain('$2b$');
   });
 
   it('grants Prometheus read access to pods in the namespaces it discovers, and nothing more', () => {
@@ -374,14 +428,16 @@ describe('rules larger than one ConfigMap', () => {
     expect(rules.map((r) => Object.keys(r.inputs.data as object))).toEqual([
       ['big-a.yml'],
       ['big-b.yml', 'orders.yml', 'promstack-stack.yml'],
+      [],
+      [],
     ]);
     for (const cm of rules)
       expect(Buffer.byteLength(JSON.stringify(cm.inputs.data))).toBeLessThan(CONFIGMAP_DATA_LIMIT);
     const rulesVolume = (podSpec('big-prometheus-statefulset').volumes as Obj[])[1];
-    expect(
-      rulesVolume.projected.sources.map((s: Obj) => s.configMap.name.replace(/-[0-9a-f]{8}$/, '')),
-    ).toEqual(['big-prometheus-prometheus-rules-0', 'big-prometheus-prometheus-rules-1']);
-    expect(Object.keys(mountedFiles(podSpec('big-prometheus-statefulset'))).sort()).toEqual([
+    expect(rulesVolume.projected.sources.map((s: Obj) => s.configMap.name)).toEqual(
+      [0, 1, 2, 3].map((n) => `prometheus-rules-${n}`),
+    );
+    expect(Object.keys(mountedFiles(podSpec('big-prometheus-statefulset'), 'big')).sort()).toEqual([
       '/etc/prometheus/prometheus.yml',
       '/etc/prometheus/rules/big-a.yml',
       '/etc/prometheus/rules/big-b.yml',

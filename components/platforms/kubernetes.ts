@@ -2,7 +2,17 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../model/errors';
 import { planConfigVolumes, type ConfigVolumePlan } from './configmaps';
-import { configChecksum, httpPortOf, type Workload } from './workload';
+import { configReloaderContainer } from './kubernetes-reloader';
+import {
+  balancedServiceOf,
+  disruptionBudgetOf,
+  replicaSpreading,
+  rollingChanges,
+  type HighAvailability,
+} from './kubernetes-availability';
+import { healthCommand } from './health';
+import { missingSecrets, secretFileValue } from './secret-values';
+import { configChecksum, httpPortOf, type HealthCheck, type Workload } from './workload';
 
 /** Where workloads run on Kubernetes: one namespace of the stack. */
 export interface KubernetesPlacement {
@@ -33,6 +43,11 @@ export interface KubernetesWorkloadOptions {
   extraServicePort?: number;
   /** Pulumi keeps a Deployment's claim when the stack is destroyed. Default true. */
   retainClaims?: boolean;
+  /**
+   * A StatefulSet's replicas kept apart, its disruption budget and rolling changes
+   * (kubernetes-availability.ts). Default none of them.
+   */
+  highAvailability?: HighAvailability;
 }
 
 export interface KubernetesWorkloadResources {
@@ -41,6 +56,9 @@ export interface KubernetesWorkloadResources {
   claims: k8s.core.v1.PersistentVolumeClaim[];
   controller: k8s.apps.v1.StatefulSet | k8s.apps.v1.Deployment;
   service: k8s.core.v1.Service;
+  /** A StatefulSet's ClusterIP Service, reaching any ready replica (`service` is headless). */
+  balancedService?: k8s.core.v1.Service;
+  disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
 }
 
 /** Labels that select a workload's pods; never change them (selectors are immutable). */
@@ -133,8 +151,12 @@ export function prometheusDiscoveryAccess(
   return { serviceAccount, roles, bindings };
 }
 
-function probe(path: string, port: number, extra: Partial<k8s.types.input.core.v1.Probe> = {}) {
-  return { httpGet: { path, port }, periodSeconds: 10, timeoutSeconds: 5, ...extra };
+/** An HTTP GET; behind a login, the same request from inside the container (healthCommand). */
+function probe(health: HealthCheck, path: string, extra: Partial<k8s.types.input.core.v1.Probe> = {}) {
+  const check = health.basicAuth
+    ? { exec: { command: healthCommand(health, path) } }
+    : { httpGet: { path, port: health.port } };
+  return { ...check, periodSeconds: 10, timeoutSeconds: 5, ...extra };
 }
 
 /**
@@ -169,6 +191,7 @@ export function deployKubernetesWorkload(
   const claims = stateful ? [] : deploymentClaims(objects, options.retainClaims ?? true);
   const template = podTemplate(objects, options, {
     container: workloadContainer(workload, plan, options),
+    reloader: workload.reload && configReloaderContainer(workload, workload.reload, plan, configVolumeName),
     volumes: [
       ...configVolumes(plan, configMaps, secret),
       ...claims.map((claim, i) => ({
@@ -181,9 +204,18 @@ export function deployKubernetesWorkload(
       })),
     ],
   });
-  const controller = controllerOf(objects, template, stateful);
+  const controller = controllerOf(objects, template, stateful, options.highAvailability);
   const service = serviceOf(objects, options, stateful);
-  return { configMaps, secret, claims, controller, service };
+  const ha = options.highAvailability;
+  return {
+    configMaps,
+    secret,
+    claims,
+    controller,
+    service,
+    balancedService: stateful ? balancedServiceOf(objects) : undefined,
+    disruptionBudget: stateful && ha ? disruptionBudgetOf(objects, ha) : undefined,
+  };
 }
 
 /** What every object of one workload shares: its Pulumi name, namespace, labels and parent. */
@@ -205,20 +237,26 @@ function deployablePlan(
 ): ConfigVolumePlan {
   const { plan, issues } = planConfigVolumes(workload);
   if (issues.length > 0) throw new ValidationError(issues);
-  const missing = workload.secretFiles.filter((s) => secrets[s.secretName] === undefined);
-  if (missing.length > 0) {
-    throw new Error(`${name}: no value for secret(s) ${missing.map((s) => s.secretName).join(', ')}`);
-  }
+  const missing = missingSecrets(workload, secrets);
+  if (missing.length > 0) throw new Error(`${name}: no value for secret(s) ${missing.join(', ')}`);
   return plan;
 }
 
-/** No metadata.name: Pulumi names them, so a data change is create-new, roll, delete-old. */
+/**
+ * A workload that reloads its files gets named, mutable ConfigMaps: a data change is applied to the
+ * same object, the kubelet refreshes the mounted files, the reloader signals the process, and the pod
+ * spec stays as it was. Otherwise no metadata.name: Pulumi names them, so a data change is create-new,
+ * roll, delete-old.
+ */
 function configMapsOf(o: WorkloadObjects, plan: ConfigVolumePlan): k8s.core.v1.ConfigMap[] {
+  const reloaded = o.workload.reload !== undefined;
   return plan.configMaps.map(
     (chunk) =>
       new k8s.core.v1.ConfigMap(
         `${o.name}-${chunk.id}`,
-        { metadata: o.metadata(), data: chunk.data, immutable: true },
+        reloaded
+          ? { metadata: o.metadata(chunk.id), data: chunk.data }
+          : { metadata: o.metadata(), data: chunk.data, immutable: true },
         { parent: o.parent },
       ),
   );
@@ -237,7 +275,7 @@ function secretOf(
       metadata: o.metadata(),
       type: 'Opaque',
       stringData: pulumi.secret(
-        pulumi.all(Object.fromEntries(files.map((s) => [s.secretName, secrets[s.secretName]]))),
+        pulumi.all(Object.fromEntries(files.map((s) => [s.secretName, secretFileValue(s, secrets)]))),
       ),
       immutable: true,
     },
@@ -317,9 +355,9 @@ function workloadContainer(
     env,
     ports: containerPorts,
     volumeMounts,
-    livenessProbe: probe(health.httpPath, health.port, { failureThreshold: 6 }),
-    readinessProbe: probe(health.readyPath ?? health.httpPath, health.port, { failureThreshold: 3 }),
-    startupProbe: probe(health.httpPath, health.port, {
+    livenessProbe: probe(health, health.httpPath, { failureThreshold: 6 }),
+    readinessProbe: probe(health, health.readyPath ?? health.httpPath, { failureThreshold: 3 }),
+    startupProbe: probe(health, health.httpPath, {
       failureThreshold: Math.max(3, Math.ceil(health.startPeriodSeconds / 10)),
     }),
     resources: workload.resources && {
@@ -360,7 +398,11 @@ function deploymentClaims(o: WorkloadObjects, retain: boolean): k8s.core.v1.Pers
 function podTemplate(
   o: WorkloadObjects,
   options: KubernetesWorkloadOptions,
-  pod: { container: k8s.types.input.core.v1.Container; volumes: k8s.types.input.core.v1.Volume[] },
+  pod: {
+    container: k8s.types.input.core.v1.Container;
+    reloader?: k8s.types.input.core.v1.Container;
+    volumes: k8s.types.input.core.v1.Volume[];
+  },
 ): k8s.types.input.core.v1.PodTemplateSpec {
   const { user } = o.workload;
   return {
@@ -378,7 +420,10 @@ function podTemplate(
       },
       // Prometheus flushes its head block on SIGTERM.
       terminationGracePeriodSeconds: 120,
-      containers: [pod.container],
+      ...(options.highAvailability && replicaSpreading(o.selector, options.highAvailability)),
+      // The reloader's signal must reach the tool's process.
+      ...(pod.reloader && { shareProcessNamespace: true }),
+      containers: pod.reloader ? [pod.container, pod.reloader] : [pod.container],
       volumes: pod.volumes,
     },
   };
@@ -389,6 +434,7 @@ function controllerOf(
   o: WorkloadObjects,
   template: k8s.types.input.core.v1.PodTemplateSpec,
   stateful: boolean,
+  ha: HighAvailability | undefined,
 ): k8s.apps.v1.StatefulSet | k8s.apps.v1.Deployment {
   const metadata = o.metadata(o.workload.name);
   const common = { replicas: o.workload.replicas, selector: { matchLabels: o.selector }, template };
@@ -400,8 +446,9 @@ function controllerOf(
   const spec = {
     ...common,
     serviceName: o.workload.name,
-    // Replicas are peers, not a sequence: start them together.
+    // Replicas are peers, not a sequence: start them together (updates still go one at a time).
     podManagementPolicy: 'Parallel',
+    ...(ha && rollingChanges(ha)),
     // Claim templates cannot change after creation: only the stable selector labels here.
     volumeClaimTemplates: o.workload.volumes.map((vol) => ({
       metadata: { name: vol.name, labels: o.selector },

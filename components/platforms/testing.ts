@@ -14,10 +14,14 @@ export interface ClusterData {
   secrets: Map<string, Record<string, string>>;
 }
 
-/** The ConfigMaps' data and the Secrets' stringData, by their (auto)names as the mock engine gave them. */
-export function clusterData(mocks: MockHarness): ClusterData {
+/**
+ * The ConfigMaps' data and the Secrets' stringData, by their (auto)names as the mock engine gave them;
+ * with `stack`, only those whose Pulumi name starts with it (stacks in one test share named ConfigMaps).
+ */
+export function clusterData(mocks: MockHarness, stack?: string): ClusterData {
   const data: ClusterData = { configMaps: new Map(), secrets: new Map() };
   for (const [resource, outputs] of mocks.outputs()) {
+    if (stack !== undefined && !resource.name.startsWith(`${stack}-`)) continue;
     const state = unwrapSecrets(outputs) as Obj;
     if (resource.type === 'kubernetes:core/v1:ConfigMap')
       data.configMaps.set(state.metadata.name, state.data ?? {});

@@ -24,7 +24,7 @@ const kubernetes = (changes: Partial<Config> = {}): Config => ({
 });
 
 describe('prometheusWorkload', () => {
-  it('runs the pinned image with the config, TSDB, retention and listen flags, and no lifecycle API', () => {
+  it('runs the pinned image with the config, TSDB, retention, listen and web config flags, and no lifecycle API', () => {
     const w = prometheusWorkload(synthOf(dev()));
     expect(w.image).toBe(IMAGES.prometheus);
     expect(w.args).toEqual([
@@ -32,7 +32,36 @@ describe('prometheusWorkload', () => {
       '--storage.tsdb.path=/prometheus',
       '--storage.tsdb.retention.time=7d',
       '--web.listen-address=0.0.0.0:9090',
+      '--web.config.file=/etc/prometheus/secrets/promstack-web-config.yml',
     ]);
+  });
+
+  it('derives its web config from the password secret, which its health check and clients read too', () => {
+    const config = dev();
+    config.webAuth = { username: 'ops', passwordSecret: 'ops-web' };
+    const synth = synthOf(config);
+    const w = prometheusWorkload(synth);
+    expect(w.secretFiles).toEqual([
+      { path: '/etc/prometheus/secrets/ops-web', secretName: 'ops-web' },
+      {
+        path: '/etc/prometheus/secrets/promstack-web-config.yml',
+        secretName: 'promstack-web-config.yml',
+        webConfigOf: { username: 'ops', passwordSecret: 'ops-web' },
+      },
+    ]);
+    expect(w.healthCheck.basicAuth).toEqual({
+      username: 'ops',
+      passwordFile: '/etc/prometheus/secrets/ops-web',
+    });
+    expect(secretsNeeded([w])).toEqual(['ops-web']);
+    // Alerts to Alertmanager and the scrapes of both log in with the same file.
+    const prom = synth.rendered.prometheus;
+    const login = { username: 'ops', password_file: '/etc/prometheus/secrets/ops-web' };
+    expect(prom.alerting?.alertmanagers?.[0].basic_auth).toEqual(login);
+    for (const job of ['prometheus', 'alertmanager'])
+      expect(prom.scrape_configs?.find((j) => j.job_name === job)?.basic_auth).toEqual(login);
+    // Grafana's /metrics has no login.
+    expect(prom.scrape_configs?.find((j) => j.job_name === 'grafana')?.basic_auth).toBeUndefined();
   });
 
   it('adds the size cap when retentionSize is set', () => {
@@ -67,7 +96,7 @@ describe('prometheusWorkload', () => {
   it('mounts the remote-write password where prometheus.yml names it', () => {
     const synth = synthStack(testStackConfig('kubernetes'), services, { environment: 'prod' });
     const w = prometheusWorkload(synth);
-    expect(w.secretFiles).toEqual([
+    expect(w.secretFiles.filter((f) => f.secretName.startsWith('mimir'))).toEqual([
       { path: '/etc/prometheus/secrets/mimir-password', secretName: 'mimir-password' },
     ]);
     expect(synth.files['prometheus/prometheus.yml']).toContain(
@@ -111,6 +140,7 @@ describe('alertmanagerWorkload', () => {
       '--data.retention=120h',
       '--data.maintenance-interval=30s',
       '--web.listen-address=0.0.0.0:9093',
+      '--web.config.file=/etc/alertmanager/secrets/promstack-web-config.yml',
       ...clusterFlags,
     ]);
     expect(w.replicas).toBe(replicas);
@@ -141,6 +171,12 @@ describe('alertmanagerWorkload', () => {
     const w = alertmanagerWorkload(synth);
     expect(w.secretFiles).toEqual([
       { path: '/etc/alertmanager/secrets/slack-webhook-url', secretName: 'slack-webhook-url' },
+      { path: '/etc/alertmanager/secrets/web-password', secretName: 'web-password' },
+      {
+        path: '/etc/alertmanager/secrets/promstack-web-config.yml',
+        secretName: 'promstack-web-config.yml',
+        webConfigOf: { username: 'promstack', passwordSecret: 'web-password' },
+      },
     ]);
     expect(synth.files['alertmanager/alertmanager.yml']).toContain(
       'api_url_file: /etc/alertmanager/secrets/slack-webhook-url',
@@ -161,6 +197,7 @@ describe('grafanaWorkload', () => {
     expect(w.env.GF_PATHS_PROVISIONING).toBe('/etc/grafana/provisioning');
     expect(w.secretFiles).toEqual([
       { path: '/etc/grafana/secrets/grafana-admin-password', secretName: 'grafana-admin-password' },
+      { path: '/etc/grafana/secrets/web-password', secretName: 'web-password' },
     ]);
     const paths = w.configFiles.map((f) => f.path);
     expect(paths).toContain('/etc/grafana/provisioning/datasources/promstack.yaml');
@@ -207,7 +244,7 @@ describe('grafanaWorkload', () => {
   it('names a different admin password secret when the config says so', () => {
     const config = dev();
     config.grafana = { adminPasswordSecret: 'ops-grafana' };
-    expect(secretsNeeded([grafanaWorkload(synthOf(config))])).toEqual(['ops-grafana']);
+    expect(secretsNeeded([grafanaWorkload(synthOf(config))])).toEqual(['ops-grafana', 'web-password']);
   });
 });
 
@@ -298,6 +335,20 @@ describe('configChecksum', () => {
     expect(configChecksum({ configFiles: files, secretFiles: [] })).toBe(
       configChecksum({ configFiles: [...files].reverse(), secretFiles: [] }),
     );
+  });
+
+  it('of a workload that reloads its files, covers only what a restart applies (its secret files)', () => {
+    const reload = { process: 'prometheus' };
+    const reloaded = { ...base, reload };
+    expect(configChecksum({ ...reloaded, configFiles: [{ path: '/b', content: 'y', source: 'b' }] })).toBe(
+      configChecksum(reloaded),
+    );
+    expect(configChecksum({ ...reloaded, secretFiles: [{ path: '/s/k', secretName: 'k' }] })).not.toBe(
+      configChecksum(reloaded),
+    );
+    expect(prometheusWorkload(synthOf(dev())).reload).toEqual({ process: 'prometheus' });
+    expect(alertmanagerWorkload(synthOf(dev())).reload).toEqual({ process: 'alertmanager' });
+    expect(grafanaWorkload(synthOf(dev())).reload).toBeUndefined();
   });
 });
 

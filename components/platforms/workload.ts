@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { compareText } from '../model/errors';
 import { sortKeys } from '../model/names';
 import type { ServiceDefinition } from '../service';
+import type { StackConfig } from '../stack/config';
 import { CONTAINER_LAYOUT, NAMES, PORTS, type Platform, type StackLayout } from '../stack/layout';
 import { OUTPUT_PATHS } from '../stack/paths';
 import type { SynthResult } from '../stack/synth';
+import type { ConfigReload } from './config-reloader';
+import { WEB_CONFIG_FILE } from './web-auth';
 
 /** A port a workload listens on; `publish` only where the host must reach it (Docker). */
 export interface WorkloadPort {
@@ -27,7 +30,13 @@ export interface ConfigFile {
 /** A stack secret the workload reads from a file. */
 export interface SecretFile {
   path: string;
+  /** The stack secret, or (with `webConfigOf`) the file's own name, its Kubernetes Secret key. */
   secretName: string;
+  /**
+   * Set on the web config: its content is derived from this login's password secret (webConfigYaml)
+   * where the platform materialises secrets, so that the hash never reaches synth's files.
+   */
+  webConfigOf?: StackConfig['webAuth'];
 }
 
 /**
@@ -56,6 +65,8 @@ export interface HealthCheck {
   port: number;
   /** Time to allow before failures count (Prometheus replays its WAL first). */
   startPeriodSeconds: number;
+  /** The login the endpoints ask for: the check reads the password from this file (health.ts). */
+  basicAuth?: { username: string; passwordFile: string };
 }
 
 /**
@@ -99,6 +110,11 @@ export interface Workload {
   readOnlyRootFilesystem: boolean;
   /** Kubernetes requests (CPU, memory) and limit (memory); Docker limits derived from them (container-limits.ts). */
   resources: { cpu: string; memory: string };
+  /**
+   * Set when the process re-reads its config files on a signal: its files then reach it by a reload
+   * (a config reloader beside it, config-reloader.ts), never by a new container or pod.
+   */
+  reload?: ConfigReload;
 }
 
 export interface WorkloadOptions {
@@ -180,6 +196,22 @@ function secretFilesOf(names: readonly string[], dir: string): SecretFile[] {
     .map((secretName) => ({ path: `${dir}/${secretName}`, secretName }));
 }
 
+/**
+ * What Prometheus and Alertmanager need for their login: the web config (derived from the password
+ * secret), the password file (the health check logs in with it) and the flag.
+ */
+function webAuthOf(synth: SynthResult, secretsDir: string) {
+  const auth = synth.config.webAuth;
+  const passwordFile = `${secretsDir}/${auth.passwordSecret}`;
+  const webConfig = `${secretsDir}/${WEB_CONFIG_FILE}`;
+  return {
+    arg: `--web.config.file=${webConfig}`,
+    secretNames: [auth.passwordSecret],
+    webConfigFile: { path: webConfig, secretName: WEB_CONFIG_FILE, webConfigOf: auth } satisfies SecretFile,
+    basicAuth: { username: auth.username, passwordFile },
+  };
+}
+
 /** The folders of `dirs` that are not inside another one of them, sorted. */
 export function outermostDirs(dirs: readonly string[]): string[] {
   const unique = [...new Set(dirs.map((d) => d.replace(/\/+$/, '')))].sort(compareText);
@@ -198,14 +230,16 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
   const p = synth.config.prometheus;
   const docker = synth.config.docker;
   const dir = o.layout.prometheusConfigDir;
+  const web = webAuthOf(synth, o.layout.prometheusSecretsDir);
   const args = [
     `--config.file=${dir}/prometheus.yml`,
     `--storage.tsdb.path=${o.data.prometheus}`,
     `--storage.tsdb.retention.time=${p.retention}`,
     ...(p.retentionSize ? [`--storage.tsdb.retention.size=${p.retentionSize}`] : []),
-    // No --web.enable-lifecycle: Prometheus has no login, and POST /-/quit would let whoever reaches it
-    // stop it. A changed config is read on SIGHUP (the local runtime) or by a new container or pod.
+    // No --web.enable-lifecycle: POST /-/quit would stop Prometheus, and a changed config is read on
+    // SIGHUP (the config reloader beside it, the local runtime).
     `--web.listen-address=${o.host}:${o.ports.prometheus}`,
+    web.arg,
   ];
   return {
     name: NAMES.prometheus,
@@ -224,7 +258,10 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
     ],
     // promtool unit tests are for CI, not for the server.
     configFiles: filesUnder(synth, OUTPUT_PATHS.prometheusDir, dir, OUTPUT_PATHS.testsDir),
-    secretFiles: secretFilesOf(synth.secrets.prometheus, o.layout.prometheusSecretsDir),
+    secretFiles: [
+      ...secretFilesOf([...synth.secrets.prometheus, ...web.secretNames], o.layout.prometheusSecretsDir),
+      web.webConfigFile,
+    ],
     configDirs: outermostDirs([dir, o.layout.prometheusSecretsDir]),
     volumes: [{ name: 'data', path: o.data.prometheus, sizeHint: p.storageSize }],
     scratchDirs: [],
@@ -233,12 +270,14 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
       readyPath: '/-/ready',
       port: o.ports.prometheus,
       startPeriodSeconds: 300,
+      basicAuth: web.basicAuth,
     },
     user: USERS.prometheus,
     replicas: o.platform === 'kubernetes' ? p.replicas : 1,
     aliases: [],
     readOnlyRootFilesystem: true,
     resources: p.resources,
+    reload: { process: 'prometheus' },
   };
 }
 
@@ -274,6 +313,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
   const am = synth.config.alertmanager;
   const docker = synth.config.docker;
   const dir = o.layout.alertmanagerConfigDir;
+  const web = webAuthOf(synth, o.layout.alertmanagerSecretsDir);
   const peers = options.clusterPeers ?? alertmanagerPeers(synth, o.platform, o.ports.alertmanagerCluster);
   const cluster =
     peers.length > 0
@@ -297,6 +337,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
       `--data.retention=${am.retention}`,
       `--data.maintenance-interval=${ALERTMANAGER_SNAPSHOT_INTERVAL}`,
       `--web.listen-address=${o.host}:${o.ports.alertmanager}`,
+      web.arg,
       ...cluster,
     ],
     env: {},
@@ -312,7 +353,10 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
       ...(peers.length > 0 ? [{ name: 'cluster', container: o.ports.alertmanagerCluster, udp: true }] : []),
     ],
     configFiles: filesUnder(synth, OUTPUT_PATHS.alertmanagerDir, dir),
-    secretFiles: secretFilesOf(synth.secrets.alertmanager, o.layout.alertmanagerSecretsDir),
+    secretFiles: [
+      ...secretFilesOf([...synth.secrets.alertmanager, ...web.secretNames], o.layout.alertmanagerSecretsDir),
+      web.webConfigFile,
+    ],
     configDirs: outermostDirs([dir, o.layout.alertmanagerSecretsDir]),
     volumes: [{ name: 'data', path: o.data.alertmanager, sizeHint: am.storageSize }],
     scratchDirs: [],
@@ -321,6 +365,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
       readyPath: '/-/ready',
       port: o.ports.alertmanager,
       startPeriodSeconds: 30,
+      basicAuth: web.basicAuth,
     },
     user: USERS.alertmanager,
     replicas: peers.length > 0 ? peers.length : 1,
@@ -328,6 +373,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
     aliases: [],
     readOnlyRootFilesystem: true,
     resources: am.resources,
+    reload: { process: 'alertmanager' },
   };
 }
 
@@ -395,9 +441,13 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
       GF_PATHS_PROVISIONING: provisioning,
       GF_SECURITY_ADMIN_USER: g.adminUser,
       GF_SECURITY_ADMIN_PASSWORD__FILE: `${secretsDir}/${g.adminPasswordSecret}`,
+      // Signs sessions and encrypts stored datasource secrets: the image's default is public knowledge.
+      GF_SECURITY_SECRET_KEY__FILE: `${secretsDir}/${g.secretKeySecret}`,
       GF_SERVER_HTTP_ADDR: o.host,
       GF_SERVER_HTTP_PORT: String(o.ports.grafana),
       GF_SERVER_ROOT_URL: g.rootUrl,
+      // The Ingress passes the whole path on: below the host's root Grafana must expect its prefix.
+      GF_SERVER_SERVE_FROM_SUB_PATH: g.ingress && ingressPath(g.rootUrl) !== '/' ? 'true' : undefined,
       // Logs go to stdout only, where every platform collects them.
       GF_LOG_MODE: 'console',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
@@ -419,7 +469,7 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
       },
     ],
     configFiles,
-    secretFiles: secretFilesOf([...synth.secrets.grafana, g.adminPasswordSecret], secretsDir),
+    secretFiles: secretFilesOf([...synth.secrets.grafana, g.adminPasswordSecret, g.secretKeySecret], secretsDir),
     configDirs: outermostDirs([provisioning, dashboards, secretsDir]),
     volumes: [{ name: 'data', path: o.data.grafana, sizeHint: GRAFANA_STORAGE }],
     scratchDirs: [GRAFANA_TMP],
@@ -430,6 +480,12 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
     readOnlyRootFilesystem: true,
     resources: g.resources,
   };
+}
+
+/** The path Grafana is served at below its host: rootUrl's, without a trailing slash (`/` at the root). */
+export function ingressPath(rootUrl: string | undefined): string {
+  const path = rootUrl ? new URL(rootUrl).pathname.replace(/\/+$/, '') : '';
+  return path === '' ? '/' : path;
 }
 
 /** Namespaces whose pods Prometheus discovers on Kubernetes (it needs read access there), sorted. */
@@ -446,18 +502,25 @@ export function httpPortOf(workload: Pick<Workload, 'ports'>): WorkloadPort {
 }
 
 /**
- * sha256 of what a workload reads: every config file (path and content) and the names and paths of its
- * secret files (never their values). A pod annotation with it rolls the pods when any of it changes.
+ * sha256 of what a workload reads and only a restart applies: every config file (path and content) of
+ * a workload without `reload`, and the names and paths of its secret files (never their values). A pod
+ * annotation with it rolls the pods when any of it changes; a reloaded config file never does.
  */
-export function configChecksum(workload: Pick<Workload, 'configFiles' | 'secretFiles'>): string {
+export function configChecksum(workload: Pick<Workload, 'configFiles' | 'secretFiles' | 'reload'>): string {
   const hash = createHash('sha256');
-  const files = [...workload.configFiles].sort((a, b) => compareText(a.path, b.path));
+  const restartOnly = workload.reload ? [] : workload.configFiles;
+  const files = [...restartOnly].sort((a, b) => compareText(a.path, b.path));
   for (const file of files) hash.update(`${file.path}\0${file.content}\0`);
   for (const secret of workload.secretFiles) hash.update(`secret\0${secret.path}\0${secret.secretName}\0`);
   return hash.digest('hex');
 }
 
-/** Every stack secret the workloads read, sorted. */
+/** The stack secret a secret file comes from: its own, or the password its web config is derived from. */
+export function sourceSecretOf(file: SecretFile): string {
+  return file.webConfigOf?.passwordSecret ?? file.secretName;
+}
+
+/** Every stack secret the workloads read, directly or through a derived file, sorted. */
 export function secretsNeeded(workloads: readonly Workload[]): string[] {
-  return [...new Set(workloads.flatMap((w) => w.secretFiles.map((s) => s.secretName)))].sort(compareText);
+  return [...new Set(workloads.flatMap((w) => w.secretFiles.map(sourceSecretOf)))].sort(compareText);
 }
