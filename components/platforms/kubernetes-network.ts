@@ -3,6 +3,8 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { ServiceDefinition } from '../service';
 import type { SynthResult } from '../stack/synth';
 import { selectorLabels, type KubernetesPlacement } from './kubernetes';
+import { applierSelectorLabels } from './kubernetes-silences';
+import { silencesApplier } from './silences-applier';
 import { httpPortOf, type Workload } from './workload';
 
 /** A NetworkPolicy peer as the API takes it. */
@@ -147,6 +149,13 @@ export function networkPolicySpecs(
     ports: [tcp(httpPort(w))],
   }));
   const remoteWrite = synth.rendered.prometheus.remote_write ?? [];
+  // Behind its Ingress, Grafana is reached through the ingress controller's pods.
+  const grafanaFrom = [...allowed.grafanaFrom, ...(synth.config.grafana.ingress?.controllerFrom ?? [])];
+  // The silences Job talks to Alertmanager's API and to nothing else.
+  const applier = silencesApplier(synth, alertmanager);
+  const applierPods: NetworkPeer[] = applier
+    ? [{ podSelector: { matchLabels: applierSelectorLabels(applier) } }]
+    : [];
   const policy = (
     workload: Workload,
     ingress: NetworkPolicySpec['ingress'],
@@ -183,7 +192,7 @@ export function networkPolicySpecs(
     policy(
       alertmanager,
       [
-        { from: [pods(prometheus), pods(grafana)], ports: [tcp(httpPort(alertmanager))] },
+        { from: [pods(prometheus), pods(grafana), ...applierPods], ports: [tcp(httpPort(alertmanager))] },
         { from: [pods(alertmanager)], ports: allPorts(alertmanager) },
         ...(allowed.alertmanagerFrom.length > 0
           ? [{ from: allowed.alertmanagerFrom.map(peerOf), ports: [tcp(httpPort(alertmanager))] }]
@@ -201,8 +210,8 @@ export function networkPolicySpecs(
       grafana,
       [
         { from: [pods(prometheus)], ports: [tcp(httpPort(grafana))] },
-        ...(allowed.grafanaFrom.length > 0
-          ? [{ from: allowed.grafanaFrom.map(peerOf), ports: [tcp(httpPort(grafana))] }]
+        ...(grafanaFrom.length > 0
+          ? [{ from: grafanaFrom.map(peerOf), ports: [tcp(httpPort(grafana))] }]
           : []),
       ],
       [
@@ -210,6 +219,17 @@ export function networkPolicySpecs(
         { to: [pods(alertmanager)], ports: [tcp(httpPort(alertmanager))] },
       ],
     ),
+    ...(applier
+      ? [
+          {
+            name: applier.name,
+            podSelector: applierPods[0].podSelector!,
+            policyTypes: ['Ingress', 'Egress'] as NetworkPolicySpec['policyTypes'],
+            ingress: [],
+            egress: [DNS, { to: [pods(alertmanager)], ports: [tcp(httpPort(alertmanager))] }],
+          },
+        ]
+      : []),
   ];
 }
 

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../model/errors';
 import { deployDockerWorkload, dockerNetwork } from '../platforms/docker';
 import { alertInboxWorkload, exampleBackendWorkload } from '../platforms/dev-extras';
+import { silencesApplier, type SilencesApplier } from '../platforms/silences-applier';
 import { kubernetesNamespace } from '../platforms/kubernetes';
 import { deployNetworkPolicies, networkPolicySpecs } from '../platforms/kubernetes-network';
 import {
@@ -19,6 +20,7 @@ import { fileDigests, filesSummary, type FileDigest, type FilesSummary } from '.
 import { Grafana } from './grafana';
 import { Prometheus } from './prometheus';
 import { MonitoredService } from './service';
+import { AlertmanagerSilences } from './silences';
 import { workloadIssues, type Placement, type SecretValues } from './workload-component';
 
 /** Arguments of {@link MonitoringStack}. */
@@ -55,6 +57,8 @@ export interface StackPlan {
     alertInbox?: Workload;
   };
   discoveryNamespaces: string[];
+  /** The run that creates the stack config's silences in Alertmanager; none without silences. */
+  silencesApplier?: SilencesApplier;
 }
 
 /**
@@ -89,7 +93,13 @@ export function planMonitoringStack(args: MonitoringStackArgs): StackPlan {
     return true;
   });
   if (unique.length > 0) throw new ValidationError(unique);
-  return { environment, synth, workloads, discoveryNamespaces: discoveryNamespaces(services) };
+  return {
+    environment,
+    synth,
+    workloads,
+    discoveryNamespaces: discoveryNamespaces(services),
+    silencesApplier: silencesApplier(synth, workloads.alertmanager),
+  };
 }
 
 /**
@@ -148,6 +158,12 @@ export class MonitoringStack extends pulumi.ComponentResource {
       new MonitoredService(`${name}-service-${service.name}`, { service, synth }, child);
     }
     const alertmanager = new Alertmanager(`${name}-alertmanager`, { synth, placement, secrets }, child);
+    if (plan.silencesApplier)
+      new AlertmanagerSilences(
+        `${name}-silences`,
+        { applier: plan.silencesApplier, placement, secrets },
+        { parent: this, dependsOn: [alertmanager] },
+      );
     const prometheus = new Prometheus(
       `${name}-prometheus`,
       {

@@ -50,6 +50,11 @@ export interface Endpoints {
    * job, which would only ever be down and set off MonitoringComponentDown.
    */
   grafana?: string;
+  /**
+   * Where Grafana's datasources read each component: one name that reaches every ready replica (a
+   * ClusterIP Service on Kubernetes, the name all replicas share on Docker). Default: the first instance.
+   */
+  datasources?: { prometheus: string; alertmanager: string };
 }
 
 export const PORTS = {
@@ -60,7 +65,22 @@ export const PORTS = {
 } as const;
 
 /** Stable names of the stack's workloads: Docker network aliases, Kubernetes StatefulSet and Service names. */
-export const NAMES = { prometheus: 'prometheus', alertmanager: 'alertmanager', grafana: 'grafana' } as const;
+export const NAMES = {
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  grafana: 'grafana',
+  /** The one-shot run that creates the stack config's silences (platforms/silences-applier.ts). */
+  silencesApplier: 'alertmanager-silences',
+} as const;
+
+/**
+ * The ClusterIP Service in front of the ready replicas of a StatefulSet, which clients that need any one
+ * of them use (Grafana). The headless Service, named as the workload, gives each pod its DNS name for
+ * gossip and for clients that must reach every replica (Prometheus's alerting and self-scrapes).
+ */
+export function balancedServiceName(workload: string): string {
+  return `${workload}-api`;
+}
 
 /**
  * Endpoints on Docker and Kubernetes. Every Alertmanager is listed individually: Prometheus must send
@@ -76,6 +96,11 @@ export function platformEndpoints(config: StackConfig): Endpoints {
           ? [`${NAMES.alertmanager}:${PORTS.alertmanager}`]
           : Array.from({ length: am }, (_, i) => `${NAMES.alertmanager}-${i}:${PORTS.alertmanager}`),
       grafana: `${NAMES.grafana}:${PORTS.grafana}`,
+      datasources: {
+        prometheus: `${NAMES.prometheus}:${PORTS.prometheus}`,
+        // Every Alertmanager replica has the alias `alertmanager` too, which Docker's DNS answers with all.
+        alertmanager: `${NAMES.alertmanager}:${PORTS.alertmanager}`,
+      },
     };
   }
   const ns = config.kubernetes.namespace;
@@ -86,5 +111,9 @@ export function platformEndpoints(config: StackConfig): Endpoints {
     ),
     alertmanagers: Array.from({ length: am }, (_, i) => pod(NAMES.alertmanager, i, PORTS.alertmanager)),
     grafana: `${NAMES.grafana}.${ns}.svc:${PORTS.grafana}`,
+    datasources: {
+      prometheus: `${balancedServiceName(NAMES.prometheus)}.${ns}.svc:${PORTS.prometheus}`,
+      alertmanager: `${balancedServiceName(NAMES.alertmanager)}.${ns}.svc:${PORTS.alertmanager}`,
+    },
   };
 }
