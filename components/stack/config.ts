@@ -1,6 +1,12 @@
 import { matcher } from '../model/alertmanager/matchers';
 import { hasUserInfo } from '../model/inline-credentials';
-import { dns1123Label, matchLabels } from '../model/kubernetes-names';
+import {
+  annotations,
+  dns1123Label,
+  dns1123Subdomain,
+  ingressHost,
+  matchLabels,
+} from '../model/kubernetes-names';
 import { z } from 'zod';
 import { receiver } from '../model/alertmanager/receivers/receiver';
 import { timeInterval } from '../model/alertmanager/time-intervals';
@@ -109,6 +115,80 @@ const networkPolicies = z
   })
   .describe('NetworkPolicies of the stack (Kubernetes).');
 
+/** How the replicas of Prometheus and Alertmanager are kept apart and replaced (Kubernetes). */
+const highAvailability = z
+  .strictObject({
+    maxUnavailable: z
+      .number()
+      .int()
+      .min(1, { error: 'at least 1: a budget of 0 would block every node drain' })
+      .default(1)
+      .describe(
+        'PodDisruptionBudget of Prometheus and Alertmanager when they run more than one replica: how many of ' +
+          'their replicas a node drain may stop at once; fewer than the replicas of each. One replica gets no ' +
+          'budget (it could only block drains).',
+      ),
+    podAntiAffinity: z
+      .enum(['preferred', 'required'])
+      .default('preferred')
+      .describe(
+        'Replicas of one component on different nodes (`kubernetes.io/hostname`): `preferred`, or `required` ' +
+          '(a replica then stays Pending while no other node can take it).',
+      ),
+    zoneSpread: z
+      .enum(['ScheduleAnyway', 'DoNotSchedule'])
+      .default('ScheduleAnyway')
+      .describe(
+        'Spread replicas over zones (`topology.kubernetes.io/zone`, at most one more in any zone): ' +
+          '`ScheduleAnyway` prefers it, `DoNotSchedule` insists (nodes without the zone label then take none).',
+      ),
+    minReadySeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .default(20)
+      .describe(
+        'How long a replaced Prometheus or Alertmanager pod must stay ready before a rolling change stops the ' +
+          'next one: Alertmanager reports ready before its gossip settles (about 10 s).',
+      ),
+  })
+  .describe('Disruption budgets, spreading and rolling changes of the replicated components (Kubernetes).');
+
+/** ingress-nginx's controller pods, as its Helm chart labels them in the namespace its guide installs it in. */
+export const DEFAULT_INGRESS_CONTROLLER = {
+  namespace: 'ingress-nginx',
+  podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+};
+
+const grafanaIngress = z
+  .strictObject({
+    host: ingressHost.describe(
+      'Host name people reach Grafana at, e.g. `grafana.example.com`; `grafana.rootUrl` must then be ' +
+        '`https://<host>/…`, and is that when unset.',
+    ),
+    tlsSecretName: dns1123Subdomain.describe(
+      'Secret (type `kubernetes.io/tls`) in the stack namespace with the certificate for `host`, made by hand ' +
+        'or by cert-manager (see `annotations`). The Ingress serves TLS only.',
+    ),
+    className: dns1123Subdomain
+      .optional()
+      .describe("IngressClass of the controller; the cluster's default class when unset."),
+    annotations: annotations
+      .default({})
+      .describe('Annotations of the Ingress, e.g. `cert-manager.io/cluster-issuer: letsencrypt`.'),
+    controllerFrom: z
+      .array(networkPeer)
+      .min(1, { error: 'name the ingress controller: it must reach Grafana through its NetworkPolicy' })
+      .default([DEFAULT_INGRESS_CONTROLLER])
+      .describe(
+        "The ingress controller's pods, let in by Grafana's NetworkPolicy. Default: ingress-nginx's controller " +
+          '(namespace `ingress-nginx`, labels `app.kubernetes.io/name: ingress-nginx`, ' +
+          '`app.kubernetes.io/component: controller`).',
+      ),
+  })
+  .describe('An Ingress for Grafana, TLS only (Kubernetes). Unset: no Ingress.');
+
 const teamRouting = z.strictObject({
   critical: z.array(z.string()).default([]).describe("Receivers of the team's critical alerts."),
   warning: z.array(z.string()).default([]).describe("Receivers of the team's warning alerts."),
@@ -211,6 +291,12 @@ export const stackConfig = z.strictObject({
       repeatInterval: positiveDuration
         .default('4h')
         .describe('Wait before repeating a notification that is still firing.'),
+      watchdogInterval: positiveDuration
+        .default('1m')
+        .describe(
+          'How often the Watchdog reaches `watchdogReceiver` while the stack works: the period to give the ' +
+            'heartbeat service (with a grace period of a few of them).',
+        ),
     })
     .prefault({})
     .describe('The Alertmanager (or cluster).'),
@@ -226,6 +312,12 @@ export const stackConfig = z.strictObject({
       adminPasswordSecret: secretName
         .default('grafana-admin-password')
         .describe('Name of the stack secret that holds the admin password.'),
+      secretKeySecret: secretName
+        .default('grafana-secret-key')
+        .describe(
+          "Name of the stack secret that holds Grafana's `secret_key`, which signs sessions and encrypts the " +
+            'secrets Grafana stores (datasource passwords): rotating it breaks what was encrypted with it.',
+        ),
       rootUrl: linkUrl
         .optional()
         .describe(
@@ -233,7 +325,31 @@ export const stackConfig = z.strictObject({
             'carries `dashboard_url: <rootUrl>/d/<service dashboard uid>`, shown in notifications.',
         ),
       resources: resources.default({ cpu: '100m', memory: '256Mi' }).describe('Requests on Kubernetes.'),
+      ingress: grafanaIngress.optional(),
     })
+    .superRefine((grafana, ctx) => {
+      if (grafana.secretKeySecret === grafana.adminPasswordSecret)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secretKeySecret'],
+          message: `the admin password secret ${grafana.adminPasswordSecret} too: give the secret key a secret of its own`,
+        });
+      const host = grafana.ingress?.host;
+      if (host === undefined || grafana.rootUrl === undefined) return;
+      const url = new URL(grafana.rootUrl);
+      if (url.protocol !== 'https:' || url.hostname !== host || url.port !== '')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rootUrl'],
+          message: `Grafana is reached at https://${host}/ through its Ingress (TLS only): write https://${host}/ (or a path below it), or leave rootUrl unset`,
+        });
+    })
+    // Behind the Ingress the URL is known; everything that names Grafana (links, cookies) reads rootUrl.
+    .transform((grafana) =>
+      grafana.ingress && grafana.rootUrl === undefined
+        ? { ...grafana, rootUrl: `https://${grafana.ingress.host}/` }
+        : grafana,
+    )
     .prefault({})
     .describe('Grafana.'),
   receivers: z
@@ -364,6 +480,7 @@ export const stackConfig = z.strictObject({
             'its discovery Role, kept when the stack is destroyed. When false they must exist: the stack reads ' +
             'each one, so a missing namespace fails `pulumi preview` before anything is created.',
         ),
+      highAvailability: highAvailability.prefault({}),
     })
     .prefault({})
     .describe('Settings used when `platform` is `kubernetes`.'),

@@ -2,27 +2,38 @@ import type { GrafanaProvisioningInput } from '../model/grafana';
 import type { StackConfig } from './config';
 import type { Endpoints, StackLayout } from './layout';
 
-/** Datasources for Prometheus (the first instance) and Alertmanager, and the dashboard folder. */
+/**
+ * Datasources for Prometheus and Alertmanager through names that reach any ready replica (Grafana reads
+ * one: Prometheus replicas hold the same series, Alertmanager members share silences by gossip), and the
+ * dashboard folder.
+ */
 export function grafanaProvisioningOf(
   config: StackConfig,
   endpoints: Endpoints,
   layout: StackLayout,
 ): GrafanaProvisioningInput {
+  // Grafana's server-side proxy logs in; the provisioning file names the password file, never its value.
+  const login = {
+    basicAuthUser: config.webAuth.username,
+    basicAuthPassword_file: { secret: config.webAuth.passwordSecret },
+  };
   return {
     datasources: [
       {
         type: 'prometheus',
         name: 'Prometheus',
         uid: 'prometheus',
-        url: `http://${endpoints.prometheus[0]}`,
+        url: `http://${endpoints.datasources?.prometheus ?? endpoints.prometheus[0]}`,
         isDefault: true,
+        ...login,
         jsonData: { timeInterval: config.prometheus.scrapeInterval, httpMethod: 'POST' },
       },
       {
         type: 'alertmanager',
         name: 'Alertmanager',
         uid: 'alertmanager',
-        url: `http://${endpoints.alertmanagers[0]}`,
+        url: `http://${endpoints.datasources?.alertmanager ?? endpoints.alertmanagers[0]}`,
+        ...login,
         jsonData: { implementation: 'prometheus' },
       },
     ],

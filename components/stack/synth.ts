@@ -48,6 +48,7 @@ import {
 } from './paths';
 import { prometheusConfigOf, serviceScrapeJob } from './prometheus';
 import { checkSloScrapes } from './slo-scrapes';
+import { checkHighAvailability } from './high-availability';
 import { renderPrometheusFiles } from './scrape-files';
 import { scaleRules } from './time-scale';
 
@@ -181,6 +182,13 @@ function checkStackReferences(
   }
   checkAlertInboxUse(config, issues);
   checkSloScrapes(config, services, issues);
+  checkHighAvailability(config, issues);
+  if (config.platform === 'docker' && config.grafana.ingress) {
+    issues.add(
+      'stack.grafana.ingress',
+      'an Ingress exists on Kubernetes only: on Docker remove it and put your TLS proxy in front of docker.grafanaBindAddress',
+    );
+  }
   if (config.platform === 'docker' && config.prometheus.replicas > 1) {
     issues.add(
       'stack.prometheus.replicas',
