@@ -4,6 +4,8 @@ import { plainPart } from '../components/pulumi/testing';
 
 const SECRETS = {
   'grafana-admin-password': 'staging-SECRET-grafana-1618',
+  'grafana-secret-key': 'staging-SECRET-grafana-1618-secret-key',
+  'web-password': 'staging-SECRET-web-1618',
   'slack-webhook-url': 'https://hooks.slack.test/services/staging-SECRET-slack-1414',
   'watchdog-heartbeat-url': 'https://hc-ping.test/staging-SECRET-heartbeat-2718',
 };
@@ -13,8 +15,8 @@ const { mocks, inputs } = program;
 describe('the staging stack (Pulumi.staging.yaml)', () => {
   it('exports the in-cluster URLs', () => {
     expect(program.outputs).toMatchObject({
-      prometheusUrl: 'http://prometheus.monitoring.svc:9090',
-      alertmanagerUrl: 'http://alertmanager.monitoring.svc:9093',
+      prometheusUrl: 'http://prometheus-api.monitoring.svc:9090',
+      alertmanagerUrl: 'http://alertmanager-api.monitoring.svc:9093',
       grafanaUrl: 'http://grafana.monitoring.svc:3000',
       services: services.map((service) => service.name),
     });

@@ -26,6 +26,7 @@ const mocks = installMocks('prod');
 const SECRETS = {
   'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-k8s',
   'grafana-admin-password': 'SECRET-grafana-pw-k8s',
+  'grafana-secret-key': 'SECRET-grafana-pw-k8s-secret-key',
   'web-password': 'SECRET-web-pw-k8s',
   'pagerduty-shop-routing-key': 'SECRET-pd-shop-0001',
   'pagerduty-platform-routing-key': 'SECRET-pd-platform-0002',

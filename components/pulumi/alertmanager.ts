@@ -16,7 +16,8 @@ export interface AlertmanagerArgs {
 /**
  * Alertmanager with the rendered routes and receivers; with `alertmanager.replicas` > 1 a gossip
  * cluster (containers `alertmanager-N` on Docker, a StatefulSet behind a headless Service on
- * Kubernetes) that Prometheus sends every alert to, member by member.
+ * Kubernetes, kept apart and guarded as `kubernetes.highAvailability` says) that Prometheus sends every
+ * alert to, member by member; Grafana reads any member through the ClusterIP Service `alertmanager-api`.
  */
 export class Alertmanager extends WorkloadComponent {
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -27,7 +28,11 @@ export class Alertmanager extends WorkloadComponent {
         workload: alertmanagerWorkload(args.synth, { platform: args.placement.platform }),
         placement: args.placement,
         secrets: args.secrets,
-        kubernetes: () => ({ controller: 'StatefulSet', podIpEnv: true }),
+        kubernetes: () => ({
+          controller: 'StatefulSet',
+          podIpEnv: true,
+          highAvailability: args.synth.config.kubernetes.highAvailability,
+        }),
       },
       opts,
     );

@@ -46,6 +46,8 @@ const APPLY_ORDER = [
   'Service',
   'Deployment',
   'StatefulSet',
+  // Guards pods that exist; last, so that the files before it keep their numbers.
+  'PodDisruptionBudget',
 ];
 
 /**

@@ -27,8 +27,9 @@ export interface PrometheusArgs {
 
 /**
  * Prometheus with the rendered config and rules: one container on Docker; on Kubernetes a StatefulSet of
- * `prometheus.replicas` (each with its own volume and `replica` label), a headless Service and read
- * access for pod discovery.
+ * `prometheus.replicas` (each with its own volume and `replica` label, kept apart and guarded as
+ * `kubernetes.highAvailability` says), a headless Service, a ClusterIP Service `prometheus-api` that
+ * Grafana reads, and read access for pod discovery.
  */
 export class Prometheus extends WorkloadComponent {
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -52,6 +53,7 @@ export class Prometheus extends WorkloadComponent {
             controller: 'StatefulSet',
             serviceAccountName: access.serviceAccount.metadata.name,
             podNameEnv: true,
+            highAvailability: args.synth.config.kubernetes.highAvailability,
           };
         },
       },

@@ -13,6 +13,8 @@ const mocks = installMocks('dev');
 const DEV_SECRETS = {
   'slack-webhook-url': 'https://hooks.slack.test/x/SECRET-1',
   'grafana-admin-password': 'SECRET-2',
+  'grafana-secret-key': 'SECRET-2-secret-key',
+  'web-password': 'SECRET-2-web',
 };
 const PROD_SECRETS = {
   ...DEV_SECRETS,
@@ -42,8 +44,8 @@ describe('MonitoringStack outputs', () => {
     [dev, 'http://127.0.0.1:9090', 'http://127.0.0.1:9093', 'http://127.0.0.1:3000'],
     [
       prod,
-      'http://prometheus.monitoring.svc:9090',
-      'http://alertmanager.monitoring.svc:9093',
+      'http://prometheus-api.monitoring.svc:9090',
+      'http://alertmanager-api.monitoring.svc:9093',
       'https://grafana.example.com/',
     ],
   ])('gives the URLs where each tool is reached (%#)', async (stack, prometheus, alertmanager, grafana) => {

@@ -7,7 +7,8 @@ import {
   type KubernetesPlacement,
   type KubernetesWorkloadOptions,
 } from '../platforms/kubernetes';
-import { httpPortOf, type Workload } from '../platforms/workload';
+import { httpPortOf, sourceSecretOf, type Workload } from '../platforms/workload';
+import { balancedServiceName } from '../stack/layout';
 import { fileDigests, filesSummary, type FileDigest, type FilesSummary } from './file-digests';
 
 /** Where the stack's components run: its Docker network, or its Kubernetes namespace. */
@@ -25,11 +26,12 @@ export function workloadIssues(
   platform: Placement['platform'],
   secrets: SecretValues,
 ): ValidationIssue[] {
+  // The web config is derived from the password file's secret: one missing value, one issue.
   const issues: ValidationIssue[] = workload.secretFiles
-    .filter((file) => secrets[file.secretName] === undefined)
+    .filter((file) => secrets[sourceSecretOf(file)] === undefined && !file.webConfigOf)
     .map((file) => ({
-      path: `secrets.${file.secretName}`,
-      message: `${workload.name} reads this secret (${file.path}) but the stack has no value for it: run pulumi config set --secret --path 'secrets.${file.secretName}' <value>`,
+      path: `secrets.${sourceSecretOf(file)}`,
+      message: `${workload.name} reads this secret (${file.path}) but the stack has no value for it: run pulumi config set --secret --path 'secrets.${sourceSecretOf(file)}' <value>`,
     }));
   if (platform === 'kubernetes') issues.push(...planConfigVolumes(workload).issues);
   return issues;
@@ -81,16 +83,20 @@ export abstract class WorkloadComponent extends pulumi.ComponentResource {
     if (issues.length > 0) throw new ValidationError(issues);
     super(type, name, {}, opts);
 
+    let serviceName = workload.name;
     if (placement.platform === 'docker')
       deployDockerWorkload(name, workload, placement, { parent: this, secrets });
-    else
-      deployKubernetesWorkload(name, workload, placement, {
+    else {
+      const deployed = deployKubernetesWorkload(name, workload, placement, {
         ...spec.kubernetes(this),
         parent: this,
         secrets,
       });
+      // A StatefulSet's own Service is headless: the URL names the one that reaches any ready replica.
+      if (deployed.balancedService) serviceName = balancedServiceName(workload.name);
+    }
     this.workload = workload;
-    this.url = pulumi.output(spec.url ?? workloadUrl(workload, placement, spec.servicePort));
+    this.url = pulumi.output(spec.url ?? workloadUrl(workload, placement, spec.servicePort, serviceName));
     const files = configFilesOf(workload);
     this.configFileDigests = pulumi.output(fileDigests(files));
     this.configSummary = pulumi.output(filesSummary(files));
@@ -104,16 +110,22 @@ export abstract class WorkloadComponent extends pulumi.ComponentResource {
 
 /**
  * Where a person or tool reaches a workload's `http` port: the published host address on Docker
- * (127.0.0.1 when published on all addresses), the Service's cluster DNS name on Kubernetes.
+ * (127.0.0.1 when published on all addresses), the cluster DNS name of its Service (`serviceName`,
+ * default the workload's) on Kubernetes.
  */
-export function workloadUrl(workload: Workload, placement: Placement, servicePort?: number): string {
+export function workloadUrl(
+  workload: Workload,
+  placement: Placement,
+  servicePort?: number,
+  serviceName: string = workload.name,
+): string {
   const http = httpPortOf(workload);
   if (placement.platform === 'docker') {
     if (!http.publish) return `http://${workload.name}:${http.container}`;
     const host = http.publish.hostAddress === '0.0.0.0' ? '127.0.0.1' : http.publish.hostAddress;
     return `http://${host}:${http.publish.hostPort}`;
   }
-  return `http://${workload.name}.${placement.namespaceName}.svc:${servicePort ?? http.container}`;
+  return `http://${serviceName}.${placement.namespaceName}.svc:${servicePort ?? http.container}`;
 }
 
 /** The workload's config files by mounted path. */
