@@ -3,7 +3,9 @@
  * object against the Kubernetes OpenAPI schema (kubernetes-models, validated with ajv), then the
  * references between objects that only the API server, the kubelet or a Service's endpoints controller
  * check: selectors, mounts, files named by flags, probe ports, ConfigMap keys and sizes, the restricted
- * Pod Security Standard, Services reaching their pods, namespaces, RBAC references.
+ * Pod Security Standard, Services reaching their pods, namespaces, RBAC references, disruption budgets
+ * guarding pods without blocking drains, and Grafana's datasources reaching a Service its
+ * NetworkPolicies let it reach.
  */
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -13,9 +15,13 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { parse } from 'yaml';
 import { projectedFiles, type ClusterData } from '../../components/platforms/testing';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -32,7 +38,10 @@ const MODELS: Record<string, Model> = {
   'v1/ServiceAccount': ServiceAccount as unknown as Model,
   'apps/v1/Deployment': Deployment as unknown as Model,
   'apps/v1/StatefulSet': StatefulSet as unknown as Model,
+  'batch/v1/Job': Job as unknown as Model,
+  'networking.k8s.io/v1/Ingress': Ingress as unknown as Model,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy as unknown as Model,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget as unknown as Model,
   'rbac.authorization.k8s.io/v1/Role': Role as unknown as Model,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
 };
@@ -107,12 +116,16 @@ export function crossReferenceProblems(
     ...configDataProblems(index),
     ...manifests.filter(isWorkload).flatMap((w) => workloadProblems(w, index)),
     ...manifests.filter((m) => m.kind === 'Service').flatMap((s) => serviceProblems(s, index)),
+    ...manifests.filter((m) => m.kind === 'Ingress').flatMap((i) => ingressProblems(i, index)),
     ...manifests.filter((m) => m.kind === 'RoleBinding').flatMap((b) => bindingProblems(b, index)),
+    ...manifests.filter((m) => m.kind === 'PodDisruptionBudget').flatMap((b) => budgetProblems(b, index)),
+    ...datasourceProblems(index),
   ];
 }
 
+/** What runs pods from a template: the controllers, and the silences Job. */
 function isWorkload(m: Obj): boolean {
-  return m.kind === 'Deployment' || m.kind === 'StatefulSet';
+  return m.kind === 'Deployment' || m.kind === 'StatefulSet' || m.kind === 'Job';
 }
 
 function namespaceProblems(index: Index, existing: readonly string[]): string[] {
@@ -235,7 +248,9 @@ function fileProblems(where: string, pod: Obj, container: Obj, cluster: ClusterD
   );
   const paths = [
     ...((container.args ?? []) as string[]).map((arg) => /^--[\w.-]+=(\/\S*)$/.exec(arg)?.[1]),
-    ...((container.env ?? []) as Obj[]).filter((e) => /__FILE$/.test(e.name)).map((e) => e.value as string),
+    // A command's file arguments (the silences Job: node, its script, its silences file).
+    ...((container.command ?? []) as string[]).slice(1).filter((arg) => arg.startsWith('/')),
+    ...((container.env ?? []) as Obj[]).filter((e) => /_FILE$/.test(e.name)).map((e) => e.value as string),
   ].filter((p): p is string => p !== undefined);
   const problems: string[] = [];
   for (const path of paths) {
@@ -294,6 +309,28 @@ function restrictedProblems(name: string, pod: Obj): string[] {
 }
 
 /** A Service must select pods of a workload and point each port at a port those pods declare. */
+/** Each backend of an Ingress names a Service of its namespace and one of its ports; every TLS host has a rule. */
+function ingressProblems(ingress: Obj, index: Index): string[] {
+  const name = objectName(ingress);
+  const services = index.inNamespace('Service', ingress.metadata.namespace);
+  const rules = (ingress.spec.rules ?? []) as Obj[];
+  const problems: string[] = [];
+  for (const rule of rules) {
+    for (const path of (rule.http?.paths ?? []) as Obj[]) {
+      const backend = path.backend.service as Obj;
+      const service = services.find((s) => s.metadata.name === backend.name);
+      const port = backend.port.name ?? backend.port.number;
+      if (!service) problems.push(`${name}: backend Service ${backend.name} does not exist`);
+      else if (!((service.spec.ports ?? []) as Obj[]).some((p) => p.name === port || p.port === port))
+        problems.push(`${name}: backend Service ${backend.name} has no port ${port}`);
+    }
+  }
+  for (const tls of (ingress.spec.tls ?? []) as Obj[])
+    for (const host of (tls.hosts ?? []) as string[])
+      if (!rules.some((r) => r.host === host)) problems.push(`${name}: TLS host ${host} has no rule`);
+  return problems;
+}
+
 function serviceProblems(service: Obj, index: Index): string[] {
   const name = objectName(service);
   const selector: Record<string, string> = service.spec.selector ?? {};
@@ -341,4 +378,170 @@ function bindingProblems(binding: Obj, index: Index): string[] {
       problems.push(`${name}: subject ServiceAccount ${subject.namespace}/${subject.name} does not exist`);
   }
   return problems;
+}
+
+/** The workloads of a namespace whose pods carry every label of `selector`. */
+function workloadsSelected(index: Index, namespace: string, selector: Record<string, string>): Obj[] {
+  return index.manifests.filter(
+    (w) =>
+      isWorkload(w) &&
+      w.metadata.namespace === namespace &&
+      Object.entries(selector).every(([k, v]) => w.spec.template.metadata?.labels?.[k] === v),
+  );
+}
+
+/**
+ * A PodDisruptionBudget must guard the pods of one workload, and leave a drain room both ways: at
+ * least one pod it may stop (else the drain waits forever), at least one it must keep (else a drain may
+ * stop them all). Percentages are not checked.
+ */
+function budgetProblems(budget: Obj, index: Index): string[] {
+  const name = objectName(budget);
+  const selector: Record<string, string> = budget.spec.selector?.matchLabels ?? {};
+  const workloads = workloadsSelected(index, budget.metadata.namespace, selector);
+  if (Object.keys(selector).length === 0 || workloads.length !== 1)
+    return [`${name}: selects the pods of ${workloads.length} workloads, not of one`];
+  const replicas: number = workloads[0].spec.replicas ?? 1;
+  const { maxUnavailable, minAvailable } = budget.spec;
+  const allowed =
+    typeof maxUnavailable === 'number'
+      ? maxUnavailable
+      : typeof minAvailable === 'number'
+        ? replicas - minAvailable
+        : undefined;
+  if (allowed === undefined) return [];
+  const where = `${name} (${replicas} replicas of ${objectName(workloads[0])})`;
+  if (allowed <= 0) return [`${where}: lets a drain stop no pod, so every drain of their nodes waits`];
+  if (allowed >= replicas) return [`${where}: lets a drain stop all of them at once`];
+  return [];
+}
+
+/** `http://<service>.<namespace>.svc[.cluster.local]:<port>`, or a pod's name below its Service. */
+const SERVICE_HOST = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?$/;
+const POD_HOST = /^([a-z0-9-]+)\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?$/;
+
+/**
+ * Each Grafana datasource (a ConfigMap key holding datasource provisioning) must name a Service with a
+ * cluster IP, on a port it has, which reaches every ready replica and no pod that is not ready; and the
+ * NetworkPolicies must let the pods that mount the ConfigMap reach that Service's pods on its target port.
+ */
+function datasourceProblems(index: Index): string[] {
+  const problems: string[] = [];
+  for (const configMap of index.manifests.filter((m) => m.kind === 'ConfigMap')) {
+    const namespace: string = configMap.metadata.namespace;
+    const clients = index.manifests.filter(
+      (w) => isWorkload(w) && w.metadata.namespace === namespace && projects(w, configMap.metadata.name),
+    );
+    for (const [key, text] of Object.entries((configMap.data ?? {}) as Record<string, string>)) {
+      if (!/^datasources:/m.test(text)) continue;
+      const provisioning = parse(text) as Obj | null;
+      if (!Array.isArray(provisioning?.datasources)) continue;
+      for (const source of provisioning.datasources as Obj[]) {
+        const where = `${objectName(configMap)} ${key} datasource ${source.name}`;
+        const url = new URL(source.url as string);
+        const pod = POD_HOST.exec(url.hostname);
+        if (pod) {
+          problems.push(
+            `${where}: ${url.host} is one pod of Service ${pod[2]}, not a Service of every replica`,
+          );
+          continue;
+        }
+        const host = SERVICE_HOST.exec(url.hostname);
+        if (!host) {
+          problems.push(`${where}: ${url.host} is not a Service's cluster DNS name`);
+          continue;
+        }
+        const [, serviceName, serviceNamespace] = host;
+        const service = index
+          .inNamespace('Service', serviceNamespace)
+          .find((m) => m.metadata.name === serviceName);
+        if (!service) {
+          problems.push(`${where}: no Service ${serviceNamespace}/${serviceName}`);
+          continue;
+        }
+        if (service.spec.clusterIP === 'None') {
+          problems.push(
+            `${where}: Service ${serviceName} is headless: its DNS answer is pod addresses, not a ready replica`,
+          );
+          continue;
+        }
+        const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+        const servicePort = ((service.spec.ports ?? []) as Obj[]).find((p) => p.port === port);
+        if (!servicePort) {
+          problems.push(`${where}: Service ${serviceName} has no port ${port}`);
+          continue;
+        }
+        const servers = workloadsSelected(index, serviceNamespace, service.spec.selector ?? {});
+        for (const client of clients) {
+          for (const server of servers) {
+            const target = containerPort(server, servicePort.targetPort ?? servicePort.port);
+            if (target !== undefined && !policiesAllow(index, client, server, target))
+              problems.push(
+                `${where}: the NetworkPolicies keep ${objectName(client)} from ${objectName(server)} on port ${target}`,
+              );
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Whether a workload's pods project or mount a ConfigMap. */
+function projects(w: Obj, configMap: string): boolean {
+  return ((w.spec.template.spec.volumes ?? []) as Obj[]).some(
+    (v) =>
+      v.configMap?.name === configMap ||
+      ((v.projected?.sources ?? []) as Obj[]).some((s) => s.configMap?.name === configMap),
+  );
+}
+
+/** The container port a Service's target port names (by name or number) in a workload's pods. */
+function containerPort(w: Obj, target: string | number): number | undefined {
+  if (typeof target === 'number') return target;
+  for (const container of w.spec.template.spec.containers as Obj[])
+    for (const port of (container.ports ?? []) as Obj[]) if (port.name === target) return port.containerPort;
+  return undefined;
+}
+
+/**
+ * Whether TCP from the pods of `client` to those of `server` on `port` passes the NetworkPolicies of
+ * their namespaces, as a network plugin decides: a pod that policies select in a direction is isolated
+ * there, and then only their rules let traffic through; the client's egress and the server's ingress
+ * must both allow it. Peers by pod and namespace labels only (an address range is not a pod here).
+ */
+function policiesAllow(index: Index, client: Obj, server: Obj, port: number): boolean {
+  const labels = (w: Obj): Record<string, string> => w.spec.template.metadata?.labels ?? {};
+  const matches = (selector: Obj | undefined, of: Record<string, string>) =>
+    Object.entries((selector?.matchLabels ?? {}) as Record<string, string>).every(([k, v]) => of[k] === v);
+  const peerSelects = (peer: Obj, policyNamespace: string, w: Obj) =>
+    !peer.ipBlock &&
+    (peer.namespaceSelector
+      ? matches(peer.namespaceSelector, { 'kubernetes.io/metadata.name': w.metadata.namespace })
+      : w.metadata.namespace === policyNamespace) &&
+    matches(peer.podSelector, labels(w));
+  // An empty or missing list of ports or peers matches all of them.
+  const portFits = (ports: Obj[] | undefined) =>
+    !ports?.length ||
+    ports.some((p) => (p.protocol ?? 'TCP') === 'TCP' && (p.port === undefined || p.port === port));
+  const passes = (w: Obj, direction: 'Ingress' | 'Egress', other: Obj): boolean => {
+    const applying = index
+      .inNamespace('NetworkPolicy', w.metadata.namespace)
+      .filter(
+        (p) =>
+          matches(p.spec.podSelector, labels(w)) &&
+          ((p.spec.policyTypes ?? ['Ingress']) as string[]).includes(direction),
+      );
+    if (applying.length === 0) return true;
+    return applying.some((p) =>
+      ((direction === 'Ingress' ? p.spec.ingress : p.spec.egress) ?? ([] as Obj[])).some((rule: Obj) => {
+        const peers = (direction === 'Ingress' ? rule.from : rule.to) as Obj[] | undefined;
+        return (
+          portFits(rule.ports) &&
+          (!peers?.length || peers.some((peer) => peerSelects(peer, p.metadata.namespace, other)))
+        );
+      }),
+    );
+  };
+  return passes(client, 'Egress', server) && passes(server, 'Ingress', client);
 }

@@ -56,6 +56,36 @@ describe.each(['prod', 'staging'])('the %s manifests', (stack) => {
     expect(kinds.filter((k) => k === 'StatefulSet' || k === 'Deployment')).toHaveLength(3);
   });
 
+  it('guard each component that runs several replicas with a disruption budget, and no lone one', () => {
+    const budgets = stacks[stack].manifests
+      .filter((m) => m.kind === 'PodDisruptionBudget')
+      .map((m) => `${m.metadata.name} maxUnavailable ${m.spec.maxUnavailable}`);
+    // Staging runs one Prometheus and one Alertmanager: a budget there could only block node drains.
+    expect(budgets).toEqual(
+      stack === 'prod' ? ['alertmanager maxUnavailable 1', 'prometheus maxUnavailable 1'] : [],
+    );
+  });
+
+  it("point Grafana's datasources at Services that reach any ready replica", () => {
+    const configMap = stacks[stack].manifests.find(
+      (m) => m.kind === 'ConfigMap' && /^datasources:/m.test(Object.values(m.data ?? {}).join('\n')),
+    )!;
+    const urls = (parse(Object.values(configMap.data as Record<string, string>)[0]) as Obj).datasources.map(
+      (d: Obj) => d.url,
+    );
+    expect(urls).toEqual([
+      'http://prometheus-api.monitoring.svc:9090',
+      'http://alertmanager-api.monitoring.svc:9093',
+    ]);
+    const service = (name: string) =>
+      stacks[stack].manifests.find((m) => m.kind === 'Service' && m.metadata.name === name)!.spec;
+    expect(service('prometheus-api')).toMatchObject({ type: 'ClusterIP', sessionAffinity: 'ClientIP' });
+    expect(service('alertmanager-api')).toMatchObject({ type: 'ClusterIP', sessionAffinity: 'ClientIP' });
+    // The headless Services stay: the StatefulSets' pod DNS names (gossip, alerting, self-scrapes).
+    expect(service('prometheus').clusterIP).toBe('None');
+    expect(service('alertmanager').clusterIP).toBe('None');
+  });
+
   it('validate against the Kubernetes OpenAPI schemas', () => {
     expect(schemaProblems(stacks[stack].manifests)).toEqual([]);
   });
@@ -80,6 +110,35 @@ describe.each(['prod', 'staging'])('the %s manifests', (stack) => {
   });
 });
 
+describe("prod's Grafana Ingress", () => {
+  it('serves grafana.example.com over TLS only, to the Service that the NetworkPolicy opens to the controller', () => {
+    const { manifests } = stacks.prod;
+    const ingresses = manifests.filter((m) => m.kind === 'Ingress');
+    expect(ingresses.map((m) => [m.metadata.name, m.spec.tls, m.spec.rules[0].host])).toEqual([
+      ['grafana', [{ hosts: ['grafana.example.com'], secretName: 'grafana-tls' }], 'grafana.example.com'],
+    ]);
+    const policy = manifests.find(
+      (m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'promstack-grafana',
+    );
+    expect(policy?.spec.ingress).toContainEqual({
+      from: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+          podSelector: {
+            matchLabels: {
+              'app.kubernetes.io/component': 'controller',
+              'app.kubernetes.io/name': 'ingress-nginx',
+            },
+          },
+        },
+      ],
+      ports: [{ protocol: 'TCP', port: 3000 }],
+    });
+    // Staging sets no Ingress: none is made.
+    expect(stacks.staging.manifests.filter((m) => m.kind === 'Ingress')).toEqual([]);
+  });
+});
+
 describe('seeded defects in a copy of the prod manifests', () => {
   /** A copy of prod's objects with one changed by `seed`, and what the checks report. */
   function seeded(
@@ -94,6 +153,14 @@ describe('seeded defects in a copy of the prod manifests', () => {
     return { schema: schemaProblems(copy), references: crossReferenceProblems(copy, stacks.prod.existing) };
   }
   const container = (m: Obj): Obj => m.spec.template.spec.containers[0];
+  const datasourcesConfigMap = (): string =>
+    stacks.prod.manifests.find(
+      (m) => m.kind === 'ConfigMap' && /^datasources:/m.test(Object.values(m.data ?? {}).join('\n')),
+    )!.metadata.name;
+  /** Replaces text in every data value of the datasources ConfigMap. */
+  const datasourceUrl = (from: string, to: string) => (m: Obj) => {
+    for (const key of Object.keys(m.data)) m.data[key] = m.data[key].replace(from, to);
+  };
 
   it('a mount of a volume the pod does not have', () => {
     const found = seeded('StatefulSet', 'prometheus', (m) => {
@@ -166,6 +233,91 @@ describe('seeded defects in a copy of the prod manifests', () => {
     expect(found.references).toEqual([
       expect.stringMatching(/^ConfigMap monitoring\/.*: holds \d+ bytes, over the 1048576/),
     ]);
+  });
+
+  it('a disruption budget that selects no pods', () => {
+    const found = seeded('PodDisruptionBudget', 'alertmanager', (m) => {
+      m.spec.selector.matchLabels['app.kubernetes.io/name'] = 'alertmanagr';
+    });
+    expect(found.references).toEqual([
+      'PodDisruptionBudget monitoring/alertmanager: selects the pods of 0 workloads, not of one',
+    ]);
+  });
+
+  it('a disruption budget that lets a drain stop every replica, or none', () => {
+    const all = seeded('PodDisruptionBudget', 'alertmanager', (m) => {
+      m.spec.maxUnavailable = 3;
+    });
+    expect(all.references).toEqual([
+      'PodDisruptionBudget monitoring/alertmanager (3 replicas of StatefulSet monitoring/alertmanager): lets a drain stop all of them at once',
+    ]);
+    const none = seeded('PodDisruptionBudget', 'prometheus', (m) => {
+      delete m.spec.maxUnavailable;
+      m.spec.minAvailable = 2;
+    });
+    expect(none.references).toEqual([
+      'PodDisruptionBudget monitoring/prometheus (2 replicas of StatefulSet monitoring/prometheus): lets a drain stop no pod, so every drain of their nodes waits',
+    ]);
+  });
+
+  it('a datasource on one replica, as the first Prometheus pod was', () => {
+    const found = seeded(
+      'ConfigMap',
+      datasourcesConfigMap(),
+      datasourceUrl('prometheus-api.monitoring.svc', 'prometheus-0.prometheus.monitoring.svc'),
+    );
+    expect(found.references).toEqual([
+      expect.stringMatching(
+        /datasource Prometheus: prometheus-0\.prometheus\.monitoring\.svc:9090 is one pod of Service prometheus, not a Service of every replica$/,
+      ),
+    ]);
+  });
+
+  it('a datasource through a headless Service, or a port or Service that does not exist', () => {
+    const headless = seeded(
+      'ConfigMap',
+      datasourcesConfigMap(),
+      datasourceUrl('alertmanager-api.monitoring.svc', 'alertmanager.monitoring.svc'),
+    );
+    expect(headless.references).toEqual([
+      expect.stringMatching(/datasource Alertmanager: Service alertmanager is headless/),
+    ]);
+    const port = seeded('ConfigMap', datasourcesConfigMap(), datasourceUrl(':9090', ':9091'));
+    expect(port.references).toEqual([
+      expect.stringMatching(/datasource Prometheus: Service prometheus-api has no port 9091$/),
+    ]);
+    const missing = seeded('ConfigMap', datasourcesConfigMap(), datasourceUrl('prometheus-api', 'prom-api'));
+    expect(missing.references).toEqual([
+      expect.stringMatching(/datasource Prometheus: no Service monitoring\/prom-api$/),
+    ]);
+  });
+
+  it('a NetworkPolicy that keeps Grafana from the replicas its datasource reads', () => {
+    const found = seeded('NetworkPolicy', 'promstack-grafana', (m) => {
+      m.spec.egress = m.spec.egress.filter((rule: Obj) => rule.ports[0].port !== 9093);
+    });
+    expect(found.references).toEqual([
+      expect.stringMatching(
+        /datasource Alertmanager: the NetworkPolicies keep Deployment monitoring\/grafana from StatefulSet monitoring\/alertmanager on port 9093$/,
+      ),
+    ]);
+  });
+
+  it("an Ingress backend on a port Grafana's Service does not have", () => {
+    const found = seeded('Ingress', 'grafana', (m) => {
+      m.spec.rules[0].http.paths[0].backend.service.port.name = 'web';
+    });
+    expect(found.references).toEqual(['Ingress monitoring/grafana: backend Service grafana has no port web']);
+  });
+
+  it('an Ingress whose certificate names a host it does not serve, which the schema allows', () => {
+    const found = seeded('Ingress', 'grafana', (m) => {
+      m.spec.rules[0].host = 'grafana.example.org';
+    });
+    expect(found.references).toEqual([
+      'Ingress monitoring/grafana: TLS host grafana.example.com has no rule',
+    ]);
+    expect(found.schema).toEqual([]);
   });
 
   it('a field of the wrong type, which only the schema sees', () => {
