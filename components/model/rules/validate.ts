@@ -2,6 +2,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { IssueCollector, ValidationError } from '../errors';
 import { sortKeys } from '../names';
 import { zodIssues } from '../validate';
+import { validRuleFileFast } from './fast-validate';
 import { isAlertingRule, ruleFile, type RuleFile, type RuleGroup } from './schema';
 
 /**
@@ -11,7 +12,8 @@ import { isAlertingRule, ruleFile, type RuleFile, type RuleGroup } from './schem
  */
 export function validateRuleFile(input: unknown, prefix = ''): RuleFile {
   const issues = new IssueCollector();
-  const parsed = ruleFile.safeParse(input);
+  const fast = validRuleFileFast(input);
+  const parsed = fast ? { success: true as const, data: fast } : ruleFile.safeParse(input);
   if (!parsed.success) issues.addAll(zodIssues(parsed.error, input, prefix));
   checkGroupNames(input, prefix, issues);
   if (parsed.success) checkDuplicateRules(parsed.data.groups, prefix, issues);
