@@ -96,4 +96,8 @@ export function benchStackConfig(platform: 'docker' | 'kubernetes'): StackConfig
 }
 
 /** Secret values the benchmark stacks need: only Grafana's admin password (receivers are webhooks). */
-export const BENCH_SECRETS = { 'grafana-admin-password': 'bench-only' };
+export const BENCH_SECRETS = {
+  'grafana-admin-password': 'bench-only',
+  'grafana-secret-key': 'bench-only-key',
+  'web-password': 'bench-only-web',
+};

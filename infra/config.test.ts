@@ -11,7 +11,12 @@ describe('the program with a bad stack config', () => {
     const bad = testStackConfig('docker') as Record<string, unknown>;
     bad.defaultReceiver = 'nobody';
     bad.teams = { ...(bad.teams as object), shop: { critical: ['shop-pager', 'pager-typo'] } };
-    setProgramConfig(bad, { 'grafana-admin-password': 'x', 'slack-webhook-url': 'y' });
+    setProgramConfig(bad, {
+      'grafana-admin-password': 'x',
+      'grafana-secret-key': 'k',
+      'slack-webhook-url': 'y',
+      'web-password': 'z',
+    });
     let error: unknown;
     jest.isolateModules(() => {
       try {
@@ -51,6 +56,10 @@ describe('the program with a bad stack config', () => {
         message: expect.stringContaining(
           "pulumi config set --secret --path 'secrets.grafana-admin-password'",
         ),
+      },
+      {
+        path: 'secrets.grafana-secret-key',
+        message: expect.stringContaining("pulumi config set --secret --path 'secrets.grafana-secret-key'"),
       },
     ]);
     expect(mocks.resources).toEqual([]);

@@ -7,6 +7,8 @@ import { programUnderMocks } from './testing';
 
 const SECRETS = {
   'grafana-admin-password': 'dev-SECRET-grafana-3141',
+  'grafana-secret-key': 'dev-SECRET-grafana-3141-secret-key',
+  'web-password': 'dev-SECRET-web-3141',
   'slack-webhook-url': 'https://hooks.slack.test/services/dev-SECRET-slack-2718',
 };
 const program = programUnderMocks('dev', SECRETS);

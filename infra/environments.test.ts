@@ -48,7 +48,7 @@ describe('the environments differ as intended', () => {
         retention: '7d',
         remoteWrite: false,
         exampleBackend: true,
-        secrets: ['grafana-admin-password', 'slack-webhook-url'],
+        secrets: ['grafana-admin-password', 'grafana-secret-key', 'slack-webhook-url'],
       },
     ],
     [
@@ -60,7 +60,12 @@ describe('the environments differ as intended', () => {
         retention: '15d',
         remoteWrite: false,
         exampleBackend: false,
-        secrets: ['grafana-admin-password', 'slack-webhook-url', 'watchdog-heartbeat-url'],
+        secrets: [
+          'grafana-admin-password',
+          'grafana-secret-key',
+          'slack-webhook-url',
+          'watchdog-heartbeat-url',
+        ],
       },
     ],
     [
@@ -74,6 +79,7 @@ describe('the environments differ as intended', () => {
         exampleBackend: false,
         secrets: [
           'grafana-admin-password',
+          'grafana-secret-key',
           'mimir-password',
           'pagerduty-platform-routing-key',
           'pagerduty-shop-routing-key',

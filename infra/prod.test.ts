@@ -3,6 +3,8 @@ import { isSecretEnvelope, plainPart, unwrapSecrets } from '../components/pulumi
 
 const SECRETS = {
   'grafana-admin-password': 'prod-SECRET-grafana-5772',
+  'grafana-secret-key': 'prod-SECRET-grafana-5772-secret-key',
+  'web-password': 'prod-SECRET-web-5772',
   'slack-webhook-url': 'https://hooks.slack.test/services/prod-SECRET-slack-6931',
   'pagerduty-shop-routing-key': 'prod-SECRET-pd-shop-1123',
   'pagerduty-platform-routing-key': 'prod-SECRET-pd-platform-5813',

@@ -1,6 +1,6 @@
 // Prints the stack secrets a stack reads, one per line: every secret its rendered configs name, and
-// Grafana's admin password; after a tab, the value that makes it deliver to the alert inbox when the
-// stack runs one (docker.alertInbox). Used by scripts/up.sh; run with tsx.
+// Grafana's admin password and secret key; after a tab, the value that makes it deliver to the alert
+// inbox when the stack runs one (docker.alertInbox). Used by scripts/up.sh; run with tsx.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -22,6 +22,7 @@ const names = new Set([
   ...synth.secrets.alertmanager,
   ...synth.secrets.grafana,
   synth.config.grafana.adminPasswordSecret,
+  synth.config.grafana.secretKeySecret,
 ]);
 const inbox = alertInboxSecretValues(synth.config);
 process.stdout.write(

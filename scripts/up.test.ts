@@ -55,15 +55,18 @@ describe('npm run up (scripts/up.sh)', () => {
     const secrets = JSON.parse(readFileSync(store, 'utf8')) as Record<string, string>;
     expect(Object.keys(secrets).sort()).toEqual([
       'secrets.grafana-admin-password',
+      'secrets.grafana-secret-key',
       'secrets.slack-webhook-url',
     ]);
     expect(secrets['secrets.grafana-admin-password']).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    // 32 random bytes: what signs Grafana's sessions and encrypts its stored secrets.
+    expect(secrets['secrets.grafana-secret-key']).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // dev runs the alert inbox: its Slack receiver delivers there until a real webhook URL is set.
     expect(secrets['secrets.slack-webhook-url']).toBe('http://alert-inbox:8080/slack/shop-slack');
     const calls = readFileSync(log, 'utf8').trim().split('\n');
     expect(calls[0]).toBe('stack select --create dev');
     expect(calls.at(-1)).toBe('up --yes --stack dev');
-    expect(calls.filter((c) => c.startsWith('config set'))).toHaveLength(2);
+    expect(calls.filter((c) => c.startsWith('config set'))).toHaveLength(3);
     expect(calls.filter((c) => c.startsWith('config set')).every((c) => c.includes('--secret'))).toBe(true);
 
     // A second run keeps what is set.
@@ -87,6 +90,7 @@ describe('npm run up (scripts/up.sh)', () => {
     await run('bash', [join(ROOT, 'scripts/up.sh')], { cwd: ROOT, env, timeout: 60_000 });
     expect(JSON.parse(readFileSync(store, 'utf8'))).toEqual({
       'secrets.grafana-admin-password': 'kept-password',
+      'secrets.grafana-secret-key': expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       'secrets.slack-webhook-url': 'http://alert-inbox:8080/slack/shop-slack',
     });
   });

@@ -18,6 +18,34 @@ export const dns1123Label = z.string().superRefine((name, ctx) => {
     });
 });
 
+/** An object name such as a Secret's or an IngressClass's: an RFC 1123 subdomain of at most 253 characters. */
+export const dns1123Subdomain = z.string().superRefine((name, ctx) => {
+  if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253)
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid name ${JSON.stringify(name)}: Kubernetes takes lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`,
+    });
+});
+
+/**
+ * The host of an Ingress rule: a DNS name as the API server takes it (an RFC 1123 subdomain, no IP
+ * address), and not a wildcard, since one certificate and one root URL name one host.
+ */
+export const ingressHost = z.string().superRefine((host, ctx) => {
+  const labels = host.split('.');
+  if (
+    !DNS1123_SUBDOMAIN.test(host) ||
+    host.length > 253 ||
+    labels.some((label) => label.length > 63) ||
+    labels.length < 2 ||
+    /^\d+$/.test(labels[labels.length - 1])
+  )
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid host ${JSON.stringify(host)}: write a DNS name such as grafana.example.com (lower-case, no wildcard, port or IP address)`,
+    });
+});
+
 /** A label key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
 export function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
@@ -41,5 +69,14 @@ export const matchLabels = z.record(z.string(), z.string()).superRefine((labels,
   for (const [key, value] of Object.entries(labels)) {
     const problem = labelKeyProblem(key) ?? labelValueProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+  }
+});
+
+/** An object's annotations: keys by the rule of label keys, values any text. */
+export const annotations = z.record(z.string(), z.string()).superRefine((map, ctx) => {
+  for (const key of Object.keys(map)) {
+    const problem = labelKeyProblem(key);
+    if (problem)
+      ctx.addIssue({ code: 'custom', path: [key], message: problem.replace('label key', 'annotation key') });
   }
 });

@@ -14,6 +14,7 @@ const mocks = installMocks('dev');
 const SECRETS = {
   'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-7f3a',
   'grafana-admin-password': 'SECRET-grafana-pw-91c2',
+  'grafana-secret-key': 'SECRET-grafana-pw-91c2-secret-key',
 };
 
 class Parent extends pulumi.ComponentResource {

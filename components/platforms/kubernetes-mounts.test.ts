@@ -43,6 +43,8 @@ const SECRETS = {
   'pagerduty-shop-routing-key': 'pd-shop',
   'pagerduty-platform-routing-key': 'pd-platform',
   'grafana-admin-password': 'grafana-pw',
+  'grafana-secret-key': 'grafana-pw-secret-key',
+  'web-password': 'web-pw',
 };
 
 class Parent extends pulumi.ComponentResource {

@@ -469,7 +469,10 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
       },
     ],
     configFiles,
-    secretFiles: secretFilesOf([...synth.secrets.grafana, g.adminPasswordSecret, g.secretKeySecret], secretsDir),
+    secretFiles: secretFilesOf(
+      [...synth.secrets.grafana, g.adminPasswordSecret, g.secretKeySecret],
+      secretsDir,
+    ),
     configDirs: outermostDirs([provisioning, dashboards, secretsDir]),
     volumes: [{ name: 'data', path: o.data.grafana, sizeHint: GRAFANA_STORAGE }],
     scratchDirs: [GRAFANA_TMP],

@@ -16,6 +16,8 @@ const mocks = installMocks('dev');
 const SECRETS = {
   'slack-webhook-url': 'https://hooks.slack.test/x/SECRET-1',
   'grafana-admin-password': 'SECRET-2',
+  'grafana-secret-key': 'SECRET-2-secret-key',
+  'web-password': 'SECRET-2-web',
   'pagerduty-shop-routing-key': 'SECRET-3',
   'pagerduty-platform-routing-key': 'SECRET-4',
   'mimir-password': 'SECRET-5',

@@ -13,6 +13,7 @@ const SECRETS = Object.fromEntries(
   [
     'slack-webhook-url',
     'grafana-admin-password',
+    'grafana-secret-key',
     'pagerduty-shop-routing-key',
     'pagerduty-platform-routing-key',
     'mimir-password',

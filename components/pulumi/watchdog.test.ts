@@ -7,6 +7,8 @@ import { planMonitoringStack } from './stack';
 const SECRETS = {
   'slack-webhook-url': 'x',
   'grafana-admin-password': 'x',
+  'grafana-secret-key': 'x-secret-key',
+  'web-password': 'x-web',
   'pagerduty-shop-routing-key': 'x',
   'pagerduty-platform-routing-key': 'x',
   'mimir-password': 'x',

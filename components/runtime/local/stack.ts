@@ -309,7 +309,7 @@ async function prepareFolders(
   log(`configs written: ${written} files in ${paths.config}`);
   const secrets = writeLocalSecrets(paths.secrets, secretsNeeded(workloads), {
     env: options.env,
-    generate: [config.grafana.adminPasswordSecret],
+    generate: [config.grafana.adminPasswordSecret, config.grafana.secretKeySecret],
   });
   for (const secret of secrets) log(describeSecret(secret));
   for (const workload of workloads) {
