@@ -100,6 +100,13 @@ describe("Grafana's datasources", () => {
     ]);
   });
 
+  it("leave Prometheus's alerting on every Alertmanager pod, never through the Service", () => {
+    const alerting = stack('kubernetes').rendered.prometheus.alerting;
+    expect(alerting?.alertmanagers?.flatMap((a) => a.static_configs?.flatMap((c) => c.targets))).toEqual(
+      [0, 1, 2].map((i) => `alertmanager-${i}.alertmanager.monitoring.svc:9093`),
+    );
+  });
+
   it('read Docker Alertmanagers through the alias every member has, not alertmanager-0', () => {
     const files = stack('docker', (c) => {
       c.alertmanager.replicas = 3;
