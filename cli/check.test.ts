@@ -89,7 +89,9 @@ describe('promstack check', () => {
     expect(second.steps[2]).toEqual(
       expect.objectContaining({
         ok: true,
-        output: expect.stringMatching(/^(\d+) of \1 test files passed before/),
+        output: expect.stringMatching(
+          /^\d+ test groups of \d+ test files: .*\n(\d+) of \1 test units passed before/,
+        ),
       }),
     );
     // The stack's other steps and the routing are run as on every check.

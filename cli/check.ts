@@ -1,10 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { layoutUnder, type SynthResult } from '../components/stack';
 import { type ToolName } from '../components/tools/binaries';
-import { runPromtoolTests, runToolOnFiles, type BatchRun } from '../components/tools/batch';
+import {
+  runPromtoolTests,
+  runToolOnFiles,
+  type BatchOptions,
+  type BatchRun,
+} from '../components/tools/batch';
 import { TestCache } from './test-cache';
+import { planTests, type TestUnitClass } from './test-units';
 import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, requireTools } from './args';
 import { paint, printJson, type Io } from './io';
 import { testRoutes, type AlertRoute } from '../components/stack/alert-routes';
@@ -144,15 +150,7 @@ async function runSteps(dir: string, result: SynthResult, cache?: TestCache): Pr
       const at = (files: readonly string[]) => files.map((f) => join(dir, f));
       let run: BatchRun;
       if (step.name === TEST_STEP) {
-        const keys = cache?.keys(result) ?? new Map<string, string>();
-        const toRun = step.files.filter((f) => !cache?.passed(keys.get(f)));
-        const skipped = step.files.length - toRun.length;
-        run =
-          toRun.length > 0 ? await runPromtoolTests(at(toRun), options) : { ok: true, output: '', runs: 0 };
-        if (run.ok) cache?.remember(toRun.flatMap((f) => keys.get(f) ?? []));
-        if (skipped > 0) {
-          run.output = `${skipped} of ${step.files.length} test files passed before with the same rules and promtool: not run again (--cache)\n${run.output}`;
-        }
+        run = await runTests(dir, result, options, cache);
       } else {
         run = await runToolOnFiles(step.tool, step.args, at(step.files), options);
       }
@@ -161,6 +159,77 @@ async function runSteps(dir: string, result: SynthResult, cache?: TestCache): Pr
       return { name: step.name, command, files: step.files, ok: run.ok, output };
     }),
   );
+}
+
+/** Where the units are written, in the rendered folder (paths in messages are shown relative to it). */
+const UNITS_DIR = '.check-units';
+
+/**
+ * The generated unit tests, as test units (cli/test-units.ts): each test group against the rules it
+ * reads, once per class of groups that are the same up to names; test files that cannot be sliced run
+ * as rendered. A failing unit is reported as `FAILED: <test file>: <group>` for every group it stands
+ * for, with promtool's message for the group it ran.
+ */
+async function runTests(
+  dir: string,
+  result: SynthResult,
+  options: BatchOptions,
+  cache?: TestCache,
+): Promise<BatchRun> {
+  const plan = planTests(result);
+  const fileKeys = cache?.keys(result) ?? new Map<string, string>();
+  const keyOf = new Map<TestUnitClass, string>();
+  const unitFiles = new Map<string, TestUnitClass>();
+  const toRun: string[] = [];
+  let skipped = 0;
+  plan.classes.forEach((unit, i) => {
+    const key = cache?.unitKey(unit.test, unit.rules);
+    if (key && cache?.passed(key)) return void skipped++;
+    if (key) keyOf.set(unit, key);
+    const path = posix.join(UNITS_DIR, `${i}.yml`);
+    mkdirSync(join(dir, UNITS_DIR, 'rules'), { recursive: true });
+    writeFileSync(join(dir, path), unit.test);
+    for (const [name, text] of Object.entries(unit.rules)) writeFileSync(join(dir, UNITS_DIR, name), text);
+    unitFiles.set(path, unit);
+    toRun.push(path);
+  });
+  const whole = plan.whole.filter((f) => !cache?.passed(fileKeys.get(f)));
+  skipped += plan.whole.length - whole.length;
+  const total = plan.classes.length + plan.whole.length;
+  const at = (files: readonly string[]) => files.map((f) => join(dir, f));
+  const run =
+    toRun.length + whole.length > 0
+      ? await runPromtoolTests(at([...toRun, ...whole]), options)
+      : { ok: true, output: '', runs: 0, failures: [] };
+  const failed = new Set(run.failures.map((f) => f.file));
+  cache?.remember([
+    ...toRun.filter((f) => !failed.has(join(dir, f))).flatMap((f) => keyOf.get(unitFiles.get(f)!) ?? []),
+    ...whole.filter((f) => !failed.has(join(dir, f))).flatMap((f) => fileKeys.get(f) ?? []),
+  ]);
+  const lines = [
+    `${plan.groups} test groups of ${Object.keys(result.rendered.ruleTests).length} test files: ` +
+      `${plan.classes.length} units run once for every group that is the same up to its names, ` +
+      `each with the rules it reads (${UNITS_DIR}/), ${plan.whole.length} files run whole`,
+  ];
+  if (skipped > 0)
+    lines.push(
+      `${skipped} of ${total} test units passed before with the same rules and promtool: not run again (--cache)`,
+    );
+  for (const failure of run.failures) {
+    const unit = unitFiles.get(failure.file.startsWith(`${dir}/`) ? failure.file.slice(dir.length + 1) : '');
+    if (!unit) continue;
+    const byFile = new Map<string, string[]>();
+    for (const m of unit.members) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m.group]);
+    for (const [file, groups] of byFile) lines.push(`FAILED: ${file}: ${groups.join(', ')}`);
+    const [first] = unit.members;
+    for (const g of failure.groups)
+      lines.push(`  ${first.file}: ${g.name} (the unit run for the groups above):`, indent(g.message, '  '));
+  }
+  // Only the files run whole keep promtool's own output: a unit's is in terms of its representative.
+  const wholeOutput =
+    whole.length > 0 && run.failures.some((f) => !unitFiles.has(f.file.slice(dir.length + 1)));
+  const output = [...lines, run.ok ? 'SUCCESS' : '', wholeOutput ? run.output : ''].filter((l) => l !== '');
+  return { ok: run.ok, output: `${output.join('\n')}\n`, runs: run.runs };
 }
 
 function alertTitle(route: Pick<AlertRoute, 'service' | 'key' | 'alertname' | 'severity'>): string {

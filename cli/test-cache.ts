@@ -6,10 +6,10 @@ import { findTool } from '../components/tools/binaries';
 
 /**
  * Passing verdicts of `promtool test rules` kept between runs of `promstack check --cache DIR`: one
- * empty file per passing test file, named by the SHA-256 of everything promtool reads for it, so that a
- * test file is run again as soon as any of that changes:
+ * empty file per passing test unit (cli/test-units.ts) or test file run whole, named by the SHA-256 of
+ * everything promtool reads for it, so that it is run again as soon as any of that changes:
  * - the promtool binary (its resolved path, size and modification time),
- * - the test file's path and text,
+ * - the test file's path and text (a unit's text: its names are those of the unit),
  * - the path and text of every rule file it loads.
  * A failure is never kept. A test file that loads a file synth did not render (a glob, a file outside
  * the output) gets no key and always runs.
@@ -38,6 +38,13 @@ export class TestCache {
       keys.set(path, hash.digest('hex'));
     }
     return keys;
+  }
+
+  /** The key of a unit `promstack check` runs in place of test groups: its test file and rule files. */
+  unitKey(test: string, rules: Readonly<Record<string, string>>): string {
+    const hash = createHash('sha256').update(`${this.tool}\0unit\0${test}`);
+    for (const [name, text] of Object.entries(rules)) hash.update(`\0${name}\0${text}`);
+    return hash.digest('hex');
   }
 
   passed(key: string | undefined): boolean {

@@ -92,21 +92,36 @@ export async function runToolOnFiles(
   };
 }
 
+/** A test file of a promtool JUnit report with failing groups, and each failure's message. */
+export interface FailedTestFile {
+  file: string;
+  groups: { name: string; message: string }[];
+}
+
 /**
  * `promtool test rules` over many test files (runToolOnFiles). promtool 3.5 prints the failure of an
  * alert test under its group's name but that of a PromQL expression test with neither group nor file,
  * and never the file: each run also writes a JUnit report, which does name them, and every failing file
- * is added to the output as `FAILED: <file>: <group>, <group>`.
+ * is added to the output as `FAILED: <file>: <group>, <group>` and to `failures`.
  */
-export async function runPromtoolTests(files: readonly string[], options: BatchOptions): Promise<BatchRun> {
+export async function runPromtoolTests(
+  files: readonly string[],
+  options: BatchOptions,
+): Promise<BatchRun & { failures: FailedTestFile[] }> {
   const reports = mkdtempSync(join(tmpdir(), 'promstack-junit-'));
   const report = (slice: number) => join(reports, `${slice}.xml`);
+  const failures: FailedTestFile[][] = [];
   try {
-    return await runToolOnFiles('promtool', ['test', 'rules'], files, {
+    const run = await runToolOnFiles('promtool', ['test', 'rules'], files, {
       ...options,
       sliceArgs: (slice) => [`--junit=${report(slice)}`],
-      after: (slice) => failedTestFiles(readFileSync(report(slice), { encoding: 'utf8', flag: 'a+' })),
+      after: (slice) => {
+        const failed = failedTests(readFileSync(report(slice), { encoding: 'utf8', flag: 'a+' }));
+        failures[slice] = failed;
+        return failedLines(failed);
+      },
     });
+    return { ...run, failures: failures.flat() };
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
@@ -122,18 +137,35 @@ function unescapeXml(text: string): string {
   });
 }
 
-/** `FAILED: <file>: <group>, ...` for each test file of a promtool JUnit report with a failure. */
-export function failedTestFiles(junit: string): string {
-  const lines: string[] = [];
+/** The test files of a promtool JUnit report with a failure, and their failing groups. */
+export function failedTests(junit: string): FailedTestFile[] {
+  const out: FailedTestFile[] = [];
   for (const suite of junit.matchAll(/<testsuite name="([^"]*)"[^>]*>([\s\S]*?)<\/testsuite>/g)) {
     const groups = [
-      ...suite[2].matchAll(/<testcase name="([^"]*)">(?:(?!<\/testcase>)[\s\S])*?<(failure|error)\b/g),
+      ...suite[2].matchAll(
+        /<testcase name="([^"]*)">(?:(?!<\/testcase>)[\s\S])*?<(failure|error)\b[^>]*>([\s\S]*?)<\/\2>/g,
+      ),
     ];
     const header = /failures="(\d+)" errors="(\d+)"/.exec(suite[0]);
     const failing = header ? Number(header[1]) + Number(header[2]) : groups.length;
     if (failing === 0 && groups.length === 0) continue;
-    const names = groups.map((g) => unescapeXml(g[1]));
-    lines.push(`FAILED: ${unescapeXml(suite[1])}${names.length > 0 ? `: ${names.join(', ')}` : ''}\n`);
+    out.push({
+      file: unescapeXml(suite[1]),
+      groups: groups.map((g) => ({ name: unescapeXml(g[1]), message: unescapeXml(g[3]) })),
+    });
   }
-  return lines.join('');
+  return out;
+}
+
+function failedLines(failed: readonly FailedTestFile[]): string {
+  return failed
+    .map(
+      (f) => `FAILED: ${f.file}${f.groups.length > 0 ? `: ${f.groups.map((g) => g.name).join(', ')}` : ''}\n`,
+    )
+    .join('');
+}
+
+/** `FAILED: <file>: <group>, ...` for each test file of a promtool JUnit report with a failure. */
+export function failedTestFiles(junit: string): string {
+  return failedLines(failedTests(junit));
 }

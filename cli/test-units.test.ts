@@ -1,0 +1,204 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { benchStackConfig, syntheticCatalogue } from '../bench/catalogue';
+import { services } from '../infra/services';
+import { renderValidRuleFile } from '../components/model/rules/render';
+import type { RuleFile } from '../components/model/rules/schema';
+import { renderYaml } from '../components/model/yaml';
+import { synthStack, type SynthResult } from '../components/stack';
+import { testStackConfig } from '../components/stack/testing';
+import { runPromtoolTests } from '../components/tools/batch';
+import type { PromtoolTestFile } from '../rules/unit-tests';
+import { planTests, type TestPlan } from './test-units';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+type Input = Pick<SynthResult, 'files' | 'rendered'>;
+
+/** Verdict of every test group: failing groups by `file: group`, from the rendered files run whole. */
+async function wholeVerdicts(input: Input): Promise<Set<string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'promstack-units-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(input.files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const tests = Object.keys(input.rendered.ruleTests).map((f) => join(dir, f));
+  const run = await runPromtoolTests(tests, { cwd: dir, timeoutPerFileMs: 600_000 });
+  return new Set(
+    run.failures.flatMap((f) => f.groups.map((g) => `${f.file.slice(dir.length + 1)}: ${g.name}`)),
+  );
+}
+
+/** The same verdicts from the plan's units: a failing unit fails every group it stands for. */
+async function unitVerdicts(plan: TestPlan): Promise<Set<string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'promstack-units-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'rules'));
+  const files = plan.classes.map((unit, i) => {
+    writeFileSync(join(dir, `${i}.yml`), unit.test);
+    for (const [name, text] of Object.entries(unit.rules)) writeFileSync(join(dir, name), text);
+    return join(dir, `${i}.yml`);
+  });
+  const run = await runPromtoolTests(files, { cwd: dir, timeoutPerFileMs: 600_000 });
+  const failed = new Set(run.failures.map((f) => f.file));
+  return new Set(
+    plan.classes.flatMap((unit, i) =>
+      failed.has(files[i]) ? unit.members.map((m) => `${m.file}: ${m.group}`) : [],
+    ),
+  );
+}
+
+/** A result whose rule file `path` is replaced (typed and text), as if it were changed after synth. */
+function withRuleFile(input: Input, path: string, file: RuleFile): Input {
+  return {
+    files: { ...input.files, [path]: renderValidRuleFile(file) },
+    rendered: { ...input.rendered, ruleFiles: { ...input.rendered.ruleFiles, [path]: file } },
+  };
+}
+
+describe('planTests', () => {
+  // Services 2 and 26 share objective, thresholds and size (the catalogue cycles 4, 3 and 8 values).
+  const bench = synthStack(benchStackConfig('kubernetes'), syntheticCatalogue(27), { environment: 'bench' });
+  const sample: Input = {
+    files: bench.files,
+    rendered: {
+      ...bench.rendered,
+      ruleTests: Object.fromEntries(
+        Object.entries(bench.rendered.ruleTests).filter(([path]) => /svc-000(02|26|03)\.yml$/.test(path)),
+      ),
+    },
+  };
+
+  it('runs the groups of services that differ only in names once, and fails a seeded defect by name only for its service', async () => {
+    const plan = planTests(sample);
+    expect(plan.whole).toEqual([]);
+    const classOf = (file: string, group: string) =>
+      plan.classes.find((c) => c.members.some((m) => m.file === file && m.group === group));
+    const a = 'prometheus/tests/svc-00002.yml';
+    const b = 'prometheus/tests/svc-00026.yml';
+    // Every group of svc-00026 runs as svc-00002's, but TargetsMissing's, whose annotation names its
+    // local port (no label value of the service).
+    const groups = sample.rendered.ruleTests[b].tests.map((t) => t.name);
+    const apart = groups.filter((g) => classOf(b, g) !== classOf(a, g.replace('svc-00026', 'svc-00002')));
+    expect(apart).toEqual(groups.filter((g) => g.includes('TargetsMissing')));
+    expect(apart.length).toBe(3);
+    expect(classOf(a, 'svc-00002 HighLatency fires')).not.toBe(
+      classOf(a, 'svc-00002 HighLatency stays silent'),
+    );
+
+    // svc-00026's latency threshold changed after synth: its HighLatency groups fail, svc-00002's pass.
+    const rules = 'prometheus/rules/svc-00026.yml';
+    const defect = structuredClone(sample.rendered.ruleFiles[rules]);
+    for (const group of defect.groups)
+      for (const rule of group.rules)
+        if ('alert' in rule && rule.alert === 'HighLatency')
+          rule.expr = rule.expr.replace(/> [\d.]+$/, '> 100');
+    const broken = withRuleFile(sample, rules, defect);
+    const brokenPlan = planTests(broken);
+    const [whole, units] = await Promise.all([wholeVerdicts(broken), unitVerdicts(brokenPlan)]);
+    expect([...units].sort()).toEqual([...whole].sort());
+    expect([...units]).toEqual([`${b}: svc-00026 HighLatency fires`]);
+  }, 600_000);
+
+  it('gives the verdicts of the rendered files run whole on the full test stack with the repository services', async () => {
+    const full = synthStack(testStackConfig('full'), services, { environment: 'full' });
+    const plan = planTests(full);
+    const [whole, units] = await Promise.all([wholeVerdicts(full), unitVerdicts(plan)]);
+    expect([...units]).toEqual([...whole]);
+    expect(plan.groups).toBeGreaterThan(10);
+  }, 600_000);
+
+  const svc = (name: string, team: string, regex: boolean): [string, RuleFile, PromtoolTestFile] => [
+    name,
+    {
+      groups: [
+        {
+          name: `${name}.recording`,
+          rules: [
+            { record: 'job:up:sum', expr: `sum by (job) (up{job="${name}"})` },
+            { record: 'job:other:sum', expr: `sum by (job) (other{job="${name}"})` },
+          ],
+        },
+        {
+          name: `${name}.alerts`,
+          rules: [
+            {
+              alert: 'AllDown',
+              expr: regex ? `job:up:sum{job=~"${name}"} == 0` : `job:up:sum{job="${name}"} == 0`,
+              labels: { service: name, team },
+              annotations: { summary: `${name} is down` },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      rule_files: [`../rules/${name}.yml`],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          name: `${name} AllDown fires`,
+          interval: '1m',
+          input_series: [{ series: `up{job="${name}"}`, values: '0x3' }],
+          alert_rule_test: [
+            {
+              eval_time: '2m',
+              alertname: 'AllDown',
+              exp_alerts: [
+                {
+                  exp_labels: { job: name, service: name, team },
+                  exp_annotations: { summary: `${name} is down` },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ];
+  const inputOf = (...services: [string, RuleFile, PromtoolTestFile][]): Input => ({
+    files: Object.fromEntries(
+      services.flatMap(([name, rules, tests]) => [
+        [`prometheus/rules/${name}.yml`, renderValidRuleFile(rules)],
+        [`prometheus/tests/${name}.yml`, renderYaml(tests)],
+      ]),
+    ),
+    rendered: {
+      ruleFiles: Object.fromEntries(services.map(([name, rules]) => [`prometheus/rules/${name}.yml`, rules])),
+      ruleTests: Object.fromEntries(
+        services.map(([name, , tests]) => [`prometheus/tests/${name}.yml`, tests]),
+      ),
+    } as SynthResult['rendered'],
+  });
+
+  it('merges units that differ in names only, but not when a regex matcher reads a renamed label', () => {
+    const plain = planTests(
+      inputOf(
+        svc('alpha-api', 'team-a', false),
+        svc('bravo-api', 'team-b', false),
+        svc('charlie-x', 'team-c', false),
+      ),
+    );
+    expect(plain.classes.map((c) => c.members.length)).toEqual([3]);
+    const regex = planTests(
+      inputOf(
+        svc('alpha-api', 'team-a', true),
+        svc('bravo-api', 'team-b', true),
+        svc('charlie-x', 'team-c', true),
+      ),
+    );
+    expect(regex.classes.map((c) => c.members.length)).toEqual([1, 1, 1]);
+  });
+
+  it("keeps in a group's slice the recording rules of other groups its alert reads, and leaves out the rules that read no data", () => {
+    const plan = planTests(inputOf(svc('alpha-api', 'team-a', false)));
+    const [unit] = plan.classes;
+    const rules = Object.values(unit.rules).join('');
+    expect(rules).toContain('record: job:up:sum');
+    expect(rules).not.toContain('job:other:sum');
+    expect(rules).toContain('summary: alpha-api is down');
+  });
+});
