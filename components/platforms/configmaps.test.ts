@@ -59,6 +59,7 @@ describe('planConfigVolumes', () => {
     ]);
     expect(plan.secretItems).toEqual([
       { key: 'grafana-admin-password', dir: '/etc/grafana/secrets', path: 'grafana-admin-password' },
+      { key: 'grafana-secret-key', dir: '/etc/grafana/secrets', path: 'grafana-secret-key' },
       { key: 'web-password', dir: '/etc/grafana/secrets', path: 'web-password' },
     ]);
     expect(plan.dirs).toEqual([

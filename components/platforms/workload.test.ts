@@ -197,6 +197,7 @@ describe('grafanaWorkload', () => {
     expect(w.env.GF_PATHS_PROVISIONING).toBe('/etc/grafana/provisioning');
     expect(w.secretFiles).toEqual([
       { path: '/etc/grafana/secrets/grafana-admin-password', secretName: 'grafana-admin-password' },
+      { path: '/etc/grafana/secrets/grafana-secret-key', secretName: 'grafana-secret-key' },
       { path: '/etc/grafana/secrets/web-password', secretName: 'web-password' },
     ]);
     const paths = w.configFiles.map((f) => f.path);
@@ -244,7 +245,11 @@ describe('grafanaWorkload', () => {
   it('names a different admin password secret when the config says so', () => {
     const config = dev();
     config.grafana = { adminPasswordSecret: 'ops-grafana' };
-    expect(secretsNeeded([grafanaWorkload(synthOf(config))])).toEqual(['ops-grafana', 'web-password']);
+    expect(secretsNeeded([grafanaWorkload(synthOf(config))])).toEqual([
+      'grafana-secret-key',
+      'ops-grafana',
+      'web-password',
+    ]);
   });
 });
 
