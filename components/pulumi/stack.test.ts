@@ -179,6 +179,7 @@ describe('validation before any resource', () => {
     );
     expect(error.issues.map((i) => i.path)).toEqual([
       'secrets.grafana-admin-password',
+      'secrets.grafana-secret-key',
       'secrets.mimir-password',
       'secrets.pagerduty-platform-routing-key',
       'secrets.pagerduty-shop-routing-key',
