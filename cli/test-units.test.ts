@@ -127,7 +127,8 @@ describe('planTests', () => {
           rules: [
             {
               alert: 'AllDown',
-              expr: regex ? `job:up:sum{job=~"${name}"} == 0` : `job:up:sum{job="${name}"} == 0`,
+              // The regex matches the names ending in -api only.
+              expr: regex ? `job:up:sum{job=~".+-api"} == 0` : `job:up:sum{job="${name}"} == 0`,
               labels: { service: name, team },
               annotations: { summary: `${name} is down` },
             },
@@ -174,23 +175,24 @@ describe('planTests', () => {
     } as SynthResult['rendered'],
   });
 
-  it('merges units that differ in names only, but not when a regex matcher reads a renamed label', () => {
-    const plain = planTests(
-      inputOf(
-        svc('alpha-api', 'team-a', false),
-        svc('bravo-api', 'team-b', false),
-        svc('charlie-x', 'team-c', false),
-      ),
+  it('merges units that differ in names only, but not when a regex matcher reads a renamed label', async () => {
+    const names = [
+      svc('alpha-api', 'team-a', false),
+      svc('bravo-api', 'team-b', false),
+      svc('charlie-x', 'team-c', false),
+    ];
+    expect(planTests(inputOf(...names)).classes.map((c) => c.members.length)).toEqual([3]);
+    const input = inputOf(
+      svc('alpha-api', 'team-a', true),
+      svc('bravo-api', 'team-b', true),
+      svc('charlie-x', 'team-c', true),
     );
-    expect(plain.classes.map((c) => c.members.length)).toEqual([3]);
-    const regex = planTests(
-      inputOf(
-        svc('alpha-api', 'team-a', true),
-        svc('bravo-api', 'team-b', true),
-        svc('charlie-x', 'team-c', true),
-      ),
-    );
-    expect(regex.classes.map((c) => c.members.length)).toEqual([1, 1, 1]);
+    const plan = planTests(input);
+    expect(plan.classes.map((c) => c.members.length)).toEqual([1, 1, 1]);
+    // The regex does not match charlie-x: its group fails, which a run of alpha-api's unit would hide.
+    const [whole, units] = await Promise.all([wholeVerdicts(input), unitVerdicts(plan)]);
+    expect([...whole]).toEqual(['prometheus/tests/charlie-x.yml: charlie-x AllDown fires']);
+    expect([...units]).toEqual([...whole]);
   });
 
   it("keeps in a group's slice the recording rules of other groups its alert reads, and leaves out the rules that read no data", () => {
@@ -200,5 +202,22 @@ describe('planTests', () => {
     expect(rules).toContain('record: job:up:sum');
     expect(rules).not.toContain('job:other:sum');
     expect(rules).toContain('summary: alpha-api is down');
+  });
+
+  it('keeps a rule no test reads when it sees data: its evaluation error fails the group as in the whole file', async () => {
+    const [name, rules, tests] = svc('alpha-api', 'team-a', false);
+    // Two series on each side with no label to match on: "many-to-many matching not allowed".
+    rules.groups[0].rules.push({ record: 'job:broken:ratio', expr: 'up * on () up' });
+    tests.tests[0].input_series.push({ series: 'up{job="alpha-api",instance="b"}', values: '0x3' });
+    tests.tests[0].alert_rule_test[0].exp_alerts[0].exp_labels = {
+      job: 'alpha-api',
+      service: name,
+      team: 'team-a',
+    };
+    const input = inputOf([name, rules, tests]);
+    const plan = planTests(input);
+    const [whole, units] = await Promise.all([wholeVerdicts(input), unitVerdicts(plan)]);
+    expect([...whole]).toEqual(['prometheus/tests/alpha-api.yml: alpha-api AllDown fires']);
+    expect([...units]).toEqual([...whole]);
   });
 });
