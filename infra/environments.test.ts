@@ -9,6 +9,7 @@ import { services } from './services';
 const SECRETS = Object.fromEntries(
   [
     'grafana-admin-password',
+    'grafana-secret-key',
     'slack-webhook-url',
     'pagerduty-shop-routing-key',
     'pagerduty-platform-routing-key',

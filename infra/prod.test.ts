@@ -69,7 +69,10 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
       'slack-webhook-url',
       'watchdog-heartbeat-url',
     ]);
-    expect(secretOf('grafana')).toEqual({ 'grafana-admin-password': SECRETS['grafana-admin-password'] });
+    expect(secretOf('grafana')).toEqual({
+      'grafana-admin-password': SECRETS['grafana-admin-password'],
+      'grafana-secret-key': SECRETS['grafana-secret-key'],
+    });
   });
 
   it('keeps the secrets out of every plain input and output', () => {
