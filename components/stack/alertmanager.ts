@@ -1,4 +1,5 @@
 import type { AlertmanagerConfigInput } from '../model/alertmanager';
+import { formatDuration, parseDuration } from '../model/duration';
 import { SERVICE_ALERTS } from '../../rules/alert-names';
 import { WATCHDOG_ALERT } from '../../rules/stack-health';
 import { SLO_LABELS } from '../service/slo-conventions';
@@ -78,6 +79,23 @@ function withStackTemplates(receiver: Receiver): Receiver {
 }
 
 /**
+ * The Watchdog route's timings for one notification every `interval`. Alertmanager repeats a notification
+ * at the first group_interval tick at which more than repeat_interval has passed since the last send,
+ * which went out a moment after its own tick: with both equal to the period the heartbeat would come
+ * every second tick, twice the period apart. Ticks at half the period with a repeat after three quarters
+ * of it send on every second tick, once per period, and a send up to a quarter period late still leaves
+ * the next on time. The drill checks the spacing (components/runtime/drill/heartbeat.ts).
+ */
+export function watchdogTimings(interval: string): { group_interval: string; repeat_interval: string } {
+  const ms = parseDuration(interval);
+  if (ms === undefined) throw new RangeError(`not a duration: ${interval}`);
+  return {
+    group_interval: formatDuration(Math.round(ms / 2)),
+    repeat_interval: formatDuration(Math.round((ms * 3) / 4)),
+  };
+}
+
+/**
  * alertmanager.yml of a stack: the Watchdog first (to its own receiver only), then one route per owner
  * team by severity, then the default receiver. Inhibitions: critical silences warning and info of the
  * same alert and service, warning silences info, a down target silences its service's other
@@ -102,8 +120,7 @@ export function alertmanagerConfigOf(config: StackConfig, layout: StackLayout): 
           receiver: watchdog,
           matchers: [`alertname="${WATCHDOG_ALERT}"`],
           group_wait: '0s',
-          group_interval: '1m',
-          repeat_interval: '1m',
+          ...watchdogTimings(am.watchdogInterval),
         },
         ...teams.map((team) => teamRoute(team, config.teams[team])),
       ],

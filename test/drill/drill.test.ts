@@ -99,6 +99,7 @@ describe('promstack drill --stack dev', () => {
       'dashboards',
       'silence',
       'maintenance window',
+      'watchdog heartbeat',
       'stack health',
     ]);
     expect(report).toMatchObject({ stack: 'dev', service: 'orders', timeScale: 15, limit: 1.5 });
@@ -183,6 +184,21 @@ describe('promstack drill --stack dev', () => {
       reached: [],
       restored: true,
     });
+  });
+
+  it("shows the Watchdog arriving at the drill's heartbeat receiver every minute, on the 15x clock every 4 s", () => {
+    const heartbeat = scenario('watchdog heartbeat');
+    expect(heartbeat).toMatchObject({ kind: 'heartbeat', ok: true, problems: [] });
+    expect(heartbeat.details).toMatchObject({
+      receiver: 'promstack-drill-heartbeat',
+      interval: { scaled: '4s', real: '1m' },
+      groupInterval: '2s',
+      tolerance: 1,
+    });
+    const gaps = heartbeat.details!.gaps as number[];
+    expect(heartbeat.details!.arrivals).toBe(gaps.length + 1);
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    for (const gap of gaps) expect(Math.abs(gap - 4)).toBeLessThanOrEqual(1);
   });
 
   it('queried every dashboard panel with data, and no stack-health alert fired (Grafana is not scraped)', () => {

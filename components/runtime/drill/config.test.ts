@@ -6,6 +6,8 @@ import {
   drillServices,
   drillStackInput,
   exampleBackendService,
+  HEARTBEAT_RECEIVER,
+  heartbeatReceivers,
   maintenanceInterval,
   MAINTENANCE_INTERVAL,
   scaleIntervals,
@@ -99,6 +101,27 @@ describe("the drill's copy of a stack", () => {
     expect(input.teams).toEqual(dev.teams);
     // The stack's own config is untouched.
     expect(dev.prometheus?.scrapeInterval).toBe('15s');
+  });
+
+  it("sends the Watchdog, on the drill's clock, to the stack's heartbeat receiver or the drill's own", () => {
+    const sinks = { webhookUrl: (receiver: string) => `http://127.0.0.1:1/webhook/${receiver}` };
+    const own = heartbeatReceivers(config, sinks as never);
+    expect(config.watchdogReceiver).toBeUndefined();
+    expect(own).toEqual([
+      {
+        name: HEARTBEAT_RECEIVER,
+        webhook_configs: [{ url: `http://127.0.0.1:1/webhook/${HEARTBEAT_RECEIVER}` }],
+      },
+    ]);
+    const input = drillStackInput(dev, config, { factor: 15, receivers: [...dev.receivers, ...own] });
+    expect(input.watchdogReceiver).toBe(HEARTBEAT_RECEIVER);
+    expect(input.alertmanager).toMatchObject({ watchdogInterval: '4s' });
+    expect(validateStack(input, services).watchdogReceiver).toBe(HEARTBEAT_RECEIVER);
+    const withSwitch = validateStack({ ...dev, watchdogReceiver: 'platform-webhook' }, services);
+    expect(heartbeatReceivers(withSwitch, sinks as never)).toEqual([]);
+    expect(drillStackInput(dev, withSwitch, { factor: 15, receivers: [] }).watchdogReceiver).toBe(
+      'platform-webhook',
+    );
   });
 
   it('mutes a team with a window over today and tomorrow (UTC)', () => {

@@ -4,6 +4,7 @@ import { EXAMPLE_BACKEND } from '../../platforms/dev-extras';
 import type { ServiceDefinition } from '../../service';
 import type { StackConfig } from '../../stack/config';
 import { scaleDuration } from '../../stack/time-scale';
+import type { SinkAddresses } from '../channels';
 
 /** The timings that decide how fast an alert can notify, as the stack config names them. */
 export interface DrillIntervals {
@@ -92,9 +93,25 @@ export function drillStackInput(
       groupWait: scaled.groupWait,
       groupInterval: scaled.groupInterval,
       repeatInterval: scaled.repeatInterval,
+      watchdogInterval: scaleDuration(config.alertmanager.watchdogInterval, options.factor),
     },
     receivers: options.receivers,
+    watchdogReceiver: drillWatchdogReceiver(config),
   };
+}
+
+/** The receiver the drill gives the Watchdog when the stack names none (dev has no heartbeat service). */
+export const HEARTBEAT_RECEIVER = 'promstack-drill-heartbeat';
+
+/** Where the drill's Watchdog goes: the stack's heartbeat receiver (pointed at a stand-in), or the drill's. */
+export function drillWatchdogReceiver(config: StackConfig): string {
+  return config.watchdogReceiver ?? HEARTBEAT_RECEIVER;
+}
+
+/** The drill's heartbeat receiver, a webhook to the stand-ins; none when the stack has its own. */
+export function heartbeatReceivers(config: StackConfig, sinks: SinkAddresses): ReceiverInput[] {
+  if (config.watchdogReceiver !== undefined) return [];
+  return [{ name: HEARTBEAT_RECEIVER, webhook_configs: [{ url: sinks.webhookUrl(HEARTBEAT_RECEIVER) }] }];
 }
 
 /** Name of the maintenance window the drill puts on a team's route. */

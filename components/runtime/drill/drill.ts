@@ -11,11 +11,13 @@ import {
   drillServices,
   drillStackInput,
   exampleBackendService,
+  heartbeatReceivers,
   scaleIntervals,
   stackIntervals,
   timeScaleProblem,
 } from './config';
 import { round } from './floors';
+import { heartbeatStage } from './heartbeat';
 import { prepare } from './prepare';
 import type { DrillReport, ScenarioResult } from './report';
 import { DrillRun, LATENCY_LIMIT } from './run';
@@ -67,7 +69,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   try {
     const ports = await freeLocalPorts(config.alertmanager.replicas);
     const rawReceivers = (options.stack as { receivers: ReceiverInput[] }).receivers;
-    const receivers = receiversPointingAt(sinks, rawReceivers, { secretsDir: join(root, 'channel-secrets') });
+    const receivers = [
+      ...receiversPointingAt(sinks, rawReceivers, { secretsDir: join(root, 'channel-secrets') }),
+      ...heartbeatReceivers(config, sinks),
+    ];
     const input = drillStackInput(options.stack, config, { factor, receivers });
     const services = drillServices(options.services, {
       backendTarget: `127.0.0.1:${ports.exampleBackend}`,
@@ -145,6 +150,7 @@ const ORDER = [
   'dashboards',
   'silence',
   'maintenance window',
+  'watchdog heartbeat',
   'stack health',
 ];
 
@@ -158,7 +164,8 @@ const ORDER = [
  *   instead of group_wait);
  * - the maintenance window once every resolved notification has arrived: it mutes the owner team's
  *   routes, resolved notifications included;
- * - the silence last.
+ * - the silence last;
+ * - the Watchdog heartbeat all along, beside the others: only its notifications are read at the end.
  */
 async function stages(run: DrillRun): Promise<ScenarioResult[]> {
   await prepare(run);
@@ -170,6 +177,8 @@ async function stages(run: DrillRun): Promise<ScenarioResult[]> {
   await maintenanceStage(run);
   await silenceStage(run);
   await Promise.allSettled(run.pending);
+  // The Watchdog's notifications arrived all along: reading them adds no time.
+  heartbeatStage(run);
   await stackHealth(run);
   return ORDER.flatMap((name) => {
     const result = run.results.get(name);

@@ -37,7 +37,14 @@ export interface AlertOutcome {
 }
 
 export type ScenarioKind =
-  'baseline' | 'alert' | 'inhibition' | 'silence' | 'maintenance' | 'dashboards' | 'stack-health';
+  | 'baseline'
+  | 'alert'
+  | 'inhibition'
+  | 'silence'
+  | 'maintenance'
+  | 'dashboards'
+  | 'heartbeat'
+  | 'stack-health';
 
 export interface ScenarioResult {
   name: string;
