@@ -20,6 +20,7 @@ const SECRETS = {
   'mimir-password': 'SECRET-5',
   'deadmans-switch-url': 'https://hc-ping.test/SECRET-6',
   'web-password': 'SECRET-WEB',
+  'grafana-secret-key': 'SECRET-7',
 };
 const SILENCES = [
   {
