@@ -388,9 +388,9 @@ export const stackConfig = z.strictObject({
     .array(silence)
     .default([])
     .describe(
-      'Silences (matchers checked, end after start). `promstack local` and the drill create them in ' +
-        'Alertmanager when they start, each once; a Docker or Kubernetes deploy does not yet: there, silence ' +
-        'with `amtool silence add` or the Alertmanager UI.',
+      'Silences (matchers checked, end after start), created in Alertmanager each once, ended ones skipped: ' +
+        'by `promstack local` and the drill when they start, and on a Docker or Kubernetes deploy by a one-shot ' +
+        'run beside Alertmanager (a container, a Job) whenever they change.',
     ),
   webAuth: z
     .strictObject({
