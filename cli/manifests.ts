@@ -25,13 +25,14 @@ export async function programManifests(
   return manifestFiles(resources, engineOutputs(resources));
 }
 
-/** A marker for every secret the stack's configs and Grafana's admin password read. */
+/** A marker for every secret the stack's configs, Grafana's admin password and its secret key read. */
 function secretMarkers(synth: SynthResult): Record<string, string> {
   const names = new Set([
     ...synth.secrets.prometheus,
     ...synth.secrets.alertmanager,
     ...synth.secrets.grafana,
     synth.config.grafana.adminPasswordSecret,
+    synth.config.grafana.secretKeySecret,
   ]);
   return Object.fromEntries([...names].sort().map((name) => [name, secretMarker(name)]));
 }
