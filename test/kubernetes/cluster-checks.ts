@@ -230,8 +230,8 @@ function portProblems(where: string, container: Obj): string[] {
 }
 
 /**
- * Every absolute path a flag or a `__FILE` variable names must be in the container: a file its projected
- * volumes hold (as the kubelet writes them), or a path at or below a mount.
+ * Every absolute path a flag, a command argument or a `_FILE` variable names must be in the container: a
+ * file its projected volumes hold (as the kubelet writes them), or a path at or below a mount.
  */
 function fileProblems(where: string, pod: Obj, container: Obj, cluster: ClusterData): string[] {
   let files: Map<string, string>;
@@ -438,7 +438,8 @@ function datasourceProblems(index: Index): string[] {
       if (!Array.isArray(provisioning?.datasources)) continue;
       for (const source of provisioning.datasources as Obj[]) {
         const where = `${objectName(configMap)} ${key} datasource ${source.name}`;
-        const url = new URL(source.url as string);
+        if (typeof source.url !== 'string') continue;
+        const url = new URL(source.url);
         const pod = POD_HOST.exec(url.hostname);
         if (pod) {
           problems.push(
