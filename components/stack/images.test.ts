@@ -15,6 +15,9 @@ describe('image pins', () => {
     'grafana/grafana:13.1.3',
     `quay.io/prometheus/prometheus@sha256:${'a'.repeat(64)}`,
     `quay.io/prometheus/prometheus:v3.5.3@sha256:${'a'.repeat(64)}`,
+    // The digest pins the build: the tag beside it is only for people.
+    `quay.io/prometheus/prometheus:latest@sha256:${'0123456789abcdef'.repeat(4)}`,
+    `localhost:5000/team/prometheus:v3.5.3@sha256:${'b'.repeat(64)}`,
   ])('accepts %s', (image) => expect(imagePinProblem(image)).toBeUndefined());
 
   it.each([
@@ -24,6 +27,19 @@ describe('image pins', () => {
     ['node:20.20-alpine', /not pinned/],
     ['quay.io/prometheus/prometheus:v3.5', /not pinned/],
     ['localhost:5000/prometheus', /no tag/],
+    [
+      `quay.io/prometheus/prometheus:v3.5.3@sha256:${'a'.repeat(63)}`,
+      /a digest is sha256: and 64 lower-case hex/,
+    ],
+    [
+      `quay.io/prometheus/prometheus:v3.5.3@sha256:${'A'.repeat(64)}`,
+      /a digest is sha256: and 64 lower-case hex/,
+    ],
+    [`quay.io/prometheus/prometheus@sha512:${'a'.repeat(128)}`, /a digest is sha256:/],
+    ['quay.io/prometheus/prometheus:v3.5.3@', /a digest is sha256:/],
+    ['quay.io/Prometheus/prometheus:v3.5.3', /is not an image reference/],
+    ['quay.io/prometheus/prometheus:v3.5.3 ', /is not an image reference/],
+    ['quay.io/prometheus/prometheus:v3.5.3@sha256:abc@sha256:def', /a digest is sha256:/],
   ])('refuses %s', (image, problem) => expect(imagePinProblem(image)).toMatch(problem));
 
   it.each(['backend/Dockerfile', 'components/runtime/channels/Dockerfile'])(
