@@ -7,6 +7,7 @@ import { imagePinProblem, IMAGES } from '../stack/images';
 import { testStackConfig } from '../stack/testing';
 import { exampleBackendWorkload } from './dev-extras';
 import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
+import { webConfigYaml } from './web-auth';
 import { alertmanagerWorkload, grafanaWorkload, prometheusWorkload, type Workload } from './workload';
 
 const mocks = installMocks('dev');
@@ -15,6 +16,7 @@ const SECRETS = {
   'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-7f3a',
   'grafana-admin-password': 'SECRET-grafana-pw-91c2',
   'grafana-secret-key': 'SECRET-grafana-pw-91c2-secret-key',
+  'web-password': 'SECRET-web-pw-91c2',
 };
 
 class Parent extends pulumi.ComponentResource {
@@ -60,6 +62,25 @@ const haStack = deploy('ha', {
 const of = (stack: string, type: string): Registered[] =>
   mocks.ofType(type).filter((r) => r.name.startsWith(`${stack}-`));
 const container = (name: string) => unwrapSecrets(mocks.named(`${name}-container`).inputs) as ContainerInputs;
+/** The tools' own containers, not the config holders and reloaders beside them (docker-config.ts). */
+const toolContainers = (stack: string) =>
+  of(stack, 'docker:index/container:Container').filter((r) => /-container(-\d+)?$/.test(r.name));
+/**
+ * The uploads that carry a workload's files, at the paths the workload reads them: the container's own,
+ * or for a workload that reloads its files, its config holder's, staged below /promstack/staging.
+ */
+function carrier(name: string): { raw: Registered; uploads: ContainerInputs['uploads'] } {
+  const holder = mocks.resources.find((r) => r.name === `${name}-config-holder`);
+  const raw = holder ?? mocks.named(`${name}-container`);
+  const dir = name.endsWith('prometheus') ? '/etc/prometheus' : '/etc/alertmanager';
+  const uploads = (unwrapSecrets(raw.inputs) as ContainerInputs).uploads ?? [];
+  return {
+    raw,
+    uploads: holder
+      ? uploads.map((u) => ({ ...u, file: u.file.replace(/^\/promstack\/staging/, dir) }))
+      : uploads,
+  };
+}
 
 interface ContainerInputs {
   name: string;
@@ -93,7 +114,9 @@ describe('the Docker test stack', () => {
       builtImages: count('docker:index/image:Image'),
       volumes: count('docker:index/volume:Volume'),
       containers: count('docker:index/container:Container'),
-    }).toEqual({ network: 1, remoteImages: 3, builtImages: 1, volumes: 3, containers: 4 });
+    }).toEqual({ network: 1, remoteImages: 3, builtImages: 1, volumes: 5, containers: 8 });
+    // Prometheus and Alertmanager: a config volume, its holder and a reloader each besides.
+    expect(toolContainers('dev')).toHaveLength(4);
   });
 
   it('pulls the pinned images and runs them by image id', () => {
@@ -133,7 +156,7 @@ describe('the Docker test stack', () => {
   });
 
   it('limits every container: memory as on Kubernetes with no swap beyond it, CPU at twice the request (one core at least)', () => {
-    const limits = of('dev', 'docker:index/container:Container').map((r) => {
+    const limits = toolContainers('dev').map((r) => {
       const c = unwrapSecrets(r.inputs) as ContainerInputs;
       return [c.name, { cpus: c.cpus, memory: c.memory, memorySwap: c.memorySwap }];
     });
@@ -158,9 +181,10 @@ describe('the Docker test stack', () => {
       const c = container(name);
       return { readOnly: c.readOnly, uploads: (c.uploads ?? []).length > 0, tmpfs: c.tmpfs };
     };
-    // Docker refuses uploads into a read-only root: the tools that read files keep theirs writable.
-    expect(fs('dev-prometheus')).toEqual({ readOnly: false, uploads: true, tmpfs: undefined });
-    expect(fs('dev-alertmanager')).toEqual({ readOnly: false, uploads: true, tmpfs: undefined });
+    // Docker refuses uploads into a read-only root: Grafana keeps its writable; Prometheus and
+    // Alertmanager read theirs from the config volume.
+    expect(fs('dev-prometheus')).toEqual({ readOnly: true, uploads: false, tmpfs: undefined });
+    expect(fs('dev-alertmanager')).toEqual({ readOnly: true, uploads: false, tmpfs: undefined });
     expect(fs('dev-grafana')).toEqual({
       readOnly: false,
       uploads: true,
@@ -179,24 +203,23 @@ describe('the Docker test stack', () => {
       ['dev-alertmanager', 1],
       ['dev-grafana', 2],
     ] as const) {
-      const uploads = container(name).uploads;
+      const { uploads } = carrier(name);
       for (const file of devStack.workloads[i].configFiles) {
         const upload = uploads.find((u) => u.file === file.path);
         expect(upload?.content).toBe(devStack.synth.files[file.source]);
         expect(upload?.permissions).toBe('0444');
       }
     }
-    const promUploads = container('dev-prometheus').uploads.map((u) => u.file);
+    const promUploads = carrier('dev-prometheus').uploads.map((u) => u.file);
     expect(promUploads).toContain('/etc/prometheus/prometheus.yml');
     expect(promUploads).toContain('/etc/prometheus/rules/orders.yml');
   });
 
   it('uploads secret files as secrets, readable by the workload user only', () => {
-    const raw = mocks.named('dev-alertmanager-container').inputs;
+    const { raw, uploads } = carrier('dev-alertmanager');
     // One secret upload makes the whole uploads property secret: encrypted in state, hidden in previews.
-    expect(isSecretEnvelope(raw.uploads)).toBe(true);
-    expect(isSecretEnvelope(mocks.named('dev-prometheus-container').inputs.uploads)).toBe(false);
-    const uploads = unwrapSecrets(raw.uploads) as ContainerInputs['uploads'];
+    expect(isSecretEnvelope(raw.inputs.uploads)).toBe(true);
+    expect(isSecretEnvelope(mocks.named('dev-example-backend-container').inputs.uploads)).toBe(false);
     expect(uploads.find((u) => u.file === '/etc/alertmanager/secrets/slack-webhook-url')).toEqual({
       file: '/etc/alertmanager/secrets/slack-webhook-url',
       content: SECRETS['slack-webhook-url'],
@@ -212,9 +235,29 @@ describe('the Docker test stack', () => {
     );
   });
 
+  it.each(['dev-prometheus', 'dev-alertmanager'])(
+    '%s asks for the login: its web config is uploaded as a secret, derived from the password, never the lifecycle API',
+    (name) => {
+      const c = container(name);
+      const dir = name === 'dev-prometheus' ? '/etc/prometheus/secrets' : '/etc/alertmanager/secrets';
+      expect(c.command).toContain(`--web.config.file=${dir}/promstack-web-config.yml`);
+      expect(c.command.join(' ')).not.toContain('--web.enable-lifecycle');
+      const { raw, uploads } = carrier(name);
+      expect(isSecretEnvelope(raw.inputs.uploads)).toBe(true);
+      expect(uploads.find((u) => u.file === `${dir}/promstack-web-config.yml`)).toEqual({
+        file: `${dir}/promstack-web-config.yml`,
+        content: webConfigYaml(devStack.synth.config.webAuth, SECRETS['web-password']),
+        owner: '65534',
+        group: '65534',
+        permissions: '0400',
+      });
+    },
+  );
+
   it('no secret value appears in any plain input', () => {
     const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
     for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);
+    expect(plain).not.toContain('$2b$');
     // ...while they do reach the containers, inside secret envelopes.
     const all = JSON.stringify(mocks.resources.map((r) => unwrapSecrets(r.inputs)));
     for (const value of Object.values(SECRETS)) expect(all).toContain(value);
@@ -228,7 +271,11 @@ describe('the Docker test stack', () => {
       expect(c.securityOpts).toEqual(['no-new-privileges:true']);
       expect(c.capabilities).toEqual({ drops: ['ALL'] });
       expect(c.restart).toBe('unless-stopped');
-      expect(c.healthcheck.tests.slice(0, 2)).toEqual(['CMD', 'wget']);
+      // Behind the login, sh reads the password file when the check runs (health.ts).
+      expect(c.healthcheck.tests.slice(0, 2)).toEqual(
+        name === 'dev-prometheus' || name === 'dev-alertmanager' ? ['CMD', 'sh'] : ['CMD', 'wget'],
+      );
+      expect(c.healthcheck.tests.join(' ')).not.toContain(SECRETS['web-password']);
       expect(mocks.options.get(`${name}-container`)).toMatchObject({
         deleteBeforeReplace: true,
         parentName: 'dev',
@@ -253,6 +300,7 @@ describe('the Docker test stack', () => {
   it('keeps data on named volumes that outlive the stack when retainVolumes', () => {
     expect(container('dev-prometheus').volumes).toEqual([
       { volumeName: 'promstack-dev-prometheus-data', containerPath: '/prometheus' },
+      { volumeName: 'promstack-dev-prometheus-config', containerPath: '/etc/prometheus', readOnly: true },
     ]);
     for (const volume of of('dev', 'docker:index/volume:Volume'))
       expect(mocks.options.get(volume.name)?.retainOnDelete).toBe(true);
@@ -261,7 +309,7 @@ describe('the Docker test stack', () => {
 
 describe('three Alertmanagers on Docker', () => {
   it('runs a member per replica, each with its own volume and alias, all peering', () => {
-    const containers = of('ha', 'docker:index/container:Container')
+    const containers = toolContainers('ha')
       .filter((r) => r.name.startsWith('ha-alertmanager'))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     expect(containers.map((c) => c.name)).toEqual([

@@ -3,6 +3,9 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { compareText } from '../model/errors';
 import { containerLimits, mebibytes } from './container-limits';
+import { dockerConfigReloader, dockerConfigVolume, type DockerConfigVolume } from './docker-config';
+import { healthCommand } from './health';
+import { missingSecrets, secretFileValue } from './secret-values';
 import type { Workload } from './workload';
 
 /** Where workloads run on Docker: one private network of the stack, names prefixed per environment. */
@@ -23,6 +26,9 @@ export interface DockerWorkloadResources {
   image: docker.RemoteImage | docker.Image;
   volumes: docker.Volume[];
   containers: docker.Container[];
+  /** A workload that reloads its files: their volume and holder, and a reloader per container. */
+  config?: DockerConfigVolume;
+  reloaders: docker.Container[];
 }
 
 export interface DockerWorkloadOptions {
@@ -63,7 +69,9 @@ export function instanceName(workload: Workload, i: number): string {
  * Runs a workload as containers: its image pulled (pinned) or built, a named volume per data folder
  * and replica, config files uploaded as files (secret files as separate uploads whose content is a
  * Pulumi secret), non-root, no capabilities, no privilege escalation, ports published only where the
- * workload says. Changed config replaces the container (uploads force it); the volumes stay.
+ * workload says. Changed config replaces the container (uploads force it); the volumes stay. A workload
+ * that reloads its files gets them from a config volume instead, with a reloader beside each container
+ * (docker-config.ts): a changed file replaces only the config holder.
  */
 export function deployDockerWorkload(
   name: string,
@@ -72,10 +80,8 @@ export function deployDockerWorkload(
   options: DockerWorkloadOptions,
 ): DockerWorkloadResources {
   const parent = options.parent;
-  const missing = workload.secretFiles.filter((s) => options.secrets[s.secretName] === undefined);
-  if (missing.length > 0) {
-    throw new Error(`${name}: no value for secret(s) ${missing.map((s) => s.secretName).join(', ')}`);
-  }
+  const missing = missingSecrets(workload, options.secrets);
+  if (missing.length > 0) throw new Error(`${name}: no value for secret(s) ${missing.join(', ')}`);
 
   let imageRef: pulumi.Output<string>;
   let image: docker.RemoteImage | docker.Image;
@@ -108,16 +114,31 @@ export function deployDockerWorkload(
   const labels = { ...placement.labels, 'promstack.workload': workload.name };
   const owner = String(workload.user.uid);
   const group = String(workload.user.gid);
-  const uploads: docker.types.input.ContainerUpload[] = [
-    ...workload.configFiles.map((file) => ({ file: file.path, content: file.content, permissions: '0444' })),
-    ...workload.secretFiles.map((file) => ({
-      file: file.path,
-      content: pulumi.secret(options.secrets[file.secretName]),
-      owner,
-      group,
-      permissions: '0400',
-    })),
-  ];
+  // Reloaded files come from a config volume (docker-config.ts), so a change leaves the containers be.
+  const common = { parent, imageRef, prefix: placement.prefix, labels: labelList(labels) };
+  const config =
+    workload.reload &&
+    dockerConfigVolume(name, workload, {
+      ...common,
+      secrets: options.secrets,
+      retainVolumes: placement.retainVolumes,
+    });
+  const uploads: docker.types.input.ContainerUpload[] = config
+    ? []
+    : [
+        ...workload.configFiles.map((file) => ({
+          file: file.path,
+          content: file.content,
+          permissions: '0444',
+        })),
+        ...workload.secretFiles.map((file) => ({
+          file: file.path,
+          content: pulumi.secret(secretFileValue(file, options.secrets)),
+          owner,
+          group,
+          permissions: '0400',
+        })),
+      ];
   const envs = Object.keys(workload.env)
     .sort(compareText)
     .map((key) => `${key}=${workload.env[key]}`);
@@ -129,6 +150,7 @@ export function deployDockerWorkload(
 
   const volumes: docker.Volume[] = [];
   const containers: docker.Container[] = [];
+  const reloaders: docker.Container[] = [];
   for (let i = 0; i < workload.replicas; i++) {
     const instance = instanceName(workload, i);
     const suffix = workload.replicas === 1 ? '' : `-${i}`;
@@ -153,7 +175,7 @@ export function deployDockerWorkload(
           envs,
           user: `${owner}:${group}`,
           uploads,
-          volumes: mounts,
+          volumes: config ? [...mounts, config.mount] : mounts,
           networksAdvanced: [{ name: placement.network.name, aliases }],
           // Only the first replica is published: the others share its state through gossip.
           ports:
@@ -171,14 +193,7 @@ export function deployDockerWorkload(
                 )
               : [],
           healthcheck: {
-            tests: [
-              'CMD',
-              'wget',
-              '-q',
-              '-O',
-              '/dev/null',
-              `http://127.0.0.1:${health.port}${health.httpPath}`,
-            ],
+            tests: ['CMD', ...healthCommand(health, health.httpPath)],
             interval: '15s',
             timeout: '5s',
             retries: 3,
@@ -208,9 +223,15 @@ export function deployDockerWorkload(
           deleteBeforeReplace: true,
           // A healthcheck edit is neither applied in place nor a replacement by default.
           replaceOnChanges: ['healthcheck'],
+          // The first start needs the files in the volume; the holder's replacements leave it be.
+          dependsOn: config ? [config.holder] : undefined,
         },
       ),
     );
+    if (config && workload.reload) {
+      const target = { container: containers[i], instance, suffix };
+      reloaders.push(dockerConfigReloader(name, workload, workload.reload, target, config, common));
+    }
   }
-  return { image, volumes, containers };
+  return { image, volumes, containers, config, reloaders };
 }

@@ -8,8 +8,9 @@ import { MonitoringStack } from './stack';
 import { installMocks, unwrapSecrets, type Registered } from './testing';
 
 /**
- * One alert threshold changed in a service: only the rules and what carries them may change, so that
- * a tuning never touches data (volumes, claims) or anything else.
+ * One alert tuned in a service: only the rules and what carries them may change, so that a tuning never
+ * touches data (volumes, claims) or anything else, and Prometheus takes it by reload, its containers and
+ * pods as they were.
  */
 const mocks = installMocks('dev');
 
@@ -22,34 +23,33 @@ const SECRETS = {
   'pagerduty-platform-routing-key': 'SECRET-4',
   'mimir-password': 'SECRET-5',
 };
-const tuned: ServiceDefinition[] = [
-  defineService({ ...orders, alerts: { overrides: { HighErrorRate: { threshold: 0.1 } } } }),
-];
-
+/** Changes of one service: a threshold (its rules and its dashboard), and a `for` (its rules only). */
+const CHANGES = {
+  threshold: [defineService({ ...orders, alerts: { overrides: { HighErrorRate: { threshold: 0.1 } } } })],
+  for: [defineService({ ...orders, alerts: { overrides: { HighErrorRate: { for: '10m' } } } })],
+} satisfies Record<string, ServiceDefinition[]>;
+type Change = keyof typeof CHANGES;
 const STACKS = {
-  docker: { stack: 'docker', env: 'dev', base: 'dbase', tuned: 'dtuned' },
-  kubernetes: { stack: 'kubernetes', env: 'prod', base: 'kbase', tuned: 'ktuned' },
+  docker: { stack: 'docker', env: 'dev', base: 'dbase', threshold: 'dtuned', for: 'dfor' },
+  kubernetes: { stack: 'kubernetes', env: 'prod', base: 'kbase', threshold: 'ktuned', for: 'kfor' },
 } as const;
 const built = new Map<string, MonitoringStack>();
-for (const { stack, env, base, tuned: name } of Object.values(STACKS)) {
-  built.set(
-    base,
-    new MonitoringStack(base, {
-      stack: testStackConfig(stack),
-      services,
-      environment: env,
-      secrets: SECRETS,
-    }),
-  );
-  built.set(
-    name,
-    new MonitoringStack(name, {
-      stack: testStackConfig(stack),
-      services: tuned,
-      environment: env,
-      secrets: SECRETS,
-    }),
-  );
+for (const platform of Object.values(STACKS)) {
+  const variants = [
+    [platform.base, services],
+    ...(Object.keys(CHANGES) as Change[]).map((change) => [platform[change], CHANGES[change]] as const),
+  ] as const;
+  for (const [name, catalogue] of variants) {
+    built.set(
+      name,
+      new MonitoringStack(name, {
+        stack: testStackConfig(platform.stack),
+        services: catalogue,
+        environment: platform.env,
+        secrets: SECRETS,
+      }),
+    );
+  }
 }
 
 /** Inputs by resource name without the stack's own name, so that the two stacks compare. */
@@ -68,16 +68,16 @@ function normalised(
   return out;
 }
 
-function changedResources(platform: keyof typeof STACKS) {
+function changedResources(platform: keyof typeof STACKS, change: Change = 'threshold') {
   const before = normalised(STACKS[platform].base);
-  const after = normalised(STACKS[platform].tuned);
+  const after = normalised(STACKS[platform][change]);
   expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
   return [...before.keys()].filter((key) => before.get(key)!.json !== after.get(key)!.json).sort();
 }
 
-function changedFiles(stack: TestStackName): string[] {
+function changedFiles(stack: TestStackName, change: Change = 'threshold'): string[] {
   const before = synthStack(testStackConfig(stack), services, { environment: stack }).files;
-  const after = synthStack(testStackConfig(stack), tuned, { environment: stack }).files;
+  const after = synthStack(testStackConfig(stack), CHANGES[change], { environment: stack }).files;
   return Object.keys(before).filter((path) => before[path] !== after[path]);
 }
 
@@ -92,24 +92,26 @@ describe('changing one alert threshold', () => {
     expect(files.every((f) => /orders/.test(f))).toBe(true);
   });
 
-  it('on Docker replaces only the containers that carry a changed file, never a volume, image or network', () => {
+  it('on Docker replaces only what carries a changed file: the config holder of a tool that reloads, the container of one that does not', () => {
     const files = changedFiles('docker');
     const changed = changedResources('docker');
-    expect(changed).toContain('prometheus-container');
     const { workloads } = built.get(STACKS.docker.base)!.plan;
     const carriers = [workloads.prometheus, workloads.alertmanager, workloads.grafana]
       .filter((w) => w.configFiles.some((file) => files.includes(file.source)))
-      .map((w) => `${w.name}-container`)
+      .map((w) => (w.reload ? `${w.name}-config-holder` : `${w.name}-container`))
       .sort();
     expect(changed).toEqual(carriers);
-    expect(changed.every((key) => key.endsWith('-container'))).toBe(true);
+    expect(changed).toContain('prometheus-config-holder');
+    // Prometheus keeps running: its container and its reloader are what they were.
+    expect(changed).not.toContain('prometheus-container');
+    expect(changed).not.toContain('prometheus-config-reloader');
   });
 
-  it('on Kubernetes changes only the ConfigMaps with a changed file and the pods that mount them', () => {
+  it('on Kubernetes changes only the ConfigMaps with a changed file, and the pods only of a tool that cannot reload them', () => {
     const changed = changedResources('kubernetes');
     expect(changed).toContain('prometheus-prometheus-rules-0');
-    expect(changed).toContain('prometheus-statefulset');
     expect(changed).not.toContain('prometheus-prometheus-0');
+    expect(changed).not.toContain('prometheus-statefulset');
     const files = changedFiles('kubernetes');
     const { workloads } = built.get(STACKS.kubernetes.base)!.plan;
     const expected = [workloads.prometheus, workloads.alertmanager, workloads.grafana].flatMap((w) => {
@@ -120,31 +122,57 @@ describe('changing one alert threshold', () => {
         )
         .map((chunk) => `${w.name}-${chunk.id}`);
       const controller = w.name === 'grafana' ? 'grafana-deployment' : `${w.name}-statefulset`;
-      return maps.length > 0 ? [...maps, controller] : [];
+      return maps.length > 0 && !w.reload ? [...maps, controller] : maps;
     });
     expect(changed).toEqual(expected.sort());
     const before = normalised(STACKS.kubernetes.base);
-    const after = normalised(STACKS.kubernetes.tuned);
+    const after = normalised(STACKS.kubernetes.threshold);
     for (const key of changed) {
       const type = before.get(key)!.type;
-      expect([
-        'kubernetes:core/v1:ConfigMap',
-        'kubernetes:apps/v1:StatefulSet',
-        'kubernetes:apps/v1:Deployment',
-      ]).toContain(type);
+      expect(['kubernetes:core/v1:ConfigMap', 'kubernetes:apps/v1:Deployment']).toContain(type);
       if (type === 'kubernetes:core/v1:ConfigMap') continue;
-      // A pod template changes through its checksum and ConfigMap names; its claims stay as they were.
+      // Grafana's dashboards are in replaced ConfigMaps: its pod template changes through their names
+      // and its checksum; its claim stays as it was.
       const spec = (r: { inputs: Record<string, unknown> }) =>
-        r.inputs.spec as {
-          template: { metadata: { annotations: Record<string, string> } };
-          volumeClaimTemplates?: unknown;
-        };
+        r.inputs.spec as { template: { metadata: { annotations: Record<string, string> } } };
       expect(spec(after.get(key)!).template.metadata.annotations['checksum/config']).not.toBe(
         spec(before.get(key)!).template.metadata.annotations['checksum/config'],
       );
-      expect(JSON.stringify(spec(after.get(key)!).volumeClaimTemplates)).toBe(
-        JSON.stringify(spec(before.get(key)!).volumeClaimTemplates),
-      );
     }
+    // A named ConfigMap keeps its name: the change is an update in place.
+    expect((after.get('prometheus-prometheus-rules-0')!.inputs.metadata as { name: string }).name).toBe(
+      'prometheus-rules-0',
+    );
   });
+});
+
+describe('changing only a rule (its `for`)', () => {
+  it('changes the rules of that service only', () => {
+    expect(changedFiles('docker', 'for')).toEqual([
+      'prometheus/rules/orders.yml',
+      'prometheus/tests/orders.yml',
+    ]);
+  });
+
+  it.each(['docker', 'kubernetes'] as const)(
+    "on %s changes the rules' carrier only: every container and pod spec stays byte-identical",
+    (platform) => {
+      expect(changedResources(platform, 'for')).toEqual([
+        platform === 'docker' ? 'prometheus-config-holder' : 'prometheus-prometheus-rules-0',
+      ]);
+      const before = normalised(STACKS[platform].base);
+      const after = normalised(STACKS[platform].for);
+      const workloadTypes = [
+        'docker:index/container:Container',
+        'kubernetes:apps/v1:StatefulSet',
+        'kubernetes:apps/v1:Deployment',
+      ];
+      const runners = [...before.keys()].filter(
+        (key) => workloadTypes.includes(before.get(key)!.type) && key !== 'prometheus-config-holder',
+      );
+      expect(runners.length).toBeGreaterThanOrEqual(platform === 'docker' ? 5 : 3);
+      for (const key of runners)
+        expect({ key, json: after.get(key)!.json }).toEqual({ key, json: before.get(key)!.json });
+    },
+  );
 });

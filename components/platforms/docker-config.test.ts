@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { services } from '../../infra/services';
+import { installMocks, isSecretEnvelope, unwrapSecrets } from '../pulumi/testing';
+import { startProcess, waitFor } from '../runtime/processes';
+import { synthStack } from '../stack';
+import { testStackConfig } from '../stack/testing';
+import { CONFIG_RELOADER_NAME, configReloaderCommand } from './config-reloader';
+import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
+import { CONFIG_HOLDER_SCRIPT, dockerReloadedDirs } from './docker-config';
+import { alertmanagerWorkload, prometheusWorkload, secretsNeeded } from './workload';
+
+const mocks = installMocks('holder');
+
+class Parent extends pulumi.ComponentResource {
+  constructor(name: string) {
+    super('test:index:Parent', name, {}, { transformations: [mocks.transformation] });
+  }
+}
+const parent = new Parent('holder');
+const synth = synthStack(testStackConfig('docker'), services, { environment: 'holder' });
+const placementBase = { prefix: 'promstack-holder', retainVolumes: true, labels: {} };
+const placement: DockerPlacement = {
+  platform: 'docker',
+  network: dockerNetwork('holder', placementBase, { parent }),
+  ...placementBase,
+};
+const workloads = { prometheus: prometheusWorkload(synth), alertmanager: alertmanagerWorkload(synth) };
+const secrets = Object.fromEntries(
+  secretsNeeded(Object.values(workloads)).map((name) => [name, `SECRET-${name}`]),
+);
+for (const [name, workload] of Object.entries(workloads))
+  deployDockerWorkload(`holder-${name}`, workload, placement, { parent, secrets });
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const inputs = (name: string): Obj => unwrapSecrets(mocks.named(name).inputs) as Obj;
+
+beforeAll(() => mocks.settle());
+
+describe.each(Object.keys(workloads) as (keyof typeof workloads)[])('%s on Docker', (name) => {
+  const workload = workloads[name];
+  const dir = workload.configDirs[0];
+
+  it('reads its files from the config volume, read-only, and carries none itself', () => {
+    const tool = inputs(`holder-${name}-container`);
+    expect(tool.uploads).toEqual([]);
+    expect(tool.volumes).toContainEqual({
+      volumeName: `promstack-holder-${name}-config`,
+      containerPath: dir,
+      readOnly: true,
+    });
+    expect(tool.readOnly).toBe(true);
+  });
+
+  it('has a config holder carrying every file as an upload (secret files as secrets), which alone changes with them', () => {
+    const raw = mocks.named(`holder-${name}-config-holder`);
+    const holder = inputs(`holder-${name}-config-holder`);
+    expect(isSecretEnvelope(raw.inputs.uploads)).toBe(workload.secretFiles.length > 0);
+    const staged = new Map(
+      (holder.uploads as Obj[]).map((u) => [u.file.replace('/promstack/staging', dir), u]),
+    );
+    expect([...staged.keys()].sort()).toEqual(
+      [...workload.configFiles, ...workload.secretFiles].map((f) => f.path).sort(),
+    );
+    for (const file of workload.configFiles) expect(staged.get(file.path)?.content).toBe(file.content);
+    for (const file of workload.secretFiles)
+      expect(staged.get(file.path)).toMatchObject({ owner: '65534', group: '65534', permissions: '0400' });
+    // Mounted first at the data folder, which the image gives to the tool's user: Docker hands the new
+    // volume to that user, who then writes it without root.
+    expect(holder.volumes).toEqual([
+      { volumeName: `promstack-holder-${name}-config`, containerPath: workload.volumes[0].path },
+    ]);
+    expect(holder.user).toBe(`${workload.user.uid}:${workload.user.gid}`);
+    expect(holder.entrypoints.slice(0, 3)).toEqual(['/bin/sh', '-c', CONFIG_HOLDER_SCRIPT]);
+    expect(holder).toMatchObject({
+      networkMode: 'none',
+      wait: true,
+      securityOpts: ['no-new-privileges:true'],
+      capabilities: { drops: ['ALL'] },
+    });
+    expect(mocks.options.get(`holder-${name}-config-holder`)).toMatchObject({ deleteBeforeReplace: true });
+  });
+
+  it("has a config reloader in the tool container's process namespace, as its user, with no network", () => {
+    const reloader = inputs(`holder-${name}-config-reloader`);
+    expect(reloader.name).toBe(`promstack-holder-${name}-${CONFIG_RELOADER_NAME}`);
+    // The mock engine gives each resource the id `<name>-id`.
+    expect(reloader.pidMode).toBe(`container:holder-${name}-container-id`);
+    expect(reloader.entrypoints).toEqual(
+      configReloaderCommand({ process: name }, dockerReloadedDirs(workload)),
+    );
+    expect(dockerReloadedDirs(workload)).toContain(dir);
+    expect(reloader.user).toBe(`${workload.user.uid}:${workload.user.gid}`);
+    expect(reloader.volumes).toEqual([
+      { volumeName: `promstack-holder-${name}-config`, containerPath: dir, readOnly: true },
+    ]);
+    expect(reloader).toMatchObject({
+      networkMode: 'none',
+      readOnly: true,
+      securityOpts: ['no-new-privileges:true'],
+      capabilities: { drops: ['ALL'] },
+    });
+    expect(reloader.uploads).toBeUndefined();
+  });
+});
+
+describe('the config holder script', () => {
+  const root = mkdtempSync(join(tmpdir(), 'promstack-holder-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const busybox = ['/usr/bin/busybox', '/bin/busybox'].find((path) => existsSync(path));
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  if (busybox) spawnSync(busybox, ['--install', '-s', bin]);
+
+  const tree = (dir: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const walk = (d: string) => {
+      for (const entry of readdirSync(d, { withFileTypes: true })) {
+        const path = join(d, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else out[relative(dir, path)] = readFileSync(path, 'utf8');
+      }
+    };
+    walk(dir);
+    return out;
+  };
+
+  it('replaces what the volume held with exactly the staged files, then waits to be stopped', async () => {
+    const staging = join(root, 'staging');
+    const volume = join(root, 'volume');
+    mkdirSync(join(staging, 'rules'), { recursive: true });
+    writeFileSync(join(staging, 'prometheus.yml'), 'global: {}\n');
+    writeFileSync(join(staging, 'rules', 'orders.yml'), 'groups: []\n');
+    // What the last holder left: a rule file since dropped from the stack, and hidden files.
+    mkdirSync(join(volume, 'rules'), { recursive: true });
+    writeFileSync(join(volume, 'rules', 'dropped.yml'), 'groups: []\n');
+    writeFileSync(join(volume, '.hidden'), 'x');
+    writeFileSync(join(volume, '..odd'), 'x');
+    const marker = join(root, 'copied');
+    const holder = startProcess(
+      'holder',
+      busybox ? join(bin, 'sh') : '/bin/sh',
+      ['-c', CONFIG_HOLDER_SCRIPT, 'config-holder', staging, volume, marker],
+      { env: { PATH: busybox ? bin : (process.env.PATH ?? '') } },
+    );
+    try {
+      await waitFor(async () => (existsSync(marker) ? true : undefined), {
+        timeoutMs: 10_000,
+        describe: () => `the holder never marked its copy: ${holder.output()}`,
+      });
+      expect(tree(volume)).toEqual(tree(staging));
+      expect(holder.child.exitCode).toBeNull();
+    } finally {
+      await holder.stop(2000);
+    }
+    // Stopped by SIGTERM, it leaves at once and cleanly.
+    expect(holder.child.exitCode).toBe(0);
+  });
+});
