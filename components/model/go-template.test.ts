@@ -5,6 +5,7 @@ import {
   PROMETHEUS_ALERT_TEMPLATE,
   type GoTemplateDialect,
 } from './go-template';
+import { parseGoTemplate } from './go-template-parser';
 import { synthStack } from '../stack/synth';
 import { testStackConfig } from '../stack/testing';
 
@@ -130,5 +131,38 @@ describe('Go templates Alertmanager parses', () => {
     ['{{ define "x" }}{{ range .Alerts }}', 'unexpected EOF: {{range}} has no {{end}} at col 20'],
   ])('refuses %j: %s', (text, message) => {
     expect(verdict(text, ALERTMANAGER_TEMPLATE)).toBe(message);
+  });
+});
+
+describe('text without a left delimiter', () => {
+  // checkGoTemplate takes such text without parsing it: the parser must take it too, after each prelude.
+  const texts = [
+    '',
+    'critical',
+    '}}',
+    'a }} b',
+    '{',
+    '{ {',
+    '} {',
+    'x{',
+    '{-',
+    '-}}',
+    '/* c */',
+    'ünï\n{\n}',
+    '$labels.job',
+  ];
+  it.each(texts)('%j parses in every dialect, as checkGoTemplate says', (text) => {
+    for (const dialect of [PROMETHEUS_ALERT_TEMPLATE, ALERTMANAGER_TEMPLATE]) {
+      expect(() => parseGoTemplate(dialect.prelude + text, undefined, dialect.functions)).not.toThrow();
+      expect(() =>
+        parseGoTemplate(dialect.prelude + text, 'promstack.tmpl', dialect.functions),
+      ).not.toThrow();
+      expect(checkGoTemplate(text, dialect)).toEqual([]);
+    }
+  });
+
+  it('is still checked once a delimiter appears', () => {
+    expect(verdict('a {{ b')).not.toBe('ok');
+    expect(verdict('}}{{')).not.toBe('ok');
   });
 });

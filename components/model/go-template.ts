@@ -140,6 +140,9 @@ export function checkGoTemplate(
   dialect: GoTemplateDialect,
   options: GoTemplateOptions = {},
 ): GoTemplateProblem[] {
+  // Without a left delimiter the text is one text node, which Go's parser takes after any prelude (each
+  // dialect's is valid): most label values and many annotations, not worth parsing or remembering.
+  if (!text.includes('{{')) return [];
   const key = `${options.name ?? ''}\0${text}`;
   const valid = validTexts.get(dialect) ?? new Set<string>();
   if (valid.has(key)) return [];
