@@ -9,37 +9,40 @@ import type { SynthResult } from '../components/stack';
 import type { PromtoolTestFile } from '../rules/unit-tests';
 
 /**
- * What `promstack check` hands promtool instead of the rendered test files (docs/performance.md, "`promstack
- * check`"): one unit per test group, holding only the rules the group can tell apart from absent ones
- * (slice), and one run per class of units that are the same text up to the service's own names (dedupe).
+ * What `promstack check` hands promtool instead of the rendered test files (docs/performance.md,
+ * "`promstack check`"): one unit per test group, holding only the rules that can make a difference to
+ * the group (slice), run once per class of units that are the same up to the service's own names
+ * (dedupe).
  *
  * Slice. promtool evaluates every rule of the loaded files at every step, and fails a group when any of
  * them fails to evaluate. A unit keeps, verbatim in their groups and order, the alert rules the group
  * tests, the recording rules its PromQL tests read, every rule that can see data (it reads a series of
- * the group's input or one recorded by a rule that can, or it yields samples without data: absent(),
+ * the group's input or one written by a rule that can, or it yields samples without data: absent(),
  * vector(), time(), ...), and the recording rules all of these read, transitively. Every rule left out
  * reads only names nothing writes during the group, so it yields an empty vector at every step: it
- * cannot fire, write a series or fail, and the group's verdict is the one of the whole files. The alert
+ * cannot fire, write a series or fail, and the group's verdict is the one of the whole files. Alert
  * rules kept only for that lose their annotations, which no test of the group compares and whose
- * expansion never fails a rule. A test file whose rules read a series by anything but its name, or that
- * loads a file synth did not render, is not sliced: it runs as rendered.
+ * expansion never fails a rule. A test file whose rules or series name a metric by anything but its
+ * name, or that loads a file synth did not render, is not sliced: it runs as rendered.
  *
  * Dedupe. Services of a catalogue differ in their names (service, team, the names built from them) and
  * cluster on a few thresholds and objectives, so most units exist once per service with other names.
- * A unit's identifying values are the static alert label values of its test file that fewer than half
- * of the test files hold. Each is replaced by a placeholder in the places that are only names to
- * promtool (label values, matcher values of =/!=, names, annotation text), and units with the same
- * result run once. Renaming keeps every verdict when it is a bijection between the label values and
- * strings promtool compares, and nothing reads a value's characters; a unit merges only when:
- * - its values are substring-free, of name characters, none composed only of characters a number prints;
- * - no value is left in any other place (metric or label names, durations, series values, regexes);
- * - placing the values back gives the unit again exactly (so equal strings stay equal both ways);
- * - no regex matcher applies to a label that carries a renamed value, and no label_replace, label_join
- *   or info() can build one from pieces;
- * - template actions only print a label, or format $value with the humanize functions or printf verbs, and no value
- *   straddles an action and the text around it;
- * Two units with the same form are then each other with the values swapped, value for value: each is
- * its form with its own values put back (checked for every unit), so promtool's verdict is the same.
+ * A test file's identifying values are the static label values of its alert rules that fewer than half
+ * of the test files hold. Each value is replaced by a placeholder throughout a unit's text, and units
+ * with the same result run once. That is sound when the renaming is a bijection between the strings
+ * promtool compares and nothing reads a value's characters, so a unit's values are replaced only when:
+ * - they are substring-free, of name characters, each with a character no formatted number prints,
+ *   and the files hold no placeholder character: then the replacement cuts the text into literal parts
+ *   and whole values, and putting the values back gives the unit exactly (two strings of a unit are
+ *   equal iff their forms are, so two units with one form are each other with the values swapped);
+ * - values occur only where they are names to promtool: group and test names, label values, annotation
+ *   text, expected labels and annotations, and the quoted values of = and != matchers (not of __name__,
+ *   without escapes); never in metric or label names, durations, series values or regexes;
+ * - no regex matcher applies to a label that carries a value, and no label_replace, label_join or info()
+ *   can build a label value from pieces;
+ * - template actions only print a label, or format $value with the humanize functions or printf verbs,
+ *   and no value straddles an action and the text around it.
+ * Any other unit forms a class of its own (or with units of the very same text).
  */
 
 type TestGroup = PromtoolTestFile['tests'][number] & {
@@ -59,7 +62,7 @@ export interface TestUnitClass {
   /** The unit's test file text (one test group) and its rule files by name, relative to it. */
   test: string;
   rules: Record<string, string>;
-  /** Every test group this unit stands for; the first is the one run. */
+  /** Every test group this unit stands for; the first is the one it holds. */
   members: UnitMember[];
 }
 
@@ -67,7 +70,7 @@ export interface TestPlan {
   classes: TestUnitClass[];
   /** Test files run as rendered (not sliced): see above. */
   whole: string[];
-  /** Test groups in the rendered files, and how many of them the classes stand for. */
+  /** Test groups in the rendered test files. */
   groups: number;
 }
 
@@ -83,7 +86,7 @@ interface ExprInfo {
   /** Yields samples without any input series. */
   source: boolean;
   buildsLabels: boolean;
-  /** Every matcher: its label, operator and the quoted value's offsets in the text. */
+  /** Every matcher: its label, operator and where its quoted value stands in the text. */
   matchers: { label: string; op: string; from: number; to: number }[];
 }
 
@@ -144,10 +147,85 @@ function analyse(root: PromqlNode): ExprInfo {
   return info;
 }
 
-/** A PromQL string literal's value when it has no escapes (the only ones renamed), else undefined. */
+/** A PromQL string literal's value when it has no escapes, else undefined. */
 function unquoted(literal: string): string | undefined {
   const body = literal.slice(1, -1);
   return body.includes('\\') || body.includes(literal[0]) ? undefined : body;
+}
+
+const MARK = '\u0001';
+const NAME_CHARS = /^[A-Za-z0-9_.:-]+$/;
+/** Every character a formatted number can print (printf, humanize*: 1.5e+06, 12ms, 3Ki, NaN, +Inf, 5%). */
+const NUMBER_CHARS = /^[0-9.+\-eEkKMGTPZYmunpfazyiµdhs %NaIn]*$/;
+
+/** An expression as the placeholders leave it: what it reads, and what renaming in it touches. */
+interface ExprForm {
+  /** The original expression's info (the marked one's when they read the same). */
+  info: ExprInfo | null;
+  /** Every placeholder stands in the quoted value of an = or != matcher of a label. */
+  safe: boolean;
+  /** Labels of the matchers that hold a placeholder, and of every regex matcher. */
+  touched: string[];
+  regexLabels: string[];
+}
+
+const exprForms = new Map<string, Omit<ExprForm, 'info'> & { info: ExprInfo | null }>();
+
+/**
+ * The values of one test file, replaced by placeholders. Expressions are parsed in their marked form,
+ * which services that differ only in names share: a catalogue's thousands of expressions are a few
+ * hundred forms.
+ */
+class Marker {
+  private readonly marks: string[];
+
+  constructor(readonly values: readonly string[]) {
+    this.marks = values.map((_, i) => `${MARK}${i}${MARK}`);
+  }
+
+  mark(text: string): string {
+    let out = text;
+    for (let i = 0; i < this.values.length; i++)
+      if (out.includes(this.values[i])) out = out.split(this.values[i]).join(this.marks[i]);
+    return out;
+  }
+
+  holdsValue(text: string): boolean {
+    return this.values.some((v) => text.includes(v));
+  }
+
+  expr(text: string): ExprForm {
+    const marked = this.mark(text);
+    let form = exprForms.get(marked);
+    if (!form) {
+      form = markedForm(marked);
+      exprForms.set(marked, form);
+    }
+    return form.safe || marked === text ? form : { ...form, info: exprInfo(text) };
+  }
+}
+
+function markedForm(marked: string): ExprForm {
+  const info = exprInfo(marked);
+  if (!info) return { info: null, safe: false, touched: [], regexLabels: [] };
+  const touched: string[] = [];
+  const regexLabels: string[] = [];
+  let safe = true;
+  let outside = '';
+  let at = 0;
+  for (const m of [...info.matchers].sort((a, b) => a.from - b.from)) {
+    const literal = marked.slice(m.from, m.to);
+    const regex = m.op === '=~' || m.op === '!~';
+    if (regex) regexLabels.push(m.label);
+    if (!literal.includes(MARK)) continue;
+    if (regex || m.label === '__name__' || literal.includes('\\')) safe = false;
+    touched.push(m.label);
+    outside += marked.slice(at, m.from);
+    at = m.to;
+  }
+  outside += marked.slice(at);
+  if (outside.includes(MARK)) safe = false;
+  return { info, safe, touched, regexLabels };
 }
 
 /** A rule of the loaded files, with where it stands. */
@@ -156,92 +234,83 @@ interface Located {
   group: number;
   index: number;
   rule: Rule;
-  info: ExprInfo;
+  form: ExprForm;
+  reads: Set<string>;
+  writes: string[];
+}
+
+/** The rules of a test file and who writes each metric name. */
+interface Rules {
+  all: Located[];
+  writers: Map<string, Located[]>;
+}
+
+function rulesOf(files: readonly RuleFile[], marker: Marker): Rules | undefined {
+  const all: Located[] = [];
+  const writers = new Map<string, Located[]>();
+  for (const [f, file] of files.entries())
+    for (const [g, group] of file.groups.entries())
+      for (const [index, rule] of group.rules.entries()) {
+        const form = marker.expr(rule.expr);
+        if (!form.info?.reads) return undefined;
+        const writes = isAlertingRule(rule) ? ALERT_SERIES : [rule.record];
+        const located = { file: f, group: g, index, rule, form, reads: form.info.reads, writes };
+        all.push(located);
+        for (const name of writes) writers.set(name, [...(writers.get(name) ?? []), located]);
+      }
+  return { all, writers };
 }
 
 /**
- * The rules of a test group's slice (see the top of this file), as a set of Located; undefined when the
- * files cannot be sliced.
+ * The rules of a test group's slice (see the top of this file) given the metric names of its input, the
+ * alert names it tests and the names its PromQL tests read.
  */
-function slice(rules: readonly Located[], test: TestGroup): Set<Located> | undefined {
-  const writers = new Map<string, Located[]>();
-  for (const r of rules) {
-    const names = isAlertingRule(r.rule) ? ALERT_SERIES : [r.rule.record];
-    for (const name of names) writers.set(name, [...(writers.get(name) ?? []), r]);
-  }
-  const live = new Set<string>();
-  for (const s of test.input_series) {
-    const info = exprInfo(s.series);
-    if (!info?.reads) return undefined;
-    for (const name of info.reads) live.add(name);
-  }
+function slice(rules: Rules, input: Set<string>, tested: Set<string>, queried: Set<string>): Set<Located> {
   const kept = new Set<Located>();
   const keep = (r: Located) => {
     if (kept.has(r)) return;
     kept.add(r);
-    for (const name of r.info.reads!) for (const w of writers.get(name) ?? []) keep(w);
+    for (const name of r.reads) for (const w of rules.writers.get(name) ?? []) keep(w);
   };
-  // Rules that can see data, to a fixed point: each adds what it writes to what later ones can read.
+  const live = new Set(input);
+  // Rules that can see data, to a fixed point: each adds what it writes to what others can read.
   for (let grew = true; grew;) {
     grew = false;
-    for (const r of rules) {
-      if (kept.has(r) || !(r.info.source || [...r.info.reads!].some((name) => live.has(name)))) continue;
+    for (const r of rules.all) {
+      if (kept.has(r) || !(r.form.info!.source || [...r.reads].some((name) => live.has(name)))) continue;
       keep(r);
       grew = true;
-      for (const name of isAlertingRule(r.rule) ? ALERT_SERIES : [r.rule.record]) live.add(name);
+      for (const name of r.writes) live.add(name);
     }
   }
-  const tested = new Set(test.alert_rule_test?.map((t) => t.alertname) ?? []);
-  for (const r of rules) if (isAlertingRule(r.rule) && tested.has(r.rule.alert)) keep(r);
-  for (const t of test.promql_expr_test ?? []) {
-    const info = exprInfo(t.expr);
-    if (!info?.reads) return undefined;
-    for (const name of info.reads) for (const w of writers.get(name) ?? []) keep(w);
-  }
+  for (const r of rules.all) if (isAlertingRule(r.rule) && tested.has(r.rule.alert)) keep(r);
+  for (const name of queried) for (const w of rules.writers.get(name) ?? []) keep(w);
   return kept;
 }
 
 /** The loaded files cut down to `kept`, in their order; alert rules not tested lose their annotations. */
-function slicedFiles(
-  files: readonly RuleFile[],
-  kept: Set<Located>,
-  rules: readonly Located[],
-  test: TestGroup,
-) {
-  const tested = new Set(test.alert_rule_test?.map((t) => t.alertname) ?? []);
-  const at = new Map(rules.map((r) => [`${r.file} ${r.group} ${r.index}`, r]));
-  return files.map((file, f): RuleFile => ({
+function slicedFiles(files: readonly RuleFile[], kept: Set<Located>, tested: Set<string>): RuleFile[] {
+  const at = new Set([...kept].map((r) => `${r.file} ${r.group} ${r.index}`));
+  return files.map((file, f) => ({
     groups: file.groups.flatMap((group, g): RuleGroup[] => {
-      const rulesOf = group.rules.flatMap((rule, i): Rule[] => {
-        if (!kept.has(at.get(`${f} ${g} ${i}`)!)) return [];
+      const rules = group.rules.flatMap((rule, i): Rule[] => {
+        if (!at.has(`${f} ${g} ${i}`)) return [];
         if (!isAlertingRule(rule) || tested.has(rule.alert) || !rule.annotations) return [rule];
         const bare = { ...rule };
         delete bare.annotations;
         return [bare];
       });
-      return rulesOf.length > 0 ? [{ ...group, rules: rulesOf }] : [];
+      return rules.length > 0 ? [{ ...group, rules }] : [];
     }),
   }));
 }
 
-/** A unit: its sliced rule files and its test group. */
-interface Unit {
-  files: RuleFile[];
-  test: TestGroup;
-}
-
-const NAME_CHARS = /^[A-Za-z0-9_.:-]+$/;
-/** Every character a formatted number can print (printf, humanize*: 1.5e+06, 12ms, 3Ki, NaN, +Inf, 5%). */
-const NUMBER_CHARS = /^[0-9.+\-eEkKMGTPZYmunpfazyiµdhs %NaIn]*$/;
 const PLAIN_LABEL = /^\s*(\$labels|\.Labels)\.[A-Za-z_][A-Za-z0-9_]*\s*$/;
 const VALUE_TOKEN =
   /^(\$value|\.Value|humanize|humanize1024|humanizePercentage|humanizeDuration|printf|\||"%[-+# 0-9.]*[a-zA-Z]")$/;
 
-/**
- * Why `values` cannot be renamed in a unit (see the top of the file), or undefined when they can; the
- * unit's text is checked by `rename` and by the caller.
- */
-function templateProblem(template: string, values: readonly string[]): string | undefined {
+/** Whether a template leaves the values alone (see the top of the file). */
+function templateKeepsValues(template: string, values: readonly string[]): boolean {
   for (const action of template.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
     const body = action[1];
     const plainLabel = PLAIN_LABEL.test(body);
@@ -252,126 +321,114 @@ function templateProblem(template: string, values: readonly string[]): string | 
         .split(/\s+/)
         .every((token) => VALUE_TOKEN.test(token))
     )
-      return `template action {{${body}}}`;
+      return false;
     const before = template.slice(0, action.index);
     const after = template.slice(action.index + action[0].length);
     for (const value of values) {
-      if (body.includes(value)) return `template action {{${body}}} holds ${value}`;
+      if (body.includes(value)) return false;
+      // A value made of the action's output and the text beside it would not be replaced whole.
       for (let k = 1; k < value.length; k++) {
-        // A value made of the action's output and the text beside it would not be renamed whole.
-        const inner = plainLabel || NUMBER_CHARS.test(value.slice(0, k));
-        if (inner && after.startsWith(value.slice(k))) return `${value} straddles {{${body}}}`;
-        const innerEnd = plainLabel || NUMBER_CHARS.test(value.slice(k));
-        if (innerEnd && before.endsWith(value.slice(0, k))) return `${value} straddles {{${body}}}`;
+        if ((plainLabel || NUMBER_CHARS.test(value.slice(0, k))) && after.startsWith(value.slice(k)))
+          return false;
+        if ((plainLabel || NUMBER_CHARS.test(value.slice(k))) && before.endsWith(value.slice(0, k)))
+          return false;
       }
     }
   }
-  return undefined;
+  return true;
 }
 
-type Rename = (text: string) => string;
-/** Labels whose values a renaming changed, and every regex matcher met (label, quoted value). */
-interface Seen {
-  touched: Set<string>;
-  regexes: { label: string; value: string }[];
-}
-
-function renamedLabels(map: Record<string, string>, rename: Rename, seen: Seen): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(map)) {
-    out[k] = rename(v);
-    if (out[k] !== v) seen.touched.add(k);
+/** Labels whose values hold a value, or undefined when a key does (label names are never renamed). */
+function touchedKeys(map: Record<string, string> | undefined, marker: Marker): string[] | undefined {
+  const touched: string[] = [];
+  for (const [key, value] of Object.entries(map ?? {})) {
+    if (marker.holdsValue(key)) return undefined;
+    if (marker.holdsValue(value)) touched.push(key);
   }
-  return out;
+  return touched;
 }
 
-/** An expression with `rename` applied to the quoted values of its = and != label matchers only. */
-function renamedPromql(expr: string, rename: Rename, seen: Seen): string {
-  const info = exprInfo(expr);
-  if (!info) return expr;
-  let out = '';
-  let at = 0;
-  for (const m of [...info.matchers].sort((x, y) => x.from - y.from)) {
-    const literal = expr.slice(m.from, m.to);
-    if (m.op === '=~' || m.op === '!~') {
-      seen.regexes.push({ label: m.label, value: literal });
-      continue;
-    }
-    // A metric name is no label value: one left in it keeps the unit apart (see canonicalUnit).
-    if (m.label === '__name__' || unquoted(literal) === undefined) continue;
-    const value = rename(literal);
-    if (value !== literal) seen.touched.add(m.label);
-    out += expr.slice(at, m.from) + value;
-    at = m.to;
-  }
-  return out + expr.slice(at);
+/** Where renaming touches a part of a unit: the labels it changes, and those regexes read. */
+interface Touch {
+  touched: string[];
+  regexLabels: string[];
 }
 
 /**
- * Rule files with `rename` applied where values are only names to promtool: group names, label values,
- * annotations, and the quoted values of = and != matchers.
+ * What renaming touches in rule files, or undefined when it is not safe: values only in group names,
+ * label values, annotations (templates that keep them) and safe expressions.
  */
-function renamedFiles(files: readonly RuleFile[], rename: Rename, seen: Seen): RuleFile[] {
-  return files.map((file): RuleFile => ({
-    groups: file.groups.map((group) => ({
-      ...group,
-      name: rename(group.name),
-      ...(group.labels ? { labels: renamedLabels(group.labels, rename, seen) } : {}),
-      rules: group.rules.map((rule) => ({
-        ...rule,
-        expr: renamedPromql(rule.expr, rename, seen),
-        ...(rule.labels ? { labels: renamedLabels(rule.labels, rename, seen) } : {}),
-        ...(isAlertingRule(rule) && rule.annotations
-          ? { annotations: renamedLabels(rule.annotations, rename, seen) }
-          : {}),
-      })),
-    })),
-  }));
+function filesTouch(files: readonly RuleFile[], marker: Marker): Touch | undefined {
+  const touch: Touch = { touched: [], regexLabels: [] };
+  for (const file of files)
+    for (const group of file.groups) {
+      const { name: _name, labels, rules: groupRules, ...rest } = group;
+      if (marker.holdsValue(JSON.stringify(rest))) return undefined;
+      const groupTouched = touchedKeys(labels, marker);
+      if (!groupTouched) return undefined;
+      touch.touched.push(...groupTouched);
+      for (const rule of groupRules) {
+        const form = marker.expr(rule.expr);
+        if (!form.safe || form.info?.buildsLabels !== false) return undefined;
+        touch.touched.push(...form.touched);
+        touch.regexLabels.push(...form.regexLabels);
+        const { expr: _expr, labels: ruleLabels, ...other } = rule;
+        const annotations = isAlertingRule(rule) ? rule.annotations : undefined;
+        const fixed = isAlertingRule(rule)
+          ? { ...other, annotations: Object.keys(annotations ?? {}) }
+          : other;
+        if (marker.holdsValue(JSON.stringify(fixed))) return undefined;
+        const labelTouched = touchedKeys(ruleLabels, marker);
+        if (!labelTouched) return undefined;
+        touch.touched.push(...labelTouched);
+        const templates = [...Object.values(ruleLabels ?? {}), ...Object.values(annotations ?? {})];
+        if (!templates.every((t) => templateKeepsValues(t, marker.values))) return undefined;
+      }
+    }
+  return touch;
 }
 
-/** A test group with `rename` applied to its name, its series' and expected labels and annotations. */
-function renamedTest(t: TestGroup, rename: Rename, seen: Seen): TestGroup {
-  return {
-    ...t,
-    name: rename(t.name),
-    input_series: t.input_series.map((s) => ({ ...s, series: renamedPromql(s.series, rename, seen) })),
-    alert_rule_test: t.alert_rule_test.map((a) => ({
-      ...a,
-      exp_alerts: a.exp_alerts.map((e) => ({
-        exp_labels: renamedLabels(e.exp_labels, rename, seen),
-        exp_annotations: renamedLabels(e.exp_annotations, rename, seen),
-      })),
+/** What renaming touches in a test group, or undefined when it is not safe. */
+function testTouch(test: TestGroup, marker: Marker): Touch | undefined {
+  const touch: Touch = { touched: [], regexLabels: [] };
+  const exprs = [
+    ...test.input_series.map((s) => s.series),
+    ...(test.promql_expr_test ?? []).flatMap((p) => [p.expr, ...(p.exp_samples ?? []).map((s) => s.labels)]),
+  ];
+  for (const expr of exprs) {
+    const form = marker.expr(expr);
+    if (!form.safe || form.info?.buildsLabels !== false) return undefined;
+    touch.touched.push(...form.touched);
+    touch.regexLabels.push(...form.regexLabels);
+  }
+  for (const a of test.alert_rule_test ?? [])
+    for (const e of a.exp_alerts) {
+      const labels = touchedKeys(e.exp_labels, marker);
+      if (!labels || !touchedKeys(e.exp_annotations, marker)) return undefined;
+      touch.touched.push(...labels);
+    }
+  const fixed = {
+    ...test,
+    name: '',
+    input_series: test.input_series.map((s) => s.values),
+    alert_rule_test: (test.alert_rule_test ?? []).map((a) => ({ ...a, exp_alerts: a.exp_alerts.length })),
+    promql_expr_test: (test.promql_expr_test ?? []).map((p) => ({
+      ...p,
+      expr: '',
+      exp_samples: (p.exp_samples ?? []).map((s) => s.value),
     })),
-    ...(t.promql_expr_test
-      ? {
-          promql_expr_test: t.promql_expr_test.map((p) => ({
-            ...p,
-            expr: renamedPromql(p.expr, rename, seen),
-            ...(p.exp_samples
-              ? {
-                  exp_samples: p.exp_samples.map((x) => ({
-                    ...x,
-                    labels: renamedPromql(x.labels, rename, seen),
-                  })),
-                }
-              : {}),
-          })),
-        }
-      : {}),
   };
+  return marker.holdsValue(JSON.stringify(fixed)) ? undefined : touch;
 }
 
-const MARK = '\u0001';
-const placeholder = (i: number) => `${MARK}${i}${MARK}`;
+/** A unit: its sliced rule files and its test group. */
+interface Unit {
+  files: RuleFile[];
+  test: TestGroup;
+}
 
-const replaceAll = (from: readonly string[], to: readonly string[]) => (text: string) => {
-  let out = text;
-  for (let i = 0; i < from.length; i++) if (out.includes(from[i])) out = out.split(from[i]).join(to[i]);
-  return out;
-};
-
-/** Whether identifying values can be placeholders at all: see the top of the file. */
-function renamableValues(values: readonly string[]): boolean {
+/** Whether values can be placeholders at all (see the top of the file). */
+function renamable(values: readonly string[]): boolean {
   return values.every(
     (v) =>
       v.length >= 4 &&
@@ -381,84 +438,29 @@ function renamableValues(values: readonly string[]): boolean {
   );
 }
 
-/** A part of a unit with its values replaced by placeholders, or undefined when one is left over. */
-interface Canonical extends Seen {
-  text: string;
-}
-
-function canonicalPart<T>(
-  part: T,
-  rename: (part: T, r: Rename, seen: Seen) => T,
-  values: readonly string[],
-): Canonical | undefined {
-  const text = JSON.stringify(part);
-  if (text.includes(MARK)) return undefined;
-  const marks = values.map((_, i) => placeholder(i));
-  const seen: Seen = { touched: new Set(), regexes: [] };
-  const canonical = rename(part, replaceAll(values, marks), seen);
-  const canonicalText = JSON.stringify(canonical);
-  // A value left anywhere is in a place that is more than a name to promtool.
-  if (values.some((v) => canonicalText.includes(v))) return undefined;
-  // Reversible: the placeholders give the part back, so two strings are equal in it iff their forms are.
-  const none: Seen = { touched: new Set(), regexes: [] };
-  if (JSON.stringify(rename(canonical, replaceAll(marks, values), none)) !== text) return undefined;
-  return { text: canonicalText, ...seen };
-}
-
-/** Whether the rules' templates and label builders leave the values alone: see the top of the file. */
-function filesKeepValues(files: readonly RuleFile[], values: readonly string[]): boolean {
-  for (const file of files)
-    for (const group of file.groups)
-      for (const rule of group.rules) {
-        if (exprInfo(rule.expr)?.buildsLabels !== false) return false;
-        const templates = [...Object.values(rule.labels ?? {})];
-        if (isAlertingRule(rule)) templates.push(...Object.values(rule.annotations ?? {}));
-        if (templates.some((t) => templateProblem(t, values) !== undefined)) return false;
-      }
-  return true;
-}
-
-const filesForms = new WeakMap<RuleFile[], Canonical | null>();
-
-/**
- * The unit's form with its values replaced by placeholders, when that renaming is provably harmless
- * (see the top of the file); undefined otherwise. Units of a file that share their rules share them.
- */
-function canonicalUnit(unit: Unit, values: readonly string[]): string | undefined {
-  if (values.length === 0) return JSON.stringify(unit);
-  let files = filesForms.get(unit.files);
-  if (files === undefined) {
-    files = (filesKeepValues(unit.files, values) && canonicalPart(unit.files, renamedFiles, values)) || null;
-    filesForms.set(unit.files, files);
-  }
-  if (!files) return undefined;
-  if (unit.test.promql_expr_test?.some((t) => exprInfo(t.expr)?.buildsLabels !== false)) return undefined;
-  const test = canonicalPart(unit.test, renamedTest, values);
-  if (!test) return undefined;
-  const touched = new Set([...files.touched, ...test.touched]);
-  if ([...files.regexes, ...test.regexes].some((r) => touched.has(r.label) || r.value.includes(MARK)))
-    return undefined;
-  return `${values.length}\n${files.text}\n${test.text}`;
-}
-
-/** The static values of the alert rules' labels, by label name in order of appearance. */
+/** The static values of the alert rules' labels, in order of appearance. */
 function labelValues(files: readonly RuleFile[]): string[] {
-  const values: string[] = [];
+  const values = new Set<string>();
   for (const file of files)
     for (const group of file.groups)
       for (const rule of group.rules)
         if (isAlertingRule(rule))
-          for (const value of Object.values(rule.labels ?? {}))
-            if (!value.includes('{{') && !values.includes(value)) values.push(value);
-  return values;
+          for (const value of Object.values(rule.labels ?? {})) if (!value.includes('{{')) values.add(value);
+  return [...values];
 }
+
+const renderedFiles = new WeakMap<RuleFile[], Record<string, string>>();
 
 /** A unit's files as promtool reads them: each rule file named by its text's hash. */
 function renderUnit(unit: Unit, evaluationInterval: string): { test: string; rules: Record<string, string> } {
-  const rules: Record<string, string> = {};
-  for (const file of unit.files) {
-    const text = renderValidRuleFile(file);
-    rules[`rules/${createHash('sha256').update(text).digest('hex').slice(0, 16)}.yml`] = text;
+  let rules = renderedFiles.get(unit.files);
+  if (!rules) {
+    rules = {};
+    for (const file of unit.files) {
+      const text = renderValidRuleFile(file);
+      rules[`rules/${createHash('sha256').update(text).digest('hex').slice(0, 16)}.yml`] = text;
+    }
+    renderedFiles.set(unit.files, rules);
   }
   const test = renderYaml({
     rule_files: Object.keys(rules),
@@ -468,64 +470,79 @@ function renderUnit(unit: Unit, evaluationInterval: string): { test: string; rul
   return { test, rules };
 }
 
+/** The metric names expressions read, or undefined when one reads a series by anything but its name. */
+function readsOf(exprs: readonly string[], marker: Marker): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const expr of exprs) {
+    const reads = marker.expr(expr).info?.reads;
+    if (!reads) return undefined;
+    for (const name of reads) names.add(name);
+  }
+  return names;
+}
+
 /** The units of a synth result's test files, sliced and deduplicated (see the top of the file). */
 export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): TestPlan {
   const tests = Object.entries(result.rendered.ruleTests);
-  const loaded = new Map<string, RuleFile[] | undefined>();
-  for (const [path, test] of tests) {
-    const files = (test.rule_files ?? []).map((f) => posix.normalize(posix.join(posix.dirname(path), f)));
-    const rendered = files.map((f) => result.rendered.ruleFiles[f]);
-    loaded.set(path, rendered.some((f) => f === undefined) ? undefined : rendered);
-  }
-  // Identifying values: those fewer than half of the test files hold.
-  const valuesOf = new Map<string, string[]>();
+  const loaded = new Map<string, { paths: string[]; files: RuleFile[] } | undefined>();
   const holders = new Map<string, number>();
-  for (const [path] of tests) {
-    const values = labelValues(loaded.get(path) ?? []);
-    valuesOf.set(path, values);
-    for (const v of values) holders.set(v, (holders.get(v) ?? 0) + 1);
+  for (const [path, test] of tests) {
+    const paths = (test.rule_files ?? []).map((f) => posix.normalize(posix.join(posix.dirname(path), f)));
+    const files = paths.map((f) => result.rendered.ruleFiles[f]);
+    const ok = files.every((f) => f !== undefined);
+    loaded.set(path, ok ? { paths, files } : undefined);
+    for (const v of labelValues(ok ? files : [])) holders.set(v, (holders.get(v) ?? 0) + 1);
   }
   const plan: TestPlan = { classes: [], whole: [], groups: 0 };
   const byKey = new Map<string, TestUnitClass>();
   for (const [path, file] of tests) {
     plan.groups += file.tests.length;
-    const ruleFiles = loaded.get(path);
-    const rules: Located[] = [];
-    let sliceable = ruleFiles !== undefined;
-    ruleFiles?.forEach((rf, f) =>
-      rf.groups.forEach((group, g) =>
-        group.rules.forEach((rule, index) => {
-          const info = exprInfo(rule.expr);
-          if (!info?.reads) sliceable = false;
-          else rules.push({ file: f, group: g, index, rule, info });
-        }),
-      ),
-    );
-    // Groups with the same slice share its files, and so their forms (canonicalUnit).
+    const sources = loaded.get(path);
+    // Identifying values: those fewer than half of the test files hold.
+    const identifying = labelValues(sources?.files ?? []).filter((v) => holders.get(v)! * 2 < tests.length);
+    const texts = [path, ...(sources?.paths ?? [])].map((p) => result.files[p] ?? '');
+    const values = renamable(identifying) && !texts.some((t) => t.includes(MARK)) ? identifying : [];
+    const marker = new Marker(values);
+    const rules = sources && rulesOf(sources.files, marker);
+    const units: Unit[] = [];
+    // Groups with the same slice share its files, and so what renaming makes of them.
     const bySlice = new Map<string, RuleFile[]>();
-    const units = sliceable
-      ? file.tests.map((test): Unit | undefined => {
-          const kept = slice(rules, test);
-          if (!kept) return undefined;
-          const signature =
-            rules.map((r) => (kept.has(r) ? '1' : '0')).join('') +
-            (test.alert_rule_test ?? []).map((t) => `\0${t.alertname}`).join('');
-          let files = bySlice.get(signature);
-          if (!files) bySlice.set(signature, (files = slicedFiles(ruleFiles!, kept, rules, test)));
-          return { files, test };
-        })
-      : [];
-    if (!sliceable || units.some((u) => u === undefined)) {
+    for (const test of (rules ? file.tests : []) as TestGroup[]) {
+      const input = readsOf(
+        test.input_series.map((s) => s.series),
+        marker,
+      );
+      const queried = readsOf(
+        (test.promql_expr_test ?? []).map((p) => p.expr),
+        marker,
+      );
+      if (!input || !queried) break;
+      const tested = new Set((test.alert_rule_test ?? []).map((t) => t.alertname));
+      const signature = [input, tested, queried].map((s) => [...s].sort().join(' ')).join('\0');
+      let files = bySlice.get(signature);
+      if (!files)
+        bySlice.set(
+          signature,
+          (files = slicedFiles(sources!.files, slice(rules!, input, tested, queried), tested)),
+        );
+      units.push({ files, test });
+    }
+    if (!rules || units.length < file.tests.length) {
       plan.whole.push(path);
       continue;
     }
-    const identifying = (valuesOf.get(path) ?? []).filter((v) => (holders.get(v) ?? 0) * 2 < tests.length);
-    const values = renamableValues(identifying) ? identifying : [];
-    for (const unit of units as Unit[]) {
+    const forms = new Map<RuleFile[], FilesForm>();
+    for (const unit of units) {
+      let form = forms.get(unit.files);
+      if (!form) {
+        const text = JSON.stringify(unit.files);
+        const touch = marker.holdsValue(text)
+          ? filesTouch(unit.files, marker)
+          : { touched: [], regexLabels: [] };
+        forms.set(unit.files, (form = { text, marked: marker.mark(text), touch }));
+      }
+      const key = keyOf(unit, file.evaluation_interval, marker, form);
       const member = { file: path, group: unit.test.name };
-      const canonical = canonicalUnit(unit, values);
-      const key =
-        canonical === undefined ? `${path}\0${unit.test.name}` : `${file.evaluation_interval}\0${canonical}`;
       const same = byKey.get(key);
       if (same) {
         same.members.push(member);
@@ -537,4 +554,26 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
     }
   }
   return plan;
+}
+
+/** A unit's rule files as text, plain and with the values replaced, and what that touches. */
+interface FilesForm {
+  text: string;
+  marked: string;
+  touch: Touch | undefined;
+}
+
+/**
+ * The unit's text with its values replaced by placeholders when that is safe (see the top of the file),
+ * its plain text otherwise.
+ */
+function keyOf(unit: Unit, interval: string, marker: Marker, files: FilesForm): string {
+  const test = JSON.stringify(unit.test);
+  const plain = `${interval}\n${files.text}\n${test}`;
+  if (marker.values.length === 0 || !marker.holdsValue(plain) || !files.touch) return plain;
+  const touch = testTouch(unit.test, marker);
+  if (!touch) return plain;
+  const touched = new Set([...files.touch.touched, ...touch.touched]);
+  if ([...files.touch.regexLabels, ...touch.regexLabels].some((label) => touched.has(label))) return plain;
+  return `${marker.values.length}\n${interval}\n${files.marked}\n${marker.mark(test)}`;
 }
