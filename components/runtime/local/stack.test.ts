@@ -179,6 +179,7 @@ describe('startLocalStack', () => {
     expect(statSync(secret).mode & 0o777).toBe(0o600);
     expect(stack.secrets.map((s) => [s.name, s.source])).toEqual([
       ['grafana-admin-password', 'generated'],
+      ['grafana-secret-key', 'generated'],
       ['slack-webhook-url', 'env'],
     ]);
     const password = readFileSync(join(root, 'secrets', 'grafana-admin-password'), 'utf8');
