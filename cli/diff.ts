@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { compareText, formatIssue } from '../components/model/errors';
 import { EXIT, noPositionals, parseCommandArgs, requireOption, stringOption, UsageError } from './args';
-import { mapInto, withBaseCheckout } from './git-base';
+import { startBaseRender, type BaseOutcome, type BaseRender } from './base-render';
+import { withBaseCheckout } from './git-base';
 import { paint, printJson, type Io } from './io';
 import { unifiedDiff } from './line-diff';
 import { PAGING_UNKNOWN, pagingChanges, pagingSummary, type PagingChange } from './paging';
 import { formatChange, semanticChanges, type DiffSide, type SemanticChange } from './semantic';
-import { hasStack, PROJECT_ROOT, validationIssues } from './stacks';
+import { PROJECT_ROOT, validationIssues } from './stacks';
 import { reportIssues } from './synth';
 import { loadTree, synthWith } from './tree';
-import type { SynthResult } from '../components/stack';
 
 interface Side extends DiffSide {
   label: string;
@@ -56,15 +56,21 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
       return undefined;
     }
   };
+  // The base commit renders on its own thread while this one renders the working tree.
+  const baseSide = against === undefined ? renderAtRef(base ?? 'HEAD', stack, root, io) : undefined;
   const after = rendered(stack);
-  if (!after) return EXIT.findings;
+  if (!after) {
+    // As when the base was rendered second: the working tree's errors alone, whatever the base holds.
+    await baseSide?.cancel();
+    return EXIT.findings;
+  }
   let before: Side;
-  if (against !== undefined) {
-    const other = rendered(against);
+  if (baseSide) {
+    before = await baseSide.side;
+  } else {
+    const other = rendered(against!);
     if (!other) return EXIT.findings;
     before = { label: `stack ${against}`, ...other };
-  } else {
-    before = await renderAtRef(base ?? 'HEAD', stack, root, io);
   }
 
   const changes = semanticChanges(before, after);
@@ -110,31 +116,46 @@ export async function diffCommand(args: readonly string[], io: Io): Promise<numb
   return files.length > 0 && parsed.values['exit-code'] ? EXIT.findings : EXIT.ok;
 }
 
-/** The old side for --base: the stack as the commit's own code renders it. */
-async function renderAtRef(ref: string, stack: string, root: string, io: Io): Promise<Side> {
-  return withBaseCheckout(PROJECT_ROOT, ref, ({ top, dir, commit }) => {
-    const label = `${ref} (${commit.slice(0, 12)})`;
-    const configRoot = mapInto(top, dir, root);
-    if (!hasStack(configRoot, stack)) {
-      return { label, files: {}, note: `stack ${stack} does not exist at ${ref}: everything is new` };
-    }
-    try {
-      // A base from before synth returned typed objects has only its files (semantic.ts reads them).
-      const result = synthWith(loadTree(mapInto(top, dir, PROJECT_ROOT)), configRoot, stack) as Partial<
-        Pick<SynthResult, 'rendered'>
-      > &
-        Pick<SynthResult, 'files'>;
-      return { label, files: result.files, ...(result.rendered ? { rendered: result.rendered } : {}) };
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      // A base that does not render is compared as empty, so that a change that repairs it can be reviewed.
-      const issues = validationIssues(error);
-      io.err(`${paint(io, 'yellow', `warning: stack ${stack} does not render at ${ref}`)}:\n`);
-      if (issues) for (const issue of issues) io.err(`  ${formatIssue(issue)}\n`);
-      else io.err(`  ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
-      return { label, files: {}, note: `stack ${stack} does not render at ${ref}: compared with nothing` };
-    }
+/**
+ * The old side for --base: the stack as the commit's own code renders it, started on a worker thread
+ * (base-render.ts). Its warnings are written once the side is awaited; `cancel` stops it unseen.
+ */
+function renderAtRef(
+  ref: string,
+  stack: string,
+  root: string,
+  io: Io,
+): { side: Promise<Side>; cancel(): Promise<void> } {
+  let render: BaseRender | undefined;
+  const side = withBaseCheckout(PROJECT_ROOT, ref, async ({ top, dir, commit }) => {
+    render = startBaseRender({ top, dir, projectRoot: PROJECT_ROOT, root, stack });
+    return sideOf(await render.outcome, `${ref} (${commit.slice(0, 12)})`, stack, ref, io);
   });
+  return {
+    side,
+    cancel: async () => {
+      await render?.cancel();
+      await side.catch(() => undefined);
+    },
+  };
+}
+
+function sideOf(outcome: BaseOutcome, label: string, stack: string, ref: string, io: Io): Side {
+  switch (outcome.kind) {
+    case 'rendered':
+      return { label, files: outcome.files, ...(outcome.rendered ? { rendered: outcome.rendered } : {}) };
+    case 'missing':
+      return { label, files: {}, note: `stack ${stack} does not exist at ${ref}: everything is new` };
+    case 'usage':
+      throw new UsageError(outcome.message);
+    case 'invalid':
+    case 'failed':
+      // A base that does not render is compared as empty, so that a change that repairs it can be reviewed.
+      io.err(`${paint(io, 'yellow', `warning: stack ${stack} does not render at ${ref}`)}:\n`);
+      if (outcome.kind === 'invalid') for (const issue of outcome.issues) io.err(`  ${formatIssue(issue)}\n`);
+      else io.err(`  ${outcome.message}\n`);
+      return { label, files: {}, note: `stack ${stack} does not render at ${ref}: compared with nothing` };
+  }
 }
 
 /**

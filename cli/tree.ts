@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { synthStack, type StackLayout, type SynthResult } from '../components/stack';
+import type { synthStack, StackLayout, SynthResult } from '../components/stack';
 import type { ServiceDefinition } from '../components/service';
-import { vendoredRuleFiles } from '../infra/rule-files';
-import { services } from '../infra/services';
 import { UsageError } from './args';
 import { PROJECT_ROOT, readStackInput } from './stacks';
 
@@ -28,7 +26,7 @@ const RULE_FILES_MODULE = join('infra', 'rule-files.ts');
  */
 export function loadTree(root: string): StackTree {
   const dir = resolve(root);
-  if (dir === PROJECT_ROOT) return { root: dir, synthStack, services, ruleFiles: vendoredRuleFiles };
+  if (dir === PROJECT_ROOT) return thisTree();
   for (const module of [SYNTH_MODULE, CATALOGUE_MODULE]) {
     if (!existsSync(join(dir, module))) {
       throw new UsageError(`${dir} has no ${module}: it predates the stack synth, nothing to compare with`);
@@ -50,6 +48,25 @@ export function loadTree(root: string): StackTree {
     synthStack: stack.synthStack,
     services: catalogue.services,
     ...(typeof vendored.vendoredRuleFiles === 'function' ? { ruleFiles: vendored.vendoredRuleFiles } : {}),
+  };
+}
+
+/**
+ * This checkout's code, required when first asked for rather than imported: the thread that renders the
+ * base of a diff (base-render.ts) loads this module for another checkout only, and building this
+ * checkout's catalogue there as well cost it seconds at 1,000 services.
+ */
+function thisTree(): StackTree {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const stack = require('../components/stack') as typeof import('../components/stack');
+  const catalogue = require('../infra/services') as typeof import('../infra/services');
+  const vendored = require('../infra/rule-files') as typeof import('../infra/rule-files');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return {
+    root: PROJECT_ROOT,
+    synthStack: stack.synthStack,
+    services: catalogue.services,
+    ruleFiles: vendored.vendoredRuleFiles,
   };
 }
 
