@@ -28,14 +28,14 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
     expect(program.synth.files['prometheus/rules/vendor-host.yml']).toContain('HostOutOfMemory');
   });
 
-  it('runs on Docker only: a network, five containers (example backend and alert inbox built), three volumes', () => {
+  it('runs on Docker only: a network, five containers (example backend and alert inbox built), three data volumes, and a config volume, holder and reloader each for Prometheus and Alertmanager', () => {
     const types = mocks.resources.filter((r) => r.custom).map((r) => r.type);
     const count = (type: string) => types.filter((t) => t === type).length;
     expect(types.every((t) => t.startsWith('docker:'))).toBe(true);
     expect(count('docker:index/network:Network')).toBe(1);
-    expect(count('docker:index/container:Container')).toBe(5);
+    expect(count('docker:index/container:Container')).toBe(5 + 2 * 2);
     expect(count('docker:index/image:Image')).toBe(2);
-    expect(count('docker:index/volume:Volume')).toBe(3);
+    expect(count('docker:index/volume:Volume')).toBe(3 + 2);
     expect(
       mocks
         .ofType('docker:index/remoteImage:RemoteImage')
@@ -46,8 +46,9 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
 
   it('labels series with environment dev and keeps 7 days', () => {
     const prometheus = container('prometheus');
-    const config = prometheus.uploads.find(
-      (u: { file: string }) => u.file === '/etc/prometheus/prometheus.yml',
+    // Prometheus reads its files from the config volume its holder fills (docker-config.ts).
+    const config = inputs('promstack-prometheus-config-holder').uploads.find(
+      (u: { file: string }) => u.file === '/promstack/staging/prometheus.yml',
     ).content;
     expect(config).toContain('environment: dev');
     expect(prometheus.command).toContain('--storage.tsdb.retention.time=7d');
