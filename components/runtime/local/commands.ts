@@ -32,24 +32,11 @@ export function grafanaHome(binary: string, env: NodeJS.ProcessEnv = process.env
 }
 
 /**
- * grafana-server with the workload's flags and environment. The image sets its log and plugin folders
- * below /var; locally they go into the data folder, where the process may write.
+ * grafana-server with the workload's flags and environment: its data, plugin and log folders are the
+ * workload's (below its data folder), where the process may write.
  */
-export function grafanaCommand(
-  workload: Workload,
-  binary: string,
-  home: string,
-  dataDir: string,
-): LocalCommand {
-  return {
-    file: binary,
-    args: [`--homepath=${home}`, ...workload.args],
-    env: {
-      ...workload.env,
-      GF_PATHS_LOGS: join(dataDir, 'log'),
-      GF_PATHS_PLUGINS: join(dataDir, 'plugins'),
-    },
-  };
+export function grafanaCommand(workload: Workload, binary: string, home: string): LocalCommand {
+  return { file: binary, args: [`--homepath=${home}`, ...workload.args], env: { ...workload.env } };
 }
 
 /** The example backend from its TypeScript sources, compiled on load by tsx as the CLI is. */

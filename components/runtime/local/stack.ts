@@ -233,7 +233,7 @@ function planProcesses(
   if (binaries.grafana) {
     const { binary, home } = binaries.grafana;
     const workload = grafanaWorkload(synth, workloadOptions);
-    planned.push({ workload, command: grafanaCommand(workload, binary, home, data.grafana) });
+    planned.push({ workload, command: grafanaCommand(workload, binary, home) });
   }
   if (options.exampleBackend ?? config.docker.exampleBackend) {
     const workload = exampleBackendWorkload(synth, workloadOptions);
