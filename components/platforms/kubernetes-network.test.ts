@@ -228,6 +228,49 @@ describe('NetworkPolicies of the Kubernetes stack', () => {
     ).toBe(true);
   });
 
+  it("lets the ingress controller's pods reach Grafana when it has an Ingress, and only them, only Grafana", () => {
+    const config = testStackConfig('kubernetes') as Record<string, unknown>;
+    const ingress = { host: 'grafana.example.com', tlsSecretName: 'grafana-tls' };
+    const synth = synthStack({ ...config, grafana: { ...(config.grafana as object), ingress } }, [orders], {
+      environment: 'prod',
+    });
+    const workloads = {
+      prometheus: prometheusWorkload(synth),
+      alertmanager: alertmanagerWorkload(synth),
+      grafana: grafanaWorkload(synth),
+    };
+    const withIngress = networkPolicySpecs(synth, workloads, [orders]);
+    const grafanaPod: Pod = {
+      namespace: STACK_NAMESPACE,
+      labels: selectorLabels(workloads.grafana),
+      ip: '10.0.0.3',
+    };
+    const prometheusPod: Pod = {
+      namespace: STACK_NAMESPACE,
+      labels: selectorLabels(workloads.prometheus),
+      ip: '10.0.0.1',
+    };
+    // ingress-nginx's controller as its Helm chart labels it: the tested default of controllerFrom.
+    const controller: Pod = {
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+      ip: '10.4.0.2',
+    };
+    const admission: Pod = {
+      namespace: 'ingress-nginx',
+      labels: {
+        'app.kubernetes.io/name': 'ingress-nginx',
+        'app.kubernetes.io/component': 'admission-webhook',
+      },
+      ip: '10.4.0.3',
+    };
+    expect(allowed(withIngress, controller, grafanaPod, 'TCP', 3000)).toBe(true);
+    expect(allowed(withIngress, admission, grafanaPod, 'TCP', 3000)).toBe(false);
+    expect(allowed(withIngress, controller, prometheusPod, 'TCP', 9090)).toBe(false);
+    // Without the Ingress the controller is a stranger.
+    expect(allowed(policies, controller, grafana, 'TCP', 3000)).toBe(false);
+  });
+
   it('refuses a peer that names neither pods nor addresses, or both, with its path', () => {
     expect(() => stackWith({ networkPolicies: { grafanaFrom: [{}] } })).toThrow(
       /stack\.kubernetes\.networkPolicies\.grafanaFrom\[0\]: name pods \(namespace and\/or podLabels\) or an address range/,
