@@ -5,6 +5,18 @@ import { containerLimits } from './container-limits';
 import type { DockerPlacement } from './docker';
 import type { SilencesApplier } from './silences-applier';
 
+/**
+ * Why a finished run failed the deploy, from its exit code (the provider records it without failing),
+ * with where to look and how to run it again; undefined when it succeeded or has not ended.
+ */
+export function dockerRunProblem(code: number | undefined | null, containerName: string): string | undefined {
+  if (code === undefined || code === null || code === 0) return undefined;
+  return (
+    `the silences were not applied: ${containerName} exited with ${code} (docker logs ${containerName} ` +
+    `says why); once Alertmanager answers, docker start -a ${containerName} runs it again`
+  );
+}
+
 export interface DockerSilencesResources {
   image: docker.RemoteImage;
   container: docker.Container;
@@ -13,9 +25,9 @@ export interface DockerSilencesResources {
 /**
  * Runs the silences applier once as a container on the stack's network: its files uploaded (the
  * password as a Pulumi secret, readable by its user only), no capabilities, no privilege escalation.
- * Pulumi waits for the run (attach) and keeps its exit code and output (`exitCode`, `containerLogs`;
- * also `docker logs`); the run itself waits for Alertmanager to be ready. Changed silences change the
- * uploads, which replaces the container: a new run.
+ * Pulumi waits for the run (attach) and records its exit code (`exitCode`, which dockerRunProblem
+ * reads; the output is in `docker logs`); the run itself waits for Alertmanager to be ready. Changed
+ * silences change the uploads, which replaces the container: a new run.
  */
 export function deployDockerSilences(
   name: string,

@@ -18,8 +18,9 @@ export function applierSelectorLabels(applier: Pick<SilencesApplier, 'name'>): R
  * Runs the silences applier as a Job: its script and silences.json in an immutable ConfigMap, the web
  * password in a Secret, a pod that meets the restricted Pod Security Standard with a read-only root.
  * The Job's name carries the applier's digest, so changed silences make a new Job (a Job's pod template
- * cannot change) and unchanged ones leave the finished Job alone. Pulumi waits for it to complete; a
- * failed run (Alertmanager not ready yet) is retried APPLIER_RETRIES times.
+ * cannot change) and unchanged ones leave the finished Job alone. Pulumi waits for it to complete (and
+ * fails the deploy when it does not); a failed run (Alertmanager not ready yet) is retried
+ * APPLIER_RETRIES times.
  */
 export function deployKubernetesSilences(
   name: string,
@@ -60,7 +61,12 @@ export function deployKubernetesSilences(
   const job = new k8s.batch.v1.Job(
     `${name}-job`,
     {
-      metadata: { ...metadata, name: `${applier.name}-${applier.digest}` },
+      metadata: {
+        ...metadata,
+        name: `${applier.name}-${applier.digest}`,
+        // A Job that failed (Alertmanager down all along) runs again on the next deploy, not never.
+        annotations: { 'pulumi.com/replaceUnready': 'true' },
+      },
       spec: {
         backoffLimit: APPLIER_RETRIES,
         template: {

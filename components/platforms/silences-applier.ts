@@ -14,11 +14,11 @@ export const APPLIER_SCRIPT = 'apply-silences.js';
 export const APPLIER_DIRS = { files: '/etc/promstack/silences', secrets: '/etc/promstack/silences-secrets' };
 
 /**
- * How long one run waits for Alertmanager to answer /-/ready before it fails: a first deploy starts
- * both at once, and Alertmanager reads its state and config first. Kubernetes then retries the run
- * (APPLIER_RETRIES); Docker reports the failed run (its exit code and logs).
+ * How long one run waits for Alertmanager to answer /-/ready before it fails: Alertmanager reads its
+ * state and config first. Kubernetes then retries the run (APPLIER_RETRIES), all of it within the 10
+ * minutes Pulumi waits for a Job (5 runs of 60 s and the pauses between, 150 s); Docker fails the deploy.
  */
-export const APPLIER_WAIT_SECONDS = 120;
+export const APPLIER_WAIT_SECONDS = 60;
 
 /** Failed runs Kubernetes retries (the Job's backoffLimit), each after a longer pause (10 s, 20 s, ...). */
 export const APPLIER_RETRIES = 4;

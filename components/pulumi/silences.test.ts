@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { services } from '../../infra/services';
+import { dockerRunProblem } from '../platforms/docker-silences';
 import { networkPolicySpecs } from '../platforms/kubernetes-network';
 import { projectedFiles, clusterData } from '../platforms/testing';
 import type { StackConfigInput } from '../stack';
@@ -91,7 +92,7 @@ describe('silences on a Kubernetes deploy', () => {
       ALERTMANAGER_PASSWORD_FILE: '/etc/promstack/silences-secrets/web-password',
       ALERTMANAGER_URL: 'http://alertmanager.monitoring.svc:9093',
       ALERTMANAGER_USERNAME: 'promstack',
-      ALERTMANAGER_WAIT_SECONDS: '120',
+      ALERTMANAGER_WAIT_SECONDS: '60',
     });
     // What the kubelet would write into the pod: the very script, the silences, the password file.
     const files = projectedFiles(pod, clusterData(mocks));
@@ -105,6 +106,8 @@ describe('silences on a Kubernetes deploy', () => {
   it('runs as a restricted, read-only, bounded pod that Kubernetes retries and Pulumi waits for', () => {
     const [job] = jobs('k8s');
     expect(job.spec.backoffLimit).toBeGreaterThan(0);
+    // A failed Job (Alertmanager down all along) is replaced, so run again, by the next deploy.
+    expect(job.metadata.annotations).toEqual({ 'pulumi.com/replaceUnready': 'true' });
     const pod = job.spec.template.spec;
     expect(pod).toMatchObject({
       restartPolicy: 'Never',
@@ -243,5 +246,15 @@ describe('silences on a Docker deploy', () => {
 
   it('is absent when the stack config has no silences', () => {
     expect(containers('docker-none')).toEqual([]);
+  });
+
+  it('fails the deploy when the run exits with an error (the provider only records it), saying what to do', () => {
+    expect(dockerRunProblem(0, 'promstack-dev-alertmanager-silences')).toBeUndefined();
+    expect(dockerRunProblem(undefined, 'promstack-dev-alertmanager-silences')).toBeUndefined();
+    expect(dockerRunProblem(1, 'promstack-dev-alertmanager-silences')).toBe(
+      'the silences were not applied: promstack-dev-alertmanager-silences exited with 1 (docker logs ' +
+        'promstack-dev-alertmanager-silences says why); once Alertmanager answers, docker start -a ' +
+        'promstack-dev-alertmanager-silences runs it again',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { deployDockerSilences } from '../platforms/docker-silences';
+import { deployDockerSilences, dockerRunProblem } from '../platforms/docker-silences';
 import { deployKubernetesSilences } from '../platforms/kubernetes-silences';
 import type { SilencesApplier } from '../platforms/silences-applier';
 import type { Placement, SecretValues } from './workload-component';
@@ -21,14 +21,26 @@ export interface AlertmanagerSilencesArgs {
 export class AlertmanagerSilences extends pulumi.ComponentResource {
   /** The digest of the silences and script the last run applied. */
   readonly digest: pulumi.Output<string>;
+  /** Docker: the run's exit code, once it ended; a failure (not 0) fails the deploy with what to do. */
+  readonly exitCode?: pulumi.Output<number>;
 
   constructor(name: string, args: AlertmanagerSilencesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('promstack:index:AlertmanagerSilences', name, {}, opts);
     const { applier, placement, secrets } = args;
-    if (placement.platform === 'docker')
-      deployDockerSilences(name, applier, placement, secrets, { parent: this });
-    else deployKubernetesSilences(name, applier, placement, secrets, { parent: this });
     this.digest = pulumi.output(applier.digest);
-    this.registerOutputs({ digest: this.digest });
+    if (placement.platform === 'docker') {
+      const { container } = deployDockerSilences(name, applier, placement, secrets, { parent: this });
+      // The provider records a failed run without failing; the deploy must not pass over it.
+      const containerName = `${placement.prefix}-${applier.name}`;
+      this.exitCode = container.exitCode.apply((code) => {
+        const problem = dockerRunProblem(code, containerName);
+        if (problem) throw new Error(problem);
+        return code;
+      });
+      this.registerOutputs({ digest: this.digest, exitCode: this.exitCode });
+    } else {
+      deployKubernetesSilences(name, applier, placement, secrets, { parent: this });
+      this.registerOutputs({ digest: this.digest });
+    }
   }
 }
