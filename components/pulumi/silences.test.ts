@@ -55,6 +55,7 @@ deploy('k8s-later', 'kubernetes', later);
 deploy('k8s-none', 'kubernetes', []);
 deploy('docker', 'docker', SILENCES);
 deploy('docker-none', 'docker', []);
+deploy('docker-later', 'docker', later);
 
 beforeAll(() => mocks.settle());
 
@@ -246,6 +247,14 @@ describe('silences on a Docker deploy', () => {
 
   it('is absent when the stack config has no silences', () => {
     expect(containers('docker-none')).toEqual([]);
+  });
+
+  it('runs again when the silences change: new uploads replace the container, the old one going first', () => {
+    const silencesFile = (stack: string) =>
+      (containers(stack)[0].uploads as Obj[]).find((u) => u.file.endsWith('/silences.json'))!.content;
+    expect(JSON.parse(silencesFile('docker-later'))).toEqual(apiSilences(later));
+    expect(silencesFile('docker-later')).not.toBe(silencesFile('docker'));
+    expect(mocks.options.get('docker-silences-container')).toMatchObject({ deleteBeforeReplace: true });
   });
 
   it('fails the deploy when the run exits with an error (the provider only records it), saying what to do', () => {
