@@ -46,13 +46,17 @@ async function request(url, credentials, init = {}) {
     headers.Authorization = `Basic ${token}`;
   }
   const response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (response.status === 401)
-    throw new Error(
+  if (response.status === 401) {
+    const refused = new Error(
       `${init.method ?? 'GET'} ${url}: 401, Alertmanager wants credentials` +
         (credentials
           ? ' and refused these (check the password secret)'
           : ' (set ALERTMANAGER_USERNAME and ALERTMANAGER_PASSWORD_FILE)'),
     );
+    // Waiting would not help: the run fails at once.
+    refused.name = 'LoginRefused';
+    throw refused;
+  }
   return response;
 }
 
@@ -71,7 +75,7 @@ async function waitUntilReady(base, credentials, waitSeconds) {
       if (response.ok) return;
       problem = `/-/ready answered ${response.status}`;
     } catch (error) {
-      if (error instanceof Error && error.message.includes(': 401,')) throw error;
+      if (error instanceof Error && error.name === 'LoginRefused') throw error;
       problem = why(error);
     }
     if (Date.now() >= deadline)

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { hashSync } from 'bcryptjs';
+import * as ts from 'typescript';
 import { freePort, startProcess, waitFor, type RunningProcess } from '../runtime/processes';
 import { silencesFileText } from '../stack/silences';
 import { findTool } from '../tools/binaries';
@@ -114,6 +115,24 @@ const withLogin = () => ({
 });
 
 describe('apply-silences.js, as a deploy runs it beside Alertmanager', () => {
+  it('type-checks as strictly as the TypeScript around it (checkJs: the project compiles no .js)', () => {
+    const program = ts.createProgram([join(__dirname, APPLIER_SCRIPT)], {
+      allowJs: true,
+      checkJs: true,
+      noEmit: true,
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      types: ['node'],
+      skipLibCheck: true,
+    });
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(problems).toEqual([]);
+  });
+
   it('logs in and creates the rendered silences that have not ended, then none on a second run', async () => {
     expect(await runApplier(withLogin())).toEqual({
       code: 0,
