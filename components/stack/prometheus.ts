@@ -61,8 +61,14 @@ export function prometheusConfigOf(
   // Each replica must tell its series apart for deduplication; Prometheus 3 expands ${VAR} here.
   const replicated = options.platform === 'kubernetes' && p.replicas > 1;
   if (replicated) externalLabels.replica = '${POD_NAME}';
-  const self = (job: string, targets: string[]): ScrapeConfig => ({
+  // Prometheus and Alertmanager ask for the webAuth login on every path, /metrics included.
+  const login = {
+    username: config.webAuth.username,
+    password_file: { secret: config.webAuth.passwordSecret },
+  };
+  const self = (job: string, targets: string[], basicAuth?: typeof login): ScrapeConfig => ({
     job_name: job,
+    basic_auth: basicAuth,
     static_configs: [{ targets, labels: { service: job, team: config.platformTeam } }],
   });
   return {
@@ -76,11 +82,13 @@ export function prometheusConfigOf(
     alerting: {
       // Both replicas send the same alert; without their replica label Alertmanager sees one alert, not two.
       alert_relabel_configs: replicated ? [{ regex: 'replica', action: 'labeldrop' }] : undefined,
-      alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: options.endpoints.alertmanagers }] }],
+      alertmanagers: [
+        { api_version: 'v2', basic_auth: login, static_configs: [{ targets: options.endpoints.alertmanagers }] },
+      ],
     },
     scrape_configs: [
-      self('prometheus', options.endpoints.prometheus),
-      self('alertmanager', options.endpoints.alertmanagers),
+      self('prometheus', options.endpoints.prometheus, login),
+      self('alertmanager', options.endpoints.alertmanagers, login),
       ...(options.endpoints.grafana ? [self('grafana', [options.endpoints.grafana])] : []),
       ...services.flatMap((service) => serviceScrapeJob(service, options.platform) ?? []),
     ],
