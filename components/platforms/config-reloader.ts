@@ -28,10 +28,12 @@ export const CONFIG_RELOADER_INTERVAL_SECONDS = 10;
 export const CONFIG_RELOADER_RESOURCES = { cpu: '10m', memory: '32Mi' } as const;
 
 /**
- * POSIX shell (busybox `sh`, `find`, `sort`, `cat`, `sha256sum`, `sleep`, `pidof`, `kill`). Arguments:
- * interval in seconds, the executable name to signal, then the folders to watch (each one level deep:
- * a Kubernetes ConfigMap volume keeps each version in a `..<timestamp>` folder behind the `..data`
- * link, and the files are links into it, so only the links are read).
+ * POSIX shell (busybox `sh`, `find`, `sort`, `sha256sum`, `sleep`, `pidof`, `kill`). Arguments: interval
+ * in seconds, the executable name to signal, then the folders to watch (each one level deep: a
+ * Kubernetes ConfigMap volume keeps each version in a `..<timestamp>` folder behind the `..data` link,
+ * and the files are links into it, so only the links are read). The state is a hash of every file's
+ * name and content, hashed in batches (`-exec … +`), not a process per file: about half a second of
+ * CPU per look at 10,000 services' rules (130 MB), next to nothing at a few megabytes.
  *
  * A change is signalled once it has held for a whole interval, so a writer that is not atomic (the Docker
  * config holder's copy) has finished. A failed signal (the process is restarting) is tried again at the
@@ -43,10 +45,7 @@ interval=$1
 process=$2
 shift 2
 state() {
-  find -L "$@" -maxdepth 1 -type f ! -name '..*' | sort | while IFS= read -r file; do
-    printf '%s\\n' "$file"
-    cat "$file"
-  done | sha256sum
+  find -L "$@" -maxdepth 1 -type f ! -name '..*' -exec sha256sum {} + | sort | sha256sum
 }
 last=$(state "$@")
 pending=
