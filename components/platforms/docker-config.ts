@@ -21,8 +21,8 @@ const COPIED = '/tmp/promstack-config-copied';
 /**
  * POSIX shell in the tool's image (busybox). Arguments: the staging folder, the volume, the marker file.
  * Empties the volume (a file dropped from the stack must go), copies the staged files in, marks the
- * copy done and waits to be stopped. The copy is not atomic: the reloader signals only a state that held a whole
- * interval.
+ * copy done and waits to be stopped. The copy is not atomic: the reloader signals only a state that
+ * held a whole interval.
  */
 export const CONFIG_HOLDER_SCRIPT = `set -eu
 rm -rf "$2"/* "$2"/.[!.]* "$2"/..?*
