@@ -171,6 +171,30 @@ describe('seeded defects in a copy of the prod manifests', () => {
     );
   });
 
+  // The config reloader beside Prometheus (components/platforms/kubernetes-reloader.ts).
+  const reloader = (m: Obj): Obj =>
+    (m.spec.template.spec.containers as Obj[]).find((c) => c.name === 'config-reloader')!;
+
+  it('a config reloader that watches a folder it does not mount', () => {
+    const found = seeded('StatefulSet', 'prometheus', (m) => {
+      reloader(m).volumeMounts = reloader(m).volumeMounts.filter(
+        (mount: Obj) => mount.mountPath !== '/etc/prometheus/rules',
+      );
+    });
+    expect(found.references).toContain(
+      'StatefulSet monitoring/prometheus container config-reloader: /etc/prometheus/rules is not a file of the volume mounted at /etc/prometheus',
+    );
+  });
+
+  it('a config reloader that may gain privileges', () => {
+    const found = seeded('StatefulSet', 'alertmanager', (m) => {
+      reloader(m).securityContext.allowPrivilegeEscalation = true;
+    });
+    expect(found.references).toContain(
+      'StatefulSet monitoring/alertmanager container config-reloader: allowPrivilegeEscalation must be false (restricted)',
+    );
+  });
+
   it('a selector the pod template does not carry', () => {
     const found = seeded('Deployment', 'grafana', (m) => {
       m.spec.selector.matchLabels['app.kubernetes.io/name'] = 'grafana-old';
