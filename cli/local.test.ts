@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../components/runtime/processes';
-import { portInUse } from '../components/runtime/local';
+import { portInUse, withLogin } from '../components/runtime/local';
 import { testStackConfig } from '../components/stack/testing';
 import { locateTool } from '../components/tools/binaries';
 import { LAUNCHER, removeTempDirs, runCli, tempDir } from './testing';
@@ -124,8 +124,13 @@ describe('promstack local', () => {
         : 'Grafana: not started (grafana-server not found)',
     );
     expect(out).toContain('secret slack-webhook-url: placeholder (set PROMSTACK_SECRET_SLACK_WEBHOOK_URL');
-    expect((await fetch(`http://127.0.0.1:${ports.prometheus}/-/ready`)).ok).toBe(true);
-    expect((await fetch(`http://127.0.0.1:${ports.alertmanager}/-/ready`)).ok).toBe(true);
+    // The login: where its password is, never the password.
+    const passwordFile = join(data, 'secrets', 'web-password');
+    expect(out).toContain(`Login: promstack, password in ${passwordFile}`);
+    const login = withLogin({ username: 'promstack', password: readFileSync(passwordFile, 'utf8') });
+    expect(out).not.toContain(readFileSync(passwordFile, 'utf8'));
+    expect((await fetch(`http://127.0.0.1:${ports.prometheus}/-/ready`, login)).ok).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${ports.alertmanager}/-/ready`, login)).ok).toBe(true);
 
     cli.signalGroup('SIGINT');
     expect(await cli.exited).toBe(0);
@@ -170,7 +175,9 @@ describe('promstack local', () => {
       },
       secrets: [
         { name: 'slack-webhook-url', source: 'placeholder', envVar: 'PROMSTACK_SECRET_SLACK_WEBHOOK_URL' },
+        { name: 'web-password', source: 'generated', envVar: 'PROMSTACK_SECRET_WEB_PASSWORD' },
       ],
+      login: { username: 'promstack', passwordFile: join(root, 'data', 'secrets', 'web-password') },
     });
     const processes = doc!.processes as { name: string; pid: number }[];
     expect(processes.map((p) => p.name)).toEqual(['prometheus', 'alertmanager']);

@@ -110,6 +110,11 @@ export async function localCommand(args: readonly string[], io: Io): Promise<num
 }
 
 function report(io: Io, json: boolean, stack: string, running: LocalStack): void {
+  // Where the password is, never the password: the output may be pasted anywhere.
+  const login = {
+    username: running.webAuth.username,
+    passwordFile: join(running.paths.secrets, running.synth.config.webAuth.passwordSecret),
+  };
   if (json) {
     printJson(io, {
       ok: true,
@@ -124,6 +129,7 @@ function report(io: Io, json: boolean, stack: string, running: LocalStack): void
       })),
       notStarted: running.notStarted,
       secrets: running.secrets.map(({ name, source, envVar }) => ({ name, source, envVar })),
+      login,
     });
     return;
   }
@@ -131,6 +137,7 @@ function report(io: Io, json: boolean, stack: string, running: LocalStack): void
   const rows: [string, string][] = [
     ['Prometheus', running.urls.prometheus],
     ['Alertmanager', running.urls.alertmanagers.join(' ')],
+    ['Login', `${login.username}, password in ${shortPath(login.passwordFile)} (Prometheus, Alertmanager)`],
     ['Grafana', running.urls.grafana ?? `not started (${grafana?.reason ?? 'not configured'})`],
     ...(running.urls.exampleBackend
       ? [['Example backend', running.urls.exampleBackend] as [string, string]]

@@ -70,9 +70,9 @@ export async function waitFor<T>(
   }
 }
 
-/** GETs a URL and returns the parsed JSON body, throwing on a non-2xx status. */
-export async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+/** GETs a URL (with `init`'s headers: a login) and returns the parsed JSON body, throwing on a non-2xx status. */
+export async function getJson<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

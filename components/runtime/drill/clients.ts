@@ -1,18 +1,23 @@
 /** The few HTTP calls the drill makes to Prometheus, Alertmanager and the example backend. */
 
 import { Agent, get, type ClientRequest } from 'node:http';
+import { withLogin, type WebCredentials } from '../local/web-auth';
 
 const TIMEOUT_MS = 10_000;
 
-async function request(url: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+/** A request that must succeed, with the login of Prometheus and Alertmanager when given. */
+async function request(url: string, init: RequestInit = {}, login?: WebCredentials): Promise<Response> {
+  const response = await fetch(url, {
+    ...(login ? withLogin(login, init) : init),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
   if (!response.ok)
     throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`);
   return response;
 }
 
-async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
-  return (await (await request(url, init)).json()) as T;
+async function json<T>(url: string, init: RequestInit = {}, login?: WebCredentials): Promise<T> {
+  return (await (await request(url, init, login)).json()) as T;
 }
 
 const JSON_BODY = { 'content-type': 'application/json' };
@@ -23,17 +28,24 @@ export interface Sample {
 }
 
 export class PrometheusClient {
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    private readonly login: WebCredentials,
+  ) {}
 
   /** POST /api/v1/query at `time` (ms since the epoch) or now: the result data; throws on a PromQL error. */
   private async evaluate<T>(expr: string, time?: number): Promise<T> {
     const params = new URLSearchParams({ query: expr });
     if (time !== undefined) params.set('time', String(time / 1000));
-    const body = await json<{ status: string; error?: string; data: T }>(`${this.url}/api/v1/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: params.toString(),
-    });
+    const body = await json<{ status: string; error?: string; data: T }>(
+      `${this.url}/api/v1/query`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: params.toString(),
+      },
+      this.login,
+    );
     if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error ?? body.status}`);
     return body.data;
   }
@@ -131,14 +143,17 @@ export interface AlertmanagerAlert {
 
 export class AlertmanagerClient {
   /** Every member of the cluster; reads go to the first, silences gossip from it to the others. */
-  constructor(readonly urls: readonly string[]) {}
+  constructor(
+    readonly urls: readonly string[],
+    private readonly login: WebCredentials,
+  ) {}
 
   /** Active (not resolved) alerts whose labels contain `labels`, with their state. */
   async alerts(labels: Record<string, string>): Promise<AlertmanagerAlert[]> {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(labels))
       params.append('filter', `${name}=${JSON.stringify(value)}`);
-    return json<AlertmanagerAlert[]>(`${this.urls[0]}/api/v2/alerts?${params.toString()}`);
+    return json<AlertmanagerAlert[]>(`${this.urls[0]}/api/v2/alerts?${params.toString()}`, {}, this.login);
   }
 
   /**
@@ -151,6 +166,8 @@ export class AlertmanagerClient {
       params.append('filter', `${name}=${JSON.stringify(value)}`);
     const groups = await json<{ alerts: AlertmanagerAlert[] }[]>(
       `${this.urls[0]}/api/v2/alerts/groups?${params.toString()}`,
+      {},
+      this.login,
     );
     return groups.flatMap((g) => g.alerts);
   }
@@ -158,27 +175,35 @@ export class AlertmanagerClient {
   /** Creates a silence from now for `minutes`; returns its id. */
   async silence(labels: Record<string, string>, minutes: number, comment: string): Promise<string> {
     const now = Date.now();
-    const body = await json<{ silenceID: string }>(`${this.urls[0]}/api/v2/silences`, {
-      method: 'POST',
-      headers: JSON_BODY,
-      body: JSON.stringify({
-        matchers: Object.entries(labels).map(([name, value]) => ({
-          name,
-          value,
-          isRegex: false,
-          isEqual: true,
-        })),
-        startsAt: new Date(now).toISOString(),
-        endsAt: new Date(now + minutes * 60_000).toISOString(),
-        createdBy: 'promstack drill',
-        comment,
-      }),
-    });
+    const body = await json<{ silenceID: string }>(
+      `${this.urls[0]}/api/v2/silences`,
+      {
+        method: 'POST',
+        headers: JSON_BODY,
+        body: JSON.stringify({
+          matchers: Object.entries(labels).map(([name, value]) => ({
+            name,
+            value,
+            isRegex: false,
+            isEqual: true,
+          })),
+          startsAt: new Date(now).toISOString(),
+          endsAt: new Date(now + minutes * 60_000).toISOString(),
+          createdBy: 'promstack drill',
+          comment,
+        }),
+      },
+      this.login,
+    );
     return body.silenceID;
   }
 
   async expireSilence(id: string): Promise<void> {
-    await request(`${this.urls[0]}/api/v2/silence/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    await request(
+      `${this.urls[0]}/api/v2/silence/${encodeURIComponent(id)}`,
+      { method: 'DELETE' },
+      this.login,
+    );
   }
 
   /** The state of a silence on every member: gossip takes a moment to carry it. */
@@ -186,22 +211,29 @@ export class AlertmanagerClient {
     return Promise.all(
       this.urls.map(
         async (url) =>
-          (await json<{ status: { state: string } }>(`${url}/api/v2/silence/${encodeURIComponent(id)}`))
-            .status.state,
+          (
+            await json<{ status: { state: string } }>(
+              `${url}/api/v2/silence/${encodeURIComponent(id)}`,
+              {},
+              this.login,
+            )
+          ).status.state,
       ),
     );
   }
 
   /** POST /-/reload on every member: each reads its config file again. */
   async reload(): Promise<void> {
-    await Promise.all(this.urls.map((url) => request(`${url}/-/reload`, { method: 'POST' })));
+    await Promise.all(this.urls.map((url) => request(`${url}/-/reload`, { method: 'POST' }, this.login)));
   }
 
   /** The config text each member runs now. */
   async configs(): Promise<string[]> {
     return Promise.all(
       this.urls.map(
-        async (url) => (await json<{ config: { original: string } }>(`${url}/api/v2/status`)).config.original,
+        async (url) =>
+          (await json<{ config: { original: string } }>(`${url}/api/v2/status`, {}, this.login)).config
+            .original,
       ),
     );
   }

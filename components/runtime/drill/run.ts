@@ -90,8 +90,8 @@ export class DrillRun {
 
   constructor(readonly r: RunInput) {
     const { stack, config, factor } = r;
-    this.prometheus = new PrometheusClient(stack.urls.prometheus);
-    this.alertmanager = new AlertmanagerClient(stack.urls.alertmanagers);
+    this.prometheus = new PrometheusClient(stack.urls.prometheus, stack.webAuth);
+    this.alertmanager = new AlertmanagerClient(stack.urls.alertmanagers, stack.webAuth);
     this.backend = new BackendClient(stack.urls.exampleBackend!);
     this.amFile = join(stack.paths.config, 'alertmanager', 'alertmanager.yml');
     this.job = r.service.name;

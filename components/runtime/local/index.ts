@@ -4,3 +4,4 @@ export * from './local-process';
 export * from './ports';
 export * from './secrets';
 export * from './stack';
+export * from './web-auth';

@@ -19,6 +19,8 @@ export interface LocalProcessSpec {
   url: string;
   /** Readiness path (`/-/ready`, `/api/health`, `/healthz`). */
   readyPath: string;
+  /** Headers of the readiness request: the login of Prometheus and Alertmanager. */
+  readyHeaders?: Record<string, string>;
   readyTimeoutMs: number;
   /** Output of every run is appended here. */
   logFile: string;
@@ -83,6 +85,7 @@ export class LocalProcess {
         if (signal?.aborted) return 'aborted';
         if (this.spawnError || run.child.exitCode !== null || run.child.signalCode !== null) return 'exited';
         const response = await fetch(`${this.url}${this.spec.readyPath}`, {
+          headers: this.spec.readyHeaders,
           signal: AbortSignal.timeout(2000),
         });
         return response.ok ? 'ready' : undefined;

@@ -17,6 +17,7 @@ import { getJson, waitFor } from '../processes';
 import type { LocalProcess } from './local-process';
 import { freeLocalPorts, portInUse, type LocalPorts } from './ports';
 import { startLocalStack, type LocalStack } from './stack';
+import { withLogin } from './web-auth';
 
 const SECRET = 'https://hooks.example.invalid/services/never-printed';
 
@@ -99,8 +100,11 @@ describe('startLocalStack', () => {
       grafana: `http://127.0.0.1:${ports.grafana}`,
       exampleBackend: `http://127.0.0.1:${ports.exampleBackend}`,
     });
-    expect((await fetch(`${stack.urls.prometheus}/-/ready`)).ok).toBe(true);
-    expect((await fetch(`${stack.urls.alertmanagers[0]}/-/ready`)).ok).toBe(true);
+    const login = withLogin(stack.webAuth);
+    expect((await fetch(`${stack.urls.prometheus}/-/ready`, login)).ok).toBe(true);
+    expect((await fetch(`${stack.urls.alertmanagers[0]}/-/ready`, login)).ok).toBe(true);
+    // Without the login they answer 401 even there.
+    expect((await fetch(`${stack.urls.prometheus}/-/ready`)).status).toBe(401);
     expect((await fetch(`${stack.urls.grafana}/api/health`)).ok).toBe(true);
     expect((await fetch(`${stack.urls.exampleBackend}/healthz`)).ok).toBe(true);
     for (const name of Object.keys(stack.processes)) {
@@ -145,8 +149,9 @@ describe('startLocalStack', () => {
     let lastSeen: Targets['data']['activeTargets'] = [];
     const health = await waitFor(
       async () => {
-        const targets = (await getJson<Targets>(`${stack.urls.prometheus}/api/v1/targets`)).data
-          .activeTargets;
+        const targets = (
+          await getJson<Targets>(`${stack.urls.prometheus}/api/v1/targets`, withLogin(stack.webAuth))
+        ).data.activeTargets;
         lastSeen = targets;
         const up = Object.fromEntries(targets.map((t) => [t.labels.job, t.health]));
         return Object.values(up).length === 4 && Object.values(up).every((h) => h === 'up') ? up : undefined;
@@ -160,6 +165,7 @@ describe('startLocalStack', () => {
     expect(health).toEqual({ prometheus: 'up', alertmanager: 'up', grafana: 'up', orders: 'up' });
     const alertmanagers = await getJson<{ data: { activeAlertmanagers: { url: string }[] } }>(
       `${stack.urls.prometheus}/api/v1/alertmanagers`,
+      withLogin(stack.webAuth),
     );
     expect(alertmanagers.data.activeAlertmanagers.map((a) => a.url)).toEqual([
       `${stack.urls.alertmanagers[0]}/api/v2/alerts`,
@@ -181,7 +187,9 @@ describe('startLocalStack', () => {
       ['grafana-admin-password', 'generated'],
       ['grafana-secret-key', 'generated'],
       ['slack-webhook-url', 'env'],
+      ['web-password', 'generated'],
     ]);
+    expect(stack.webAuth.password).toBe(readFileSync(join(root, 'secrets', 'web-password'), 'utf8'));
     const password = readFileSync(join(root, 'secrets', 'grafana-admin-password'), 'utf8');
     const printed = [
       ...lines,
@@ -189,6 +197,7 @@ describe('startLocalStack', () => {
     ].join('\n');
     expect(printed).not.toContain(SECRET);
     expect(printed).not.toContain(password);
+    expect(printed).not.toContain(stack.webAuth.password);
     expect(lines).toContain('secret slack-webhook-url: from PROMSTACK_SECRET_SLACK_WEBHOOK_URL');
   });
 

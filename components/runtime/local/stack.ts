@@ -19,6 +19,7 @@ import { localDataDirs, localLayout, localPaths, type LocalPaths } from './layou
 import { LocalProcess, type ExitListener, type LocalCommand } from './local-process';
 import { defaultLocalPorts, freeLocalPorts, portInUse, type LocalPorts } from './ports';
 import { writeLocalSecrets, type LocalSecret } from './secrets';
+import { readWebCredentials, withLogin, writeWebConfigs, type WebCredentials } from './web-auth';
 
 /** Binaries a local stack runs; grafana-server is optional. */
 export type LocalTool = 'prometheus' | 'alertmanager' | 'grafana-server';
@@ -63,6 +64,8 @@ export interface LocalStack {
   notStarted: { name: string; reason: string }[];
   /** Where each secret file's value came from; never the values. */
   secrets: LocalSecret[];
+  /** The login Prometheus and Alertmanager ask for (webAuth, the password from the secrets folder). */
+  webAuth: WebCredentials;
   /** Stops every process (SIGTERM, so the tools flush their data) and releases the data folder. */
   stop(): Promise<void>;
 }
@@ -96,10 +99,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const group = processGroup(paths);
   try {
-    const secrets = await prepareFolders(paths, planned, config, options, log);
-    await startProcesses(group.processes, planned, paths, options, log);
+    const { secrets, webAuth } = await prepareFolders(paths, planned, config, options, log);
+    await startProcesses(group.processes, planned, paths, webAuth, options, log);
     for (const skipped of binaries.notStarted) log(`${skipped.name}: not started (${skipped.reason})`);
-    const silences = await applySilences(urlOf(ports.alertmanagers[0].web), config.silences);
+    const silences = await applySilences(
+      urlOf(ports.alertmanagers[0].web),
+      config.silences,
+      Date.now(),
+      webAuth,
+    );
     if (config.silences.length > 0)
       log(
         `silences: ${silences.created} created, ${silences.present} already there, ${silences.ended} ended`,
@@ -118,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       processes: group.processes,
       notStarted: binaries.notStarted,
       secrets,
+      webAuth,
       stop: async () => {
         log('stopping');
         await group.stopAll();
@@ -284,8 +293,9 @@ function processGroup(paths: LocalPaths): {
 }
 
 /**
- * Refuses a port something else listens on, then writes the configs and secrets and makes the data
- * folders; returns where each secret came from.
+ * Refuses a port something else listens on, then writes the configs, the secrets and the web configs
+ * derived from the password, and makes the data folders; returns where each secret came from and the
+ * login.
  */
 async function prepareFolders(
   paths: LocalPaths,
@@ -293,7 +303,7 @@ async function prepareFolders(
   config: StackConfig,
   options: LocalStackOptions,
   log: (line: string) => void,
-): Promise<LocalSecret[]> {
+): Promise<{ secrets: LocalSecret[]; webAuth: WebCredentials }> {
   for (const { workload } of planned) {
     for (const port of workload.ports) {
       if (await portInUse(port.container)) {
@@ -309,13 +319,22 @@ async function prepareFolders(
   log(`configs written: ${written} files in ${paths.config}`);
   const secrets = writeLocalSecrets(paths.secrets, secretsNeeded(workloads), {
     env: options.env,
-    generate: [config.grafana.adminPasswordSecret, config.grafana.secretKeySecret],
+    generate: [
+      config.grafana.adminPasswordSecret,
+      config.grafana.secretKeySecret,
+      config.webAuth.passwordSecret,
+    ],
   });
   for (const secret of secrets) log(describeSecret(secret));
+  const webAuth = readWebCredentials(config, paths.secrets);
+  const webConfigs = writeWebConfigs(workloads, webAuth);
+  log(
+    `web configs written: ${webConfigs} (login ${webAuth.username}, password in ${config.webAuth.passwordSecret})`,
+  );
   for (const workload of workloads) {
     for (const volume of workload.volumes) mkdirSync(volume.path, { recursive: true });
   }
-  return secrets;
+  return { secrets, webAuth };
 }
 
 /** Starts every planned process into `processes` and waits until all are ready; throws every failure. */
@@ -323,9 +342,11 @@ async function startProcesses(
   processes: Record<string, LocalProcess>,
   planned: readonly PlannedProcess[],
   paths: LocalPaths,
+  webAuth: WebCredentials,
   options: LocalStackOptions,
   log: (line: string) => void,
 ): Promise<void> {
+  const login = withLogin(webAuth).headers as Record<string, string>;
   for (const { workload, command } of planned) {
     processes[workload.name] = new LocalProcess(
       {
@@ -334,6 +355,7 @@ async function startProcesses(
         command,
         url: urlOf(workload.healthCheck.port),
         readyPath: workload.healthCheck.readyPath ?? workload.healthCheck.httpPath,
+        readyHeaders: workload.healthCheck.basicAuth ? login : undefined,
         readyTimeoutMs: workload.healthCheck.startPeriodSeconds * 1000,
         logFile: join(paths.logs, `${workload.name}.log`),
         stopGraceMs: STOP_GRACE_MS[workload.name] ?? 10_000,

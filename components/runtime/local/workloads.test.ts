@@ -33,6 +33,8 @@ describe('Alertmanager members as local processes', () => {
         '--data.retention=120h',
         '--data.maintenance-interval=30s',
         `--web.listen-address=127.0.0.1:${members[i].port}`,
+        // One web config for all members: they share the login.
+        '--web.config.file=/run/stack/secrets/promstack-web-config.yml',
         `--cluster.listen-address=127.0.0.1:${members[i].clusterPort}`,
         ...peers.map((p) => `--cluster.peer=${p}`),
       ]);
