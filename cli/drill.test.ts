@@ -44,6 +44,7 @@ describe('promstack drill on the command line', () => {
       'inhibition',
       'silence',
       'maintenance',
+      'watchdog',
     ])
       expect(help.stdout).toContain(scenario);
     expect(help.stdout).toMatch(/Exit codes: 0 .*; 1 .*;\s*\n?.*2 /s);

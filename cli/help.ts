@@ -188,6 +188,8 @@ webhooks, then breaks the example backend through its fault API and proves, scen
   dashboards      every panel query of every dashboard returns data
   silence         a silence made through the API keeps the notification away; expiring it lets it in
   maintenance     a time interval on the owner team's route mutes it (config reloaded, then restored)
+  watchdog        the Watchdog reaches its heartbeat receiver once per watchdogInterval (the drill's own
+                  webhook when the stack names none), each gap within half its route's group_interval
   stack health    no alert of the monitoring stack itself fires
 
 Each alert must fire in Prometheus, reach exactly the receivers \`amtool config routes test\` names
