@@ -6,6 +6,7 @@ import { validateStack } from '../../stack/synth';
 import { testStackConfig } from '../../stack/testing';
 import { getJson } from '../processes';
 import { startLocalStack, type LocalStack } from './stack';
+import { withLogin } from './web-auth';
 
 const hour = 3_600_000;
 const iso = (offset: number) => new Date(Date.now() + offset).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -108,23 +109,26 @@ describe('silences of the stack config', () => {
       stack = await start();
       expect(lines).toContain('silences: 2 created, 0 already there, 1 ended');
       const am = stack.urls.alertmanagers[0];
-      const live = (await getJson<ApiSilence[]>(`${am}/api/v2/silences`)).filter(
+      const live = (await getJson<ApiSilence[]>(`${am}/api/v2/silences`, withLogin(stack.webAuth))).filter(
         (s) => s.status.state !== 'expired',
       );
       expect(live.map((s) => [s.comment, s.status.state]).sort()).toEqual([
         ['later', 'pending'],
         ['load test of orders', 'active'],
       ]);
-      const post = await fetch(`${am}/api/v2/alerts`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify([
-          { labels: { alertname: 'HighLatency', service: 'orders', severity: 'warning' } },
-          { labels: { alertname: 'HighLatency', service: 'orders', severity: 'critical' } },
-        ]),
-      });
+      const post = await fetch(
+        `${am}/api/v2/alerts`,
+        withLogin(stack.webAuth, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify([
+            { labels: { alertname: 'HighLatency', service: 'orders', severity: 'warning' } },
+            { labels: { alertname: 'HighLatency', service: 'orders', severity: 'critical' } },
+          ]),
+        }),
+      );
       expect(post.status).toBe(200);
-      const alerts = await getJson<ApiAlert[]>(`${am}/api/v2/alerts`);
+      const alerts = await getJson<ApiAlert[]>(`${am}/api/v2/alerts`, withLogin(stack.webAuth));
       const silenced = live.find((s) => s.comment === 'load test of orders')!.id;
       const bySeverity = Object.fromEntries(alerts.map((a) => [a.labels.severity, a.status.silencedBy]));
       expect(bySeverity).toEqual({ warning: [silenced], critical: [] });
@@ -135,7 +139,8 @@ describe('silences of the stack config', () => {
       lines.length = 0;
       stack = await start();
       expect(lines).toContain('silences: 0 created, 2 already there, 1 ended');
-      const live = (await getJson<ApiSilence[]>(`${stack.urls.alertmanagers[0]}/api/v2/silences`)).filter(
+      const am = stack.urls.alertmanagers[0];
+      const live = (await getJson<ApiSilence[]>(`${am}/api/v2/silences`, withLogin(stack.webAuth))).filter(
         (s) => s.status.state !== 'expired',
       );
       expect(live).toHaveLength(2);
