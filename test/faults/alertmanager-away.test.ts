@@ -1,4 +1,4 @@
-import type { LocalStack } from '../../components/runtime/local';
+import { withLogin, type LocalStack, type WebCredentials } from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
 import { cleanUpFaults, faultStackConfig, metricValue, startFaultStack, WebhookSink } from './testing';
 
@@ -36,23 +36,27 @@ interface PrometheusAlerts {
 }
 
 async function firingInPrometheus(stack: LocalStack): Promise<boolean> {
-  const body = await getJson<PrometheusAlerts>(`${stack.urls.prometheus}/api/v1/alerts`);
+  const body = await getJson<PrometheusAlerts>(
+    `${stack.urls.prometheus}/api/v1/alerts`,
+    withLogin(stack.webAuth),
+  );
   return body.data.alerts.some((a) => a.labels.alertname === ALERT && a.state === 'firing');
 }
 
 /** Whether Prometheus's last scrape of Alertmanager succeeded. */
-async function alertmanagerUp(prometheus: string): Promise<boolean> {
+async function alertmanagerUp(prometheus: string, login: WebCredentials): Promise<boolean> {
   const query = encodeURIComponent('up{job="alertmanager"}');
   const body = await getJson<{ data: { result: { value: [number, string] }[] } }>(
     `${prometheus}/api/v1/query?query=${query}`,
+    withLogin(login),
   );
   return body.data.result.length === 1 && body.data.result[0].value[1] === '1';
 }
 
 /** Alerts Prometheus failed to send: errors per Alertmanager, and alerts dropped when all failed. */
-async function failedSends(prometheus: string): Promise<number> {
-  const errors = await metricValue(prometheus, 'prometheus_notifications_errors_total');
-  const dropped = await metricValue(prometheus, 'prometheus_notifications_dropped_total');
+async function failedSends(prometheus: string, login: WebCredentials): Promise<number> {
+  const errors = await metricValue(prometheus, 'prometheus_notifications_errors_total', login);
+  const dropped = await metricValue(prometheus, 'prometheus_notifications_dropped_total', login);
   return (errors ?? 0) + (dropped ?? 0);
 }
 
@@ -70,8 +74,11 @@ describe('Alertmanager unreachable while an alert starts firing', () => {
     // Before the outage Prometheus scrapes Alertmanager and has it as where alerts go.
     await waitFor(
       async () =>
-        ((await metricValue(prometheus, 'prometheus_notifications_alertmanagers_discovered')) ?? 0) >= 1 &&
-        (await alertmanagerUp(prometheus))
+        ((await metricValue(
+          prometheus,
+          'prometheus_notifications_alertmanagers_discovered',
+          stack!.webAuth,
+        )) ?? 0) >= 1 && (await alertmanagerUp(prometheus, stack!.webAuth))
           ? true
           : undefined,
       { timeoutMs: 30_000, describe: () => 'Prometheus never found Alertmanager' },
@@ -79,16 +86,19 @@ describe('Alertmanager unreachable while an alert starts firing', () => {
     expect(await firingInPrometheus(stack)).toBe(false);
 
     await alertmanager.stop();
-    const failedBefore = await failedSends(prometheus);
+    const failedBefore = await failedSends(prometheus, stack!.webAuth);
     await waitFor(async () => ((await firingInPrometheus(stack!)) ? true : undefined), {
       timeoutMs: 30_000,
       describe: () => `${ALERT} never fired in Prometheus`,
     });
     // Prometheus tried to send it and failed: the alert waits in no queue.
-    await waitFor(async () => ((await failedSends(prometheus)) > failedBefore ? true : undefined), {
-      timeoutMs: 30_000,
-      describe: () => 'Prometheus never tried to send to the stopped Alertmanager',
-    });
+    await waitFor(
+      async () => ((await failedSends(prometheus, stack!.webAuth)) > failedBefore ? true : undefined),
+      {
+        timeoutMs: 30_000,
+        describe: () => 'Prometheus never tried to send to the stopped Alertmanager',
+      },
+    );
     expect(sink.carrying(ALERT, 'accepted')).toEqual([]);
 
     const backAt = Date.now();

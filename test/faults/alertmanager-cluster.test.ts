@@ -1,4 +1,9 @@
-import type { LocalProcess, LocalStack } from '../../components/runtime/local';
+import {
+  withLogin,
+  type LocalProcess,
+  type LocalStack,
+  type WebCredentials,
+} from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
 import {
   drillAlert,
@@ -18,7 +23,8 @@ interface ClusterStatus {
 /** Alertmanager's default --cluster.peer-timeout: how long the member at position N waits, times N. */
 const PEER_TIMEOUT_MS = 15_000;
 
-const status = (url: string) => getJson<ClusterStatus>(`${url}/api/v2/status`);
+const status = (url: string, login: WebCredentials) =>
+  getJson<ClusterStatus>(`${url}/api/v2/status`, withLogin(login));
 
 /**
  * Members of a cluster notify in turn: the member at position 0 (peer names in order) at once, the next
@@ -45,7 +51,7 @@ describe('a 3-member Alertmanager cluster with one member killed', () => {
     await waitFor(
       async () => {
         for (const member of members) {
-          const { cluster } = await status(member.url);
+          const { cluster } = await status(member.url, stack!.webAuth);
           if (cluster.peers.length !== 3) return undefined;
           names.set(member, cluster.name);
         }
@@ -59,17 +65,19 @@ describe('a 3-member Alertmanager cluster with one member killed', () => {
     await waitFor(
       async () => {
         for (const member of survivors)
-          if ((await status(member.url)).cluster.peers.length !== 2) return undefined;
+          if ((await status(member.url, stack!.webAuth)).cluster.peers.length !== 2) return undefined;
         return true;
       },
       { timeoutMs: 20_000, describe: () => `the survivors did not notice that ${first.name} is gone` },
     );
 
     const queries = () =>
-      Promise.all(survivors.map((m) => metricValue(m.url, 'alertmanager_nflog_queries_total')));
+      Promise.all(
+        survivors.map((m) => metricValue(m.url, 'alertmanager_nflog_queries_total', stack!.webAuth)),
+      );
     const queriesBefore = await queries();
     const alert = drillAlert('FaultDrillClusterMemberDown');
-    const answers = await postAlerts(stack.urls.alertmanagers, [alert]);
+    const answers = await postAlerts(stack.urls.alertmanagers, [alert], stack!.webAuth);
     expect(answers.filter((code) => code === 200)).toHaveLength(2);
     expect(answers[members.indexOf(first)]).toBe(0);
 
@@ -95,6 +103,7 @@ describe('a 3-member Alertmanager cluster with one member killed', () => {
     for (const member of survivors) expect(member.alive).toBe(true);
     const discovered = await getJson<{ data: { activeAlertmanagers: { url: string }[] } }>(
       `${stack.urls.prometheus}/api/v1/alertmanagers`,
+      withLogin(stack!.webAuth),
     );
     expect(discovered.data.activeAlertmanagers.map((a) => a.url).sort()).toEqual(
       stack.urls.alertmanagers.map((url) => `${url}/api/v2/alerts`).sort(),

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalProcess, LocalStack } from '../../components/runtime/local';
+import {
+  withLogin,
+  type LocalProcess,
+  type LocalStack,
+  type WebCredentials,
+} from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
 import { parseDuration } from '../../components/model/duration';
 import { ALERTMANAGER_SNAPSHOT_INTERVAL } from '../../components/platforms/workload';
@@ -30,18 +35,26 @@ interface Silence {
   comment: string;
 }
 
-async function createSilence(am: string, service: string, comment: string): Promise<string> {
-  const response = await fetch(`${am}/api/v2/silences`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      matchers: [{ name: 'service', value: service, isRegex: false, isEqual: true }],
-      startsAt: new Date().toISOString(),
-      endsAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
-      createdBy: 'fault test',
-      comment,
+async function createSilence(
+  am: string,
+  login: WebCredentials,
+  service: string,
+  comment: string,
+): Promise<string> {
+  const response = await fetch(
+    `${am}/api/v2/silences`,
+    withLogin(login, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        matchers: [{ name: 'service', value: service, isRegex: false, isEqual: true }],
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+        createdBy: 'fault test',
+        comment,
+      }),
     }),
-  });
+  );
   expect(response.status).toBe(200);
   return ((await response.json()) as { silenceID: string }).silenceID;
 }
@@ -72,9 +85,9 @@ describe('a single Alertmanager killed with SIGKILL', () => {
     const am = stack.urls.alertmanagers[0];
     const member = stack.processes.alertmanager;
 
-    const kept = await createSilence(am, 'orders', 'created a snapshot before the crash');
+    const kept = await createSilence(am, stack!.webAuth, 'orders', 'created a snapshot before the crash');
     const notified = drillAlert('FaultDrillNotifiedBeforeCrash');
-    expect(await postAlerts([am], [notified])).toEqual([200]);
+    expect(await postAlerts([am], [notified], stack!.webAuth)).toEqual([200]);
     await waitFor(
       async () => (sink.carrying(notified.labels.alertname, 'accepted').length > 0 ? true : undefined),
       { timeoutMs: 20_000, describe: () => `not notified: ${JSON.stringify(sink.requests)}` },
@@ -98,14 +111,14 @@ describe('a single Alertmanager killed with SIGKILL', () => {
     expect(Date.now() - before).toBeLessThan(INTERVAL_MS + 10_000);
 
     // A silence created just before the crash is in no snapshot unless a write happened in between.
-    const recent = await createSilence(am, 'payments', 'created just before the crash');
+    const recent = await createSilence(am, stack!.webAuth, 'payments', 'created just before the crash');
     const pidBefore = member.pid;
     await member.kill();
     const onDisk = snapshot(member);
     await member.start();
     expect(member.pid).not.toBe(pidBefore);
 
-    const silences = await getJson<Silence[]>(`${am}/api/v2/silences`);
+    const silences = await getJson<Silence[]>(`${am}/api/v2/silences`, withLogin(stack!.webAuth));
     expect(silences.find((s) => s.id === kept)).toMatchObject({
       status: { state: 'active' },
       comment: 'created a snapshot before the crash',
@@ -118,14 +131,15 @@ describe('a single Alertmanager killed with SIGKILL', () => {
 
     // Prometheus sends its firing alerts again; the restored notification log says this group was
     // notified, so it is not notified again (repeat interval 1h).
-    expect(await postAlerts([am], [notified])).toEqual([200]);
+    expect(await postAlerts([am], [notified], stack!.webAuth)).toEqual([200]);
     await waitFor(
-      async () => ((await metricValue(am, 'alertmanager_nflog_queries_total')) ?? 0) >= 1 || undefined,
+      async () =>
+        ((await metricValue(am, 'alertmanager_nflog_queries_total', stack!.webAuth)) ?? 0) >= 1 || undefined,
       { timeoutMs: 20_000, describe: () => 'the group of the re-sent alert was never flushed' },
     );
     // A new alert after it is notified one group wait later: by then a duplicate would have arrived too.
     const control = drillAlert('FaultDrillAfterCrash');
-    expect(await postAlerts([am], [control])).toEqual([200]);
+    expect(await postAlerts([am], [control], stack!.webAuth)).toEqual([200]);
     await waitFor(
       async () => (sink.carrying(control.labels.alertname, 'accepted').length > 0 ? true : undefined),
       {

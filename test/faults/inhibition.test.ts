@@ -1,4 +1,4 @@
-import type { LocalStack } from '../../components/runtime/local';
+import { withLogin, type LocalStack } from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
 import { cleanUpFaults, faultStackConfig, postAlerts, startFaultStack, WebhookSink } from './testing';
 
@@ -81,6 +81,7 @@ describe('inhibitions of the generated alerts in Alertmanager', () => {
         latencyPage('search'),
         errorRate('search'),
       ].map(alert),
+      stack.webAuth,
     );
     expect(statuses).toEqual([200]);
     // Every alert that is not inhibited reaches the receiver; once all have, the groups of the
@@ -99,7 +100,7 @@ describe('inhibitions of the generated alerts in Alertmanager', () => {
       timeoutMs: 60_000,
       describe: () => `not delivered: ${JSON.stringify(deliverable.filter((a) => !delivered(a)))}`,
     });
-    alerts = await getJson<AmAlert[]>(`${am}/api/v2/alerts`);
+    alerts = await getJson<AmAlert[]>(`${am}/api/v2/alerts`, withLogin(stack.webAuth));
   }, 120_000);
 
   const find = (labels: Record<string, string>) =>

@@ -21,7 +21,7 @@ describe('a notification endpoint that is down for a while', () => {
     sink.answer = 500;
     stack = await startFaultStack(faultStackConfig(sink.url));
     const alert = drillAlert('FaultDrillEndpointDown');
-    expect(await postAlerts(stack.urls.alertmanagers, [alert])).toEqual([200]);
+    expect(await postAlerts(stack.urls.alertmanagers, [alert], stack!.webAuth)).toEqual([200]);
 
     // Alertmanager keeps trying while the endpoint fails.
     await waitFor(
@@ -48,6 +48,7 @@ describe('a notification endpoint that is down for a while', () => {
     const failed = await metricValue(
       stack.urls.alertmanagers[0],
       'alertmanager_notification_requests_failed_total',
+      stack!.webAuth,
       'integration="webhook"',
     );
     expect(failed).toBeGreaterThanOrEqual(3);

@@ -1,4 +1,4 @@
-import type { LocalStack } from '../../components/runtime/local';
+import { withLogin, type LocalStack } from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
 import { cleanUpFaults, faultStackConfig, startFaultStack, WebhookSink } from './testing';
 
@@ -16,7 +16,10 @@ interface RangeVector {
 /** Prometheus's samples of its own scrapes in the last hour, by series: `[timestamp, value]`, oldest first. */
 async function selfSamples(stack: LocalStack): Promise<Map<string, [number, string][]>> {
   const query = encodeURIComponent('{job="prometheus",__name__=~"up|scrape_samples_scraped"}[1h]');
-  const body = await getJson<RangeVector>(`${stack.urls.prometheus}/api/v1/query?query=${query}`);
+  const body = await getJson<RangeVector>(
+    `${stack.urls.prometheus}/api/v1/query?query=${query}`,
+    withLogin(stack.webAuth),
+  );
   return new Map(body.data.result.map((r) => [JSON.stringify(r.metric), r.values]));
 }
 

@@ -1,4 +1,4 @@
-import type { LocalStack } from '../../components/runtime/local';
+import { withLogin, type LocalStack } from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
 import { cleanUpFaults, faultRoot, faultStackConfig, startFaultStack, WebhookSink } from './testing';
 
@@ -9,7 +9,10 @@ interface RangeVector {
 /** Every sample of Prometheus's own `up` series in the last hour, oldest first. */
 async function selfUpSamples(stack: LocalStack): Promise<number[]> {
   const query = encodeURIComponent('up{job="prometheus"}[1h]');
-  const body = await getJson<RangeVector>(`${stack.urls.prometheus}/api/v1/query?query=${query}`);
+  const body = await getJson<RangeVector>(
+    `${stack.urls.prometheus}/api/v1/query?query=${query}`,
+    withLogin(stack.webAuth),
+  );
   return body.data.result.length === 1 ? body.data.result[0].values.map(([t]) => t) : [];
 }
 

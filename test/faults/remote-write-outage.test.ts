@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalStack } from '../../components/runtime/local';
+import { withLogin, type LocalStack, type WebCredentials } from '../../components/runtime/local';
 import {
   freePort,
   getJson,
@@ -58,10 +58,16 @@ interface RangeVector {
   data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
 }
 
-/** Timestamps (seconds) of the sender's own `up` series in the last hour, oldest first, as `url` has them. */
-async function upTimestamps(url: string): Promise<number[]> {
+/**
+ * Timestamps (seconds) of the sender's own `up` series in the last hour, oldest first, as `url` has them
+ * (the sender asks for its login, the receiver for none).
+ */
+async function upTimestamps(url: string, login?: WebCredentials): Promise<number[]> {
   const query = encodeURIComponent('up{job="prometheus"}[1h]');
-  const body = await getJson<RangeVector>(`${url}/api/v1/query?query=${query}`);
+  const body = await getJson<RangeVector>(
+    `${url}/api/v1/query?query=${query}`,
+    login ? withLogin(login) : {},
+  );
   expect(body.data.result.length).toBeLessThanOrEqual(1);
   return body.data.result[0]?.values.map(([t]) => t) ?? [];
 }
@@ -103,26 +109,27 @@ describe('the remote-write endpoint down for a while', () => {
     // The outage lasts until the sender has scraped five more times and has failed to send.
     await waitFor(
       async () => {
-        const scraped = (await upTimestamps(sender)).filter((t) => t > downAt).length >= 5;
-        const retried = (await metricValue(sender, 'prometheus_remote_storage_samples_retried_total')) ?? 0;
+        const scraped = (await upTimestamps(sender, stack!.webAuth)).filter((t) => t > downAt).length >= 5;
+        const retried =
+          (await metricValue(sender, 'prometheus_remote_storage_samples_retried_total', stack!.webAuth)) ?? 0;
         return scraped && retried > 0 ? true : undefined;
       },
       { timeoutMs: 30_000, describe: () => 'the sender did not scrape, or did not retry, during the outage' },
     );
-    const outage = (await upTimestamps(sender)).filter((t) => t > downAt);
+    const outage = (await upTimestamps(sender, stack!.webAuth)).filter((t) => t > downAt);
     await receiver.start();
 
     // Drained: the receiver has caught up with a sample the sender took after the endpoint was back.
     const backAt = Date.now() / 1000;
     const cutoff = await waitFor(
       async () => {
-        const after = (await upTimestamps(sender)).find((t) => t > backAt);
+        const after = (await upTimestamps(sender, stack!.webAuth)).find((t) => t > backAt);
         return after !== undefined && (await upTimestamps(receiver!.url)).includes(after) ? after : undefined;
       },
       { timeoutMs: 60_000, describe: () => 'the sender never caught up with the receiver' },
     );
 
-    const sent = await upTimestamps(sender);
+    const sent = await upTimestamps(sender, stack!.webAuth);
     const received = await upTimestamps(receiver.url);
     const from = received[0];
     expect(sent.filter((t) => t >= from && t <= cutoff)).toEqual(received.filter((t) => t <= cutoff));

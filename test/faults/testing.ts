@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalPorts, type LocalStack } from '../../components/runtime/local';
+import {
+  startLocalStack,
+  withLogin,
+  type LocalPorts,
+  type LocalStack,
+  type WebCredentials,
+} from '../../components/runtime/local';
 import type { StackConfigInput } from '../../components/stack/config';
 
 /** One alert of an Alertmanager webhook notification. */
@@ -146,17 +152,27 @@ export function drillAlert(alertname: string) {
   };
 }
 
-/** POSTs alerts to every Alertmanager, as Prometheus does; returns the HTTP status per URL (0: down). */
-export async function postAlerts(urls: readonly string[], alerts: readonly object[]): Promise<number[]> {
+/**
+ * POSTs alerts to every Alertmanager, as Prometheus does, with the stack's login; returns the HTTP
+ * status per URL (0: down).
+ */
+export async function postAlerts(
+  urls: readonly string[],
+  alerts: readonly object[],
+  login: WebCredentials,
+): Promise<number[]> {
   return Promise.all(
     urls.map(async (url) => {
       try {
-        const response = await fetch(`${url}/api/v2/alerts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(alerts),
-          signal: AbortSignal.timeout(5000),
-        });
+        const response = await fetch(
+          `${url}/api/v2/alerts`,
+          withLogin(login, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(alerts),
+            signal: AbortSignal.timeout(5000),
+          }),
+        );
         return response.status;
       } catch {
         return 0;
@@ -166,11 +182,19 @@ export async function postAlerts(urls: readonly string[], alerts: readonly objec
 }
 
 /**
- * The sum of a metric's series in a process's own /metrics, over the series whose labels contain
- * `labels` (e.g. `integration="webhook"`); undefined when it has no series.
+ * The sum of a metric's series in a process's own /metrics (read with `login` where it asks for one),
+ * over the series whose labels contain `labels` (e.g. `integration="webhook"`); undefined when it has
+ * no series.
  */
-export async function metricValue(url: string, name: string, labels = ''): Promise<number | undefined> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+export async function metricValue(
+  url: string,
+  name: string,
+  login: WebCredentials | undefined,
+  labels = '',
+): Promise<number | undefined> {
+  const response = await fetch(`${url}/metrics`, login ? withLogin(login) : {});
+  if (!response.ok) throw new Error(`${url}/metrics: HTTP ${response.status}`);
+  const text = await response.text();
   const values = text
     .split('\n')
     .filter((line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && line.includes(labels))
