@@ -61,6 +61,10 @@ describe('the program with a bad stack config', () => {
         path: 'secrets.grafana-secret-key',
         message: expect.stringContaining("pulumi config set --secret --path 'secrets.grafana-secret-key'"),
       },
+      {
+        path: 'secrets.web-password',
+        message: expect.stringContaining("pulumi config set --secret --path 'secrets.web-password'"),
+      },
     ]);
     expect(mocks.resources).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthStack } from '../components/stack';
 import { planMonitoringStack, type StackPlan } from '../components/pulumi/stack';
+import { sourceSecretOf } from '../components/platforms/workload';
 import { checkWithTools, layoutUnder, repoStackConfig, toolsAccept } from '../components/stack/testing';
 import { services } from './services';
 
@@ -15,6 +16,7 @@ const SECRETS = Object.fromEntries(
     'pagerduty-platform-routing-key',
     'mimir-password',
     'watchdog-heartbeat-url',
+    'web-password',
   ].map((name) => [name, 'x']),
 );
 
@@ -33,7 +35,7 @@ function profile(p: StackPlan) {
     remoteWrite: p.synth.files['prometheus/prometheus.yml'].includes('remote_write:'),
     exampleBackend: exampleBackend !== undefined,
     secrets: [
-      ...new Set(Object.values(p.workloads).flatMap((w) => w?.secretFiles.map((s) => s.secretName) ?? [])),
+      ...new Set(Object.values(p.workloads).flatMap((w) => w?.secretFiles.map(sourceSecretOf) ?? [])),
     ].sort(),
   };
 }
@@ -49,7 +51,7 @@ describe('the environments differ as intended', () => {
         retention: '7d',
         remoteWrite: false,
         exampleBackend: true,
-        secrets: ['grafana-admin-password', 'grafana-secret-key', 'slack-webhook-url'],
+        secrets: ['grafana-admin-password', 'grafana-secret-key', 'slack-webhook-url', 'web-password'],
       },
     ],
     [
@@ -66,6 +68,7 @@ describe('the environments differ as intended', () => {
           'grafana-secret-key',
           'slack-webhook-url',
           'watchdog-heartbeat-url',
+          'web-password',
         ],
       },
     ],
@@ -86,6 +89,7 @@ describe('the environments differ as intended', () => {
           'pagerduty-shop-routing-key',
           'slack-webhook-url',
           'watchdog-heartbeat-url',
+          'web-password',
         ],
       },
     ],

@@ -1,5 +1,6 @@
 import { programUnderMocks } from './testing';
 import { isSecretEnvelope, plainPart, unwrapSecrets } from '../components/pulumi/testing';
+import { webConfigYaml } from '../components/platforms/web-auth';
 
 const SECRETS = {
   'grafana-admin-password': 'prod-SECRET-grafana-5772',
@@ -56,7 +57,12 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
     const rendered = program.synth.files['prometheus/prometheus.yml'];
     expect(rendered).toContain('url: https://mimir.example.com/api/v1/push');
     expect(rendered).toContain('password_file: /etc/prometheus/secrets/mimir-password');
-    expect(secretOf('prometheus')).toEqual({ 'mimir-password': SECRETS['mimir-password'] });
+    expect(secretOf('prometheus')).toEqual({
+      'mimir-password': SECRETS['mimir-password'],
+      'web-password': SECRETS['web-password'],
+      // Derived from web-password where the Secret is made: the hash reaches nothing but the Secret.
+      'promstack-web-config.yml': webConfigYaml(program.synth.config.webAuth, SECRETS['web-password']),
+    });
   });
 
   it('pages through PagerDuty and notifies Slack with keys from the stack secrets', () => {
@@ -66,12 +72,16 @@ describe('the prod stack (Pulumi.prod.yaml)', () => {
     expect(Object.keys(secretOf('alertmanager')).sort()).toEqual([
       'pagerduty-platform-routing-key',
       'pagerduty-shop-routing-key',
+      'promstack-web-config.yml',
       'slack-webhook-url',
       'watchdog-heartbeat-url',
+      'web-password',
     ]);
     expect(secretOf('grafana')).toEqual({
       'grafana-admin-password': SECRETS['grafana-admin-password'],
       'grafana-secret-key': SECRETS['grafana-secret-key'],
+      // Its datasources log in to Prometheus and Alertmanager.
+      'web-password': SECRETS['web-password'],
     });
   });
 

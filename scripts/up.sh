@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deploys a stack with the Pulumi CLI: `npm run up` (dev) or `npm run up -- prod`.
 # For dev only, secrets that are not set yet get local values so that one command deploys: a random
-# Grafana admin password and secret key, the alert inbox's address for integrations that deliver to it
+# Grafana admin password and secret key and a random password of the Prometheus and Alertmanager login
+# (web-password), the alert inbox's address for integrations that deliver to it
 # (also where an earlier run left a placeholder), and placeholders for any other integration URL or key (its
 # notifications fail until you set a real one with `pulumi config set --secret --path
 # 'secrets.<name>' <value>`).
@@ -29,6 +30,7 @@ if [ "$stack" = dev ]; then
       case "$name" in
         grafana-admin-password) value="$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")" ;;
         grafana-secret-key) value="$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))")" ;;
+        web-password) value="$(node -e "process.stdout.write(require('crypto').randomBytes(18).toString('base64url'))")" ;;
         *) value="${inbox:-$placeholder}" ;;
       esac
       pulumi config set --secret --path "secrets.$name" "$value" --stack dev </dev/null

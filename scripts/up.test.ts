@@ -57,16 +57,19 @@ describe('npm run up (scripts/up.sh)', () => {
       'secrets.grafana-admin-password',
       'secrets.grafana-secret-key',
       'secrets.slack-webhook-url',
+      'secrets.web-password',
     ]);
     expect(secrets['secrets.grafana-admin-password']).toMatch(/^[A-Za-z0-9_-]{24}$/);
     // 32 random bytes: what signs Grafana's sessions and encrypts its stored secrets.
     expect(secrets['secrets.grafana-secret-key']).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // dev runs the alert inbox: its Slack receiver delivers there until a real webhook URL is set.
     expect(secrets['secrets.slack-webhook-url']).toBe('http://alert-inbox:8080/slack/shop-slack');
+    // The login of Prometheus and Alertmanager: random, like Grafana's password.
+    expect(secrets['secrets.web-password']).toMatch(/^[A-Za-z0-9_-]{24}$/);
     const calls = readFileSync(log, 'utf8').trim().split('\n');
     expect(calls[0]).toBe('stack select --create dev');
     expect(calls.at(-1)).toBe('up --yes --stack dev');
-    expect(calls.filter((c) => c.startsWith('config set'))).toHaveLength(3);
+    expect(calls.filter((c) => c.startsWith('config set'))).toHaveLength(4);
     expect(calls.filter((c) => c.startsWith('config set')).every((c) => c.includes('--secret'))).toBe(true);
 
     // A second run keeps what is set.
@@ -92,6 +95,7 @@ describe('npm run up (scripts/up.sh)', () => {
       'secrets.grafana-admin-password': 'kept-password',
       'secrets.grafana-secret-key': expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       'secrets.slack-webhook-url': 'http://alert-inbox:8080/slack/shop-slack',
+      'secrets.web-password': expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
     });
   });
 

@@ -17,6 +17,7 @@ const SECRETS = Object.fromEntries(
     'pagerduty-shop-routing-key',
     'pagerduty-platform-routing-key',
     'mimir-password',
+    'web-password',
   ].map((name) => [name, secretMarker(name)]),
 );
 const kubernetes = testStackConfig('kubernetes') as Obj;
@@ -64,7 +65,12 @@ describe('manifests of the program', () => {
     const secret = objects.find(
       (o) => o.kind === 'Secret' && o.metadata.name.startsWith('reads-prometheus-secrets-'),
     );
-    expect(secret?.stringData).toEqual({ 'mimir-password': '<secret:mimir-password>' });
+    expect(secret?.stringData).toEqual({
+      'mimir-password': '<secret:mimir-password>',
+      'web-password': '<secret:web-password>',
+      // Derived from the marker: a hash of no real password.
+      'promstack-web-config.yml': expect.stringContaining('basic_auth_users:'),
+    });
     expect(secret?.metadata.name).toMatch(/^reads-prometheus-secrets-[0-9a-f]{8}$/);
     const prometheus = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'prometheus')!;
     const sources = (prometheus.spec.template.spec.volumes as Obj[]).flatMap(

@@ -183,6 +183,7 @@ describe('validation before any resource', () => {
       'secrets.mimir-password',
       'secrets.pagerduty-platform-routing-key',
       'secrets.pagerduty-shop-routing-key',
+      'secrets.web-password',
     ]);
     expect(error.message).toContain("pulumi config set --secret --path 'secrets.mimir-password' <value>");
   });
@@ -201,7 +202,7 @@ describe('validation before any resource', () => {
           },
         }),
     );
-    expect(error.issues.map((i) => i.path)).toEqual(['secrets.mimir-password']);
+    expect(error.issues.map((i) => i.path)).toEqual(['secrets.mimir-password', 'secrets.web-password']);
   });
 
   it('planMonitoringStack renders and checks without any resource', async () => {
