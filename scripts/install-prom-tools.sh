@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs promtool, prometheus, amtool and alertmanager from Debian forky (testing) into .tools/ when
-# missing: Prometheus 3.5 (the LTS line) and Alertmanager 0.33, the versions the stack's images pin
+# missing, and busybox (static), whose shell and applets run the scripts the stack puts in the
+# Prometheus and Alertmanager images (busybox-based: the config reloader, the config holder): Prometheus 3.5 (the LTS line) and Alertmanager 0.33, the versions the stack's images pin
 # (components/model/versions.ts). They run on bookworm with libc alone. A newer patch of the same minor is
 # accepted; any other version fails, naming the suite, because what the tests prove must be what runs.
 # Nothing outside .tools/ is touched but Alertmanager's default templates (below): apt reads a private
@@ -30,8 +31,12 @@ install_templates() {
   done
 }
 
+have_busybox() {
+  [ -x "$bin/busybox" ] && "$bin/busybox" 2>&1 | head -1 | grep -q '^BusyBox v1\.'
+}
+
 if have promtool "$want_prometheus" && have prometheus "$want_prometheus" \
-  && have amtool "$want_alertmanager" && have alertmanager "$want_alertmanager"; then
+  && have amtool "$want_alertmanager" && have alertmanager "$want_alertmanager" && have_busybox; then
   install_templates
   echo "prometheus tools: present in $bin"
   exit 0
@@ -61,12 +66,13 @@ apt_opts=(
   -o "Debug::NoLocking=1"
 )
 apt-get "${apt_opts[@]}" update -qq
-(cd "$apt_dir/debs" && chmod 777 . && rm -f ./*.deb && apt-get "${apt_opts[@]}" download prometheus promtool prometheus-alertmanager)
+(cd "$apt_dir/debs" && chmod 777 . && rm -f ./*.deb && apt-get "${apt_opts[@]}" download prometheus promtool prometheus-alertmanager busybox-static)
 rm -rf "$tools/root"
 for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$tools/root"; done
 for tool in prometheus promtool; do ln -sf "../root/usr/bin/$tool" "$bin/$tool"; done
 ln -sf ../root/usr/bin/prometheus-alertmanager "$bin/alertmanager"
 ln -sf ../root/usr/bin/amtool "$bin/amtool"
+ln -sf ../root/usr/bin/busybox "$bin/busybox"
 
 for t in "promtool $want_prometheus" "prometheus $want_prometheus" "amtool $want_alertmanager" "alertmanager $want_alertmanager"; do
   set -- $t
@@ -77,5 +83,9 @@ for t in "promtool $want_prometheus" "prometheus $want_prometheus" "amtool $want
     exit 1
   fi
 done
+if ! have_busybox; then
+  echo "prometheus tools: Debian $suite's busybox-static did not install a working busybox" >&2
+  exit 1
+fi
 install_templates
 echo "prometheus tools: installed in $bin"

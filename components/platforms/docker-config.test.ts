@@ -15,6 +15,7 @@ import { services } from '../../infra/services';
 import { installMocks, isSecretEnvelope, unwrapSecrets } from '../pulumi/testing';
 import { startProcess, waitFor } from '../runtime/processes';
 import { synthStack } from '../stack';
+import { findTool } from '../tools/binaries';
 import { testStackConfig } from '../stack/testing';
 import { CONFIG_RELOADER_NAME, configReloaderCommand } from './config-reloader';
 import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
@@ -118,10 +119,10 @@ describe.each(Object.keys(workloads) as (keyof typeof workloads)[])('%s on Docke
 describe('the config holder script', () => {
   const root = mkdtempSync(join(tmpdir(), 'promstack-holder-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const busybox = ['/usr/bin/busybox', '/bin/busybox'].find((path) => existsSync(path));
+  // The images' shell and applets (busybox, installed by `npm run tools`), never this machine's own.
   const bin = join(root, 'bin');
   mkdirSync(bin);
-  if (busybox) spawnSync(busybox, ['--install', '-s', bin]);
+  spawnSync(findTool('busybox'), ['--install', '-s', bin]);
 
   const tree = (dir: string): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -150,9 +151,9 @@ describe('the config holder script', () => {
     const marker = join(root, 'copied');
     const holder = startProcess(
       'holder',
-      busybox ? join(bin, 'sh') : '/bin/sh',
+      join(bin, 'sh'),
       ['-c', CONFIG_HOLDER_SCRIPT, 'config-holder', staging, volume, marker],
-      { env: { PATH: busybox ? bin : (process.env.PATH ?? '') } },
+      { env: { PATH: bin } },
     );
     try {
       await waitFor(async () => (existsSync(marker) ? true : undefined), {

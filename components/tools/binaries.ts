@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 
-export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'grafana-server';
+/** busybox: the shell and applets of the Prometheus and Alertmanager images, for the scripts run in them. */
+export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'grafana-server' | 'busybox';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const INSTALL_HINT = 'run `npm run tools` (installs them into .tools/bin) or put them on PATH';

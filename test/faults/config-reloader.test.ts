@@ -5,8 +5,8 @@
  * process by a signal, and a broken file is refused while the old config keeps serving. Both tools ask
  * for a login on every HTTP path here, as the stack's do: the reloader needs none.
  *
- * The script runs under busybox (the shell and applets of the Prometheus and Alertmanager images) when
- * busybox is installed, else under the system's sh. Each tool runs through a link with a name of its
+ * The script runs under busybox (the shell and applets of the Prometheus and Alertmanager images, which
+ * `npm run tools` installs beside them), never under this machine's own shell. Each tool runs through a link with a name of its
  * own, which the reloader is told to signal, so that no other process on this machine is touched.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,10 +31,9 @@ import { findTool } from '../../components/tools/binaries';
 const root = mkdtempSync(join(tmpdir(), 'promstack-reloader-'));
 const bin = join(root, 'bin');
 mkdirSync(bin);
-const busybox = ['/usr/bin/busybox', '/bin/busybox'].find((path) => existsSync(path));
-if (busybox) spawnSync(busybox, ['--install', '-s', bin]);
-const PATH = busybox ? bin : (process.env.PATH ?? '');
-const shell = busybox ? join(bin, 'sh') : '/bin/sh';
+spawnSync(findTool('busybox'), ['--install', '-s', bin]);
+const PATH = bin;
+const shell = join(bin, 'sh');
 
 const LOGIN = { username: 'promstack', password: 'reloader-test-password' };
 const authorization = `Basic ${Buffer.from(`${LOGIN.username}:${LOGIN.password}`).toString('base64')}`;
