@@ -19,6 +19,7 @@ import { layoutUnder, testStackConfig } from '../stack/testing';
 import { runTool } from '../tools/binaries';
 import { deployKubernetesWorkload, type KubernetesPlacement } from './kubernetes';
 import { clusterData, materialise, projectedFiles } from './testing';
+import { WEB_CONFIG_FILE, webConfigYaml } from './web-auth';
 import { alertmanagerWorkload, grafanaWorkload, prometheusWorkload } from './workload';
 
 const mocks = installMocks('mounts');
@@ -101,7 +102,12 @@ describe('config files as a Kubernetes pod sees them', () => {
     for (const [name, workload] of Object.entries(workloads)) {
       const expected = new Map(workload.configFiles.map((f) => [f.path, f.content]));
       for (const secret of workload.secretFiles)
-        expected.set(secret.path, SECRETS[secret.secretName as keyof typeof SECRETS]);
+        expected.set(
+          secret.path,
+          secret.webConfigOf
+            ? webConfigYaml(secret.webConfigOf, SECRETS['web-password'])
+            : SECRETS[secret.secretName as keyof typeof SECRETS],
+        );
       expect([...mounted[name as keyof typeof workloads]].sort()).toEqual([...expected].sort());
     }
   });
@@ -113,6 +119,13 @@ describe('config files as a Kubernetes pod sees them', () => {
     expect(ruleFiles).toContain(ruleFilePath('payments'));
     expect(output).toContain(`SUCCESS: ${ruleFiles.length} rule files found`);
     for (const path of ruleFiles) expect(output).toContain(`Checking ${join(root, path)}\n`);
+  });
+
+  it('promtool accepts the web config both tools read, as the Secret mounts it', async () => {
+    for (const dir of [layout.prometheusSecretsDir, layout.alertmanagerSecretsDir]) {
+      const { code, output } = await tool('promtool', ['check', 'web-config', join(dir, WEB_CONFIG_FILE)]);
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+    }
   });
 
   it("promtool reads the scrape files from their mounted folder: without the payments job's token it fails", async () => {

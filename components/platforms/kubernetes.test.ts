@@ -351,7 +351,11 @@ describe('the Kubernetes test stack', () => {
       {
         secret: {
           name: expect.stringMatching(/^prod-prometheus-secrets-/),
-          items: [{ key: 'mimir-password', path: 'mimir-password', mode: 0o440 }],
+          items: [
+            { key: 'mimir-password', path: 'mimir-password', mode: 0o440 },
+            { key: 'web-password', path: 'web-password', mode: 0o440 },
+            { key: 'promstack-web-config.yml', path: 'promstack-web-config.yml', mode: 0o440 },
+          ],
         },
       },
     ]);
@@ -446,6 +450,8 @@ describe('rules larger than one ConfigMap', () => {
       '/etc/prometheus/rules/promstack-stack.yml',
       '/etc/prometheus/scrape/orders.yml',
       '/etc/prometheus/secrets/mimir-password',
+      '/etc/prometheus/secrets/promstack-web-config.yml',
+      '/etc/prometheus/secrets/web-password',
     ]);
   });
 });
