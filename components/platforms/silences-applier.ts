@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGES } from '../stack/images';
-import { NAMES } from '../stack/layout';
+import { balancedServiceName, NAMES } from '../stack/layout';
 import { silencesFileText } from '../stack/silences';
 import type { SynthResult } from '../stack/synth';
 import { httpPortOf, type ConfigFile, type SecretFile, type Workload } from './workload';
@@ -57,8 +57,9 @@ export function applierScript(): string {
 
 /**
  * The applier of a Docker or Kubernetes stack, or none when the stack config has no silences. It
- * reaches Alertmanager by its name on the Docker network or its Service on Kubernetes (cluster members
- * share silences by gossip, so any member will do) and logs in as the stack's webAuth user.
+ * reaches Alertmanager by its name on the Docker network or its ClusterIP Service on Kubernetes, which
+ * reaches ready members only (cluster members share silences by gossip, so any ready member will do),
+ * and logs in as the stack's webAuth user.
  */
 export function silencesApplier(synth: SynthResult, alertmanager: Workload): SilencesApplier | undefined {
   const { config } = synth;
@@ -66,7 +67,7 @@ export function silencesApplier(synth: SynthResult, alertmanager: Workload): Sil
   const port = httpPortOf(alertmanager).container;
   const host =
     config.platform === 'kubernetes'
-      ? `${alertmanager.name}.${config.kubernetes.namespace}.svc`
+      ? `${balancedServiceName(alertmanager.name)}.${config.kubernetes.namespace}.svc`
       : // Every replica answers to the workload's name on the network (docker.ts aliases).
         alertmanager.name;
   const auth = config.webAuth;

@@ -91,7 +91,7 @@ describe('silences on a Kubernetes deploy', () => {
     const env = Object.fromEntries((container.env as Obj[]).map((e) => [e.name, e.value]));
     expect(env).toEqual({
       ALERTMANAGER_PASSWORD_FILE: '/etc/promstack/silences-secrets/web-password',
-      ALERTMANAGER_URL: 'http://alertmanager.monitoring.svc:9093',
+      ALERTMANAGER_URL: 'http://alertmanager-api.monitoring.svc:9093',
       ALERTMANAGER_USERNAME: 'promstack',
       ALERTMANAGER_WAIT_SECONDS: '60',
     });
