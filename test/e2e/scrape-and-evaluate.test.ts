@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../backend/app';
@@ -19,6 +19,8 @@ import {
   type RunningProcess,
 } from '../../components/runtime/processes';
 import { findTool } from '../../components/tools/binaries';
+import { WEB_CONFIG_FILE, webConfigYaml } from '../../components/platforms/web-auth';
+import { withLogin } from '../../components/runtime/local';
 import { orders } from '../../infra/services/orders';
 
 interface QueryResult {
@@ -39,6 +41,9 @@ describe('Prometheus scrapes the example backend and evaluates the generated rul
   let promUrl: string;
   let files: Record<string, string>;
   let traffic: NodeJS.Timeout;
+  // Prometheus asks for the stack's login, as deployed; its self-scrape logs in with the same file.
+  const webAuth = { username: 'promstack', password: 'e2e-web-password' };
+  const login = withLogin(webAuth);
 
   beforeAll(async () => {
     app = createApp({ serviceName: 'orders', simulatedWorkMs: 1 });
@@ -70,12 +75,20 @@ describe('Prometheus scrapes the example backend and evaluates the generated rul
       },
     }).files;
     writeFiles(files, root);
+    const secrets = layoutUnder(root).prometheusSecretsDir;
+    mkdirSync(secrets, { recursive: true });
+    writeFileSync(join(secrets, 'web-password'), webAuth.password);
+    writeFileSync(
+      join(secrets, WEB_CONFIG_FILE),
+      webConfigYaml({ username: webAuth.username, passwordSecret: 'web-password' }, webAuth.password),
+    );
     prometheus = startProcess('prometheus', findTool('prometheus'), [
       `--config.file=${join(root, 'prometheus', 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(root, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      `--web.config.file=${join(secrets, WEB_CONFIG_FILE)}`,
     ]);
-    await waitFor(async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), {
+    await waitFor(async () => ((await fetch(`${promUrl}/-/ready`, login)).ok ? true : undefined), {
       timeoutMs: 30_000,
       describe: () => `Prometheus not ready:\n${prometheus.output()}`,
     });
@@ -88,7 +101,7 @@ describe('Prometheus scrapes the example backend and evaluates the generated rul
   });
 
   const query = (expr: string) =>
-    getJson<QueryResult>(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    getJson<QueryResult>(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`, login);
 
   it('scrapes the backend with the service labels', async () => {
     const up = await waitFor(
@@ -118,7 +131,7 @@ describe('Prometheus scrapes the example backend and evaluates the generated rul
 
   it('evaluates every generated rule without an error', async () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    const rules = await getJson<RulesResult>(`${promUrl}/api/v1/rules`);
+    const rules = await getJson<RulesResult>(`${promUrl}/api/v1/rules`, login);
     const all = rules.data.groups.flatMap((g) => g.rules.map((r) => ({ group: g.name, ...r })));
     expect(all.length).toBeGreaterThan(30);
     expect(all.filter((r) => r.health === 'err')).toEqual([]);
@@ -153,7 +166,7 @@ describe('Prometheus scrapes the example backend and evaluates the generated rul
     const empty: string[] = [];
     for (const q of queries) {
       const expr = substituteGrafanaMacros(q.expr, values);
-      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`, login);
       const body = (await response.json()) as QueryResult & { error?: string };
       if (body.status !== 'success') failures.push(`${name(q)}: ${body.error}`);
       else if (body.data.result.length === 0) empty.push(name(q));
