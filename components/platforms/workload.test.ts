@@ -242,6 +242,18 @@ describe('grafanaWorkload', () => {
     });
   });
 
+  it('logs its datasources in to Prometheus and Alertmanager with the password file, never its value', () => {
+    const synth = synthOf(dev());
+    const datasources = synth.files['grafana/provisioning/datasources/promstack.yaml'];
+    const login = [
+      'basicAuth: true',
+      'basicAuthUser: promstack',
+      'basicAuthPassword: $__file{/etc/grafana/secrets/web-password}',
+    ];
+    for (const line of login) expect(datasources.split(line)).toHaveLength(3);
+    expect(grafanaWorkload(synth).secretFiles.map((f) => f.secretName)).toContain('web-password');
+  });
+
   it('names a different admin password secret when the config says so', () => {
     const config = dev();
     config.grafana = { adminPasswordSecret: 'ops-grafana' };
