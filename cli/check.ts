@@ -215,19 +215,28 @@ async function runTests(
     lines.push(
       `${skipped} of ${total} test units passed before with the same rules and promtool: not run again (--cache)`,
     );
+  // Every group a failing unit stands for, once, by test file; then promtool's message for each unit.
+  const failedGroups = new Map<string, Set<string>>();
+  const messages: string[] = [];
   for (const failure of run.failures) {
     const unit = unitFiles.get(failure.file.startsWith(`${dir}/`) ? failure.file.slice(dir.length + 1) : '');
     if (!unit) continue;
-    const byFile = new Map<string, string[]>();
-    for (const m of unit.members) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m.group]);
-    for (const [file, groups] of byFile) lines.push(`FAILED: ${file}: ${groups.join(', ')}`);
+    for (const m of unit.members)
+      failedGroups.set(m.file, (failedGroups.get(m.file) ?? new Set()).add(m.group));
     const [first] = unit.members;
     for (const g of failure.groups)
-      lines.push(`  ${first.file}: ${g.name} (the unit run for the groups above):`, indent(g.message, '  '));
+      messages.push(
+        `${first.file}: ${g.name} (run once for ${unit.members.length} group${unit.members.length === 1 ? '' : 's'}):`,
+        indent(g.message, '  '),
+      );
   }
-  // Only the files run whole keep promtool's own output: a unit's is in terms of its representative.
+  for (const [file, groups] of failedGroups) lines.push(`FAILED: ${file}: ${[...groups].join(', ')}`);
+  lines.push(...messages);
+  // promtool's own output only when it says more: a failing file run whole, or a run without a report
+  // (killed at its timeout); a unit's is in terms of the group it holds.
   const wholeOutput =
-    whole.length > 0 && run.failures.some((f) => !unitFiles.has(f.file.slice(dir.length + 1)));
+    run.failures.some((f) => !unitFiles.has(f.file.slice(dir.length + 1))) ||
+    (!run.ok && failedGroups.size === 0);
   const output = [...lines, run.ok ? 'SUCCESS' : '', wholeOutput ? run.output : ''].filter((l) => l !== '');
   return { ok: run.ok, output: `${output.join('\n')}\n`, runs: run.runs };
 }

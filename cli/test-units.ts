@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { parseDuration } from '../components/model/duration';
 import { promqlTree } from '../components/model/promql';
 import type { PromqlNode } from '../components/model/promql-ast';
 import { renderValidRuleFile } from '../components/model/rules/render';
@@ -261,31 +262,73 @@ function rulesOf(files: readonly RuleFile[], marker: Marker): Rules | undefined 
   return { all, writers };
 }
 
-/**
- * The rules of a test group's slice (see the top of this file) given the metric names of its input, the
- * alert names it tests and the names its PromQL tests read.
- */
-function slice(rules: Rules, input: Set<string>, tested: Set<string>, queried: Set<string>): Set<Located> {
+/** The rules and, transitively, the recording rules they read. */
+function closure(rules: Rules, seeds: Iterable<Located>): Set<Located> {
   const kept = new Set<Located>();
   const keep = (r: Located) => {
     if (kept.has(r)) return;
     kept.add(r);
     for (const name of r.reads) for (const w of rules.writers.get(name) ?? []) keep(w);
   };
-  const live = new Set(input);
+  for (const r of seeds) keep(r);
+  return kept;
+}
+
+/**
+ * A test group's slices (see the top of this file) given the metric names of its input, the alert names
+ * it tests and the names its PromQL tests read: the rules its assertions read, and probes for the other
+ * rules that see data, each a set of rules that read one another with what they read. A rule fails to
+ * evaluate only on the series it reads, which each slice holding it computes as the whole files do.
+ */
+function slicesOf(
+  rules: Rules,
+  input: Set<string>,
+  tested: Set<string>,
+  queried: Set<string>,
+): { verdict: Set<Located>; probes: Set<Located>[] } {
+  const live = new Set<Located>();
+  const seen = new Set(input);
   // Rules that can see data, to a fixed point: each adds what it writes to what others can read.
   for (let grew = true; grew;) {
     grew = false;
     for (const r of rules.all) {
-      if (kept.has(r) || !(r.form.info!.source || [...r.reads].some((name) => live.has(name)))) continue;
-      keep(r);
+      if (live.has(r) || !(r.form.info!.source || [...r.reads].some((name) => seen.has(name)))) continue;
+      live.add(r);
       grew = true;
-      for (const name of r.writes) live.add(name);
+      for (const name of r.writes) seen.add(name);
     }
   }
-  for (const r of rules.all) if (isAlertingRule(r.rule) && tested.has(r.rule.alert)) keep(r);
-  for (const name of queried) for (const w of rules.writers.get(name) ?? []) keep(w);
-  return kept;
+  const verdict = closure(rules, [
+    ...rules.all.filter((r) => isAlertingRule(r.rule) && tested.has(r.rule.alert)),
+    ...[...queried].flatMap((name) => rules.writers.get(name) ?? []),
+  ]);
+  const rest = rules.all.filter((r) => live.has(r) && !verdict.has(r));
+  // Rules of the rest that read one another go in one probe, so that what they share is computed once.
+  const probeOf = new Map(rest.map((r) => [r, r]));
+  const root = (r: Located): Located => (probeOf.get(r) === r ? r : root(probeOf.get(r)!));
+  for (const r of rest)
+    for (const d of closure(rules, [r]))
+      if (probeOf.has(d) && root(d) !== root(r)) probeOf.set(root(d), root(r));
+  const probes = new Map<Located, Located[]>();
+  for (const r of rest) probes.set(root(r), [...(probes.get(root(r)) ?? []), r]);
+  return { verdict, probes: [...probes.values()].map((members) => closure(rules, members)) };
+}
+
+/** The alert name of a probe's one test, which no rule has: it expects no alert. */
+const PROBE_ALERT = 'PromstackCheckEvaluatesEveryRule';
+
+/**
+ * A probe's test: the group's series, evaluated up to the group's last evaluation as promtool does (every
+ * rule at every step up to it), asserting nothing but that every rule evaluates.
+ */
+function probeTest(test: TestGroup): TestGroup {
+  const times = [
+    ...(test.alert_rule_test ?? []).map((t) => t.eval_time),
+    ...(test.promql_expr_test ?? []).map((t) => t.eval_time),
+  ];
+  const last = times.reduce((a, b) => ((parseDuration(b) ?? 0) > (parseDuration(a) ?? 0) ? b : a), '0s');
+  const { promql_expr_test: _queries, ...rest } = test;
+  return { ...rest, alert_rule_test: [{ eval_time: last, alertname: PROBE_ALERT, exp_alerts: [] }] };
 }
 
 /** The loaded files cut down to `kept`, in their order; alert rules not tested lose their annotations. */
@@ -425,6 +468,11 @@ function testTouch(test: TestGroup, marker: Marker): Touch | undefined {
 interface Unit {
   files: RuleFile[];
   test: TestGroup;
+  /** Where its rules come from: the test file's rule files, the rules kept, the alerts tested. */
+  sources: RuleFile[];
+  kept: Set<Located>;
+  tested: Set<string>;
+  probe: boolean;
 }
 
 /** Whether values can be placeholders at all (see the top of the file). */
@@ -494,20 +542,26 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
     for (const v of labelValues(ok ? files : [])) holders.set(v, (holders.get(v) ?? 0) + 1);
   }
   const plan: TestPlan = { classes: [], whole: [], groups: 0 };
-  const byKey = new Map<string, TestUnitClass>();
+  const classes: PlannedClass[] = [];
+  const byKey = new Map<string, PlannedClass>();
   for (const [path, file] of tests) {
     plan.groups += file.tests.length;
     const sources = loaded.get(path);
     // Identifying values: those fewer than half of the test files hold.
     const identifying = labelValues(sources?.files ?? []).filter((v) => holders.get(v)! * 2 < tests.length);
     const texts = [path, ...(sources?.paths ?? [])].map((p) => result.files[p] ?? '');
-    const values = renamable(identifying) && !texts.some((t) => t.includes(MARK)) ? identifying : [];
+    // Placeholders must be told apart from the text (JSON writes both control characters escaped).
+    const clean = !texts.some((t) => t.includes(MARK) || t.includes(CONSTANT));
+    const values = clean && renamable(identifying) ? identifying : [];
     const marker = new Marker(values);
     const rules = sources && rulesOf(sources.files, marker);
     const units: Unit[] = [];
-    // Groups with the same slice share its files, and so what renaming makes of them.
-    const bySlice = new Map<string, RuleFile[]>();
-    for (const test of (rules ? file.tests : []) as TestGroup[]) {
+    // Groups with the same slices share their files, and so what renaming makes of them.
+    type Sliced = { kept: Set<Located>; files: RuleFile[] };
+    const bySlice = new Map<string, { verdict: Sliced; probes: Sliced[] }>();
+    let sliceable =
+      rules !== undefined && !rules.all.some((r) => isAlertingRule(r.rule) && r.rule.alert === PROBE_ALERT);
+    for (const test of (sliceable ? file.tests : []) as TestGroup[]) {
       const input = readsOf(
         test.input_series.map((s) => s.series),
         marker,
@@ -516,18 +570,29 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
         (test.promql_expr_test ?? []).map((p) => p.expr),
         marker,
       );
-      if (!input || !queried) break;
+      if (!input || !queried) {
+        sliceable = false;
+        break;
+      }
       const tested = new Set((test.alert_rule_test ?? []).map((t) => t.alertname));
       const signature = [input, tested, queried].map((s) => [...s].sort().join(' ')).join('\0');
       let files = bySlice.get(signature);
-      if (!files)
-        bySlice.set(
-          signature,
-          (files = slicedFiles(sources!.files, slice(rules!, input, tested, queried), tested)),
-        );
-      units.push({ files, test });
+      if (!files) {
+        const { verdict, probes } = slicesOf(rules!, input, tested, queried);
+        files = {
+          verdict: { kept: verdict, files: slicedFiles(sources!.files, verdict, tested) },
+          probes: probes.map((kept) => ({ kept, files: slicedFiles(sources!.files, kept, new Set()) })),
+        };
+        bySlice.set(signature, files);
+      }
+      const from = { sources: sources!.files, tested };
+      units.push({ ...files.verdict, test, ...from, probe: false });
+      if (files.probes.length > 0) {
+        const probe = probeTest(test);
+        for (const p of files.probes) units.push({ ...p, test: probe, ...from, probe: true });
+      }
     }
-    if (!rules || units.length < file.tests.length) {
+    if (!sliceable) {
       plan.whole.push(path);
       continue;
     }
@@ -535,11 +600,11 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
     for (const unit of units) {
       let form = forms.get(unit.files);
       if (!form) {
-        const text = JSON.stringify(unit.files);
-        const touch = marker.holdsValue(text)
-          ? filesTouch(unit.files, marker)
-          : { touched: [], regexLabels: [] };
-        forms.set(unit.files, (form = { text, marked: marker.mark(text), touch }));
+        const constants = clean ? constantAnnotations(unit.files) : new Map<string, string>();
+        const files = unit.files.map((f) => withConstants(f, constants));
+        const text = JSON.stringify(files);
+        const touch = marker.holdsValue(text) ? filesTouch(files, marker) : { touched: [], regexLabels: [] };
+        forms.set(unit.files, (form = { text, marked: marker.mark(text), touch, constants }));
       }
       const key = keyOf(unit, file.evaluation_interval, marker, form);
       const member = { file: path, group: unit.test.name };
@@ -548,12 +613,40 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
         same.members.push(member);
         continue;
       }
-      const own = { ...renderUnit(unit, file.evaluation_interval), members: [member] };
-      plan.classes.push(own);
+      const own = { unit, interval: file.evaluation_interval, members: [member] };
+      classes.push(own);
       byKey.set(key, own);
     }
   }
+  plan.classes = merged(classes);
   return plan;
+}
+
+interface PlannedClass {
+  unit: Unit;
+  interval: string;
+  members: UnitMember[];
+}
+
+/**
+ * The classes rendered, those with the same members as one unit: a group's slices that every service
+ * of a class has alike gain nothing by running apart, and each promtool test group costs its setup
+ * (the series loaded, every step walked). The unit holds every slice's rules and the group's own test.
+ */
+function merged(classes: readonly PlannedClass[]): TestUnitClass[] {
+  const byMembers = new Map<string, PlannedClass[]>();
+  for (const c of classes) {
+    const key = c.members.map((m) => `${m.file}\0${m.group}`).join('\0');
+    byMembers.set(key, [...(byMembers.get(key) ?? []), c]);
+  }
+  return [...byMembers.values()].map((same) => {
+    const main = same.find((c) => !c.unit.probe) ?? same[0];
+    if (same.length === 1) return { ...renderUnit(main.unit, main.interval), members: main.members };
+    const kept = new Set(same.flatMap((c) => [...c.unit.kept]));
+    const tested = main.unit.probe ? new Set<string>() : main.unit.tested;
+    const files = slicedFiles(main.unit.sources, kept, tested);
+    return { ...renderUnit({ ...main.unit, files }, main.interval), members: main.members };
+  });
 }
 
 /** A unit's rule files as text, plain and with the values replaced, and what that touches. */
@@ -561,6 +654,53 @@ interface FilesForm {
   text: string;
   marked: string;
   touch: Touch | undefined;
+  constants: Map<string, string>;
+}
+
+const CONSTANT = '\u0002';
+
+/** A placeholder for each annotation of the files' alert rules that is no template (see the top). */
+function constantAnnotations(files: readonly RuleFile[]): Map<string, string> {
+  const constants = new Map<string, string>();
+  for (const file of files)
+    for (const group of file.groups)
+      for (const rule of group.rules)
+        if (isAlertingRule(rule))
+          for (const text of Object.values(rule.annotations ?? {}))
+            if (!text.includes('{{') && !constants.has(text))
+              constants.set(text, `${CONSTANT}${constants.size}${CONSTANT}`);
+  return constants;
+}
+
+const replaced = (map: Record<string, string>, constants: Map<string, string>) =>
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, constants.get(v) ?? v]));
+
+function withConstants(file: RuleFile, constants: Map<string, string>): RuleFile {
+  if (constants.size === 0) return file;
+  return {
+    groups: file.groups.map((group) => ({
+      ...group,
+      rules: group.rules.map((rule) =>
+        isAlertingRule(rule) && rule.annotations
+          ? { ...rule, annotations: replaced(rule.annotations, constants) }
+          : rule,
+      ),
+    })),
+  };
+}
+
+function testWithConstants(test: TestGroup, constants: Map<string, string>): TestGroup {
+  if (constants.size === 0) return test;
+  return {
+    ...test,
+    alert_rule_test: (test.alert_rule_test ?? []).map((a) => ({
+      ...a,
+      exp_alerts: a.exp_alerts.map((e) => ({
+        ...e,
+        exp_annotations: replaced(e.exp_annotations, constants),
+      })),
+    })),
+  };
 }
 
 /**
@@ -568,10 +708,11 @@ interface FilesForm {
  * its plain text otherwise.
  */
 function keyOf(unit: Unit, interval: string, marker: Marker, files: FilesForm): string {
-  const test = JSON.stringify(unit.test);
+  const form = testWithConstants(unit.test, files.constants);
+  const test = JSON.stringify(form);
   const plain = `${interval}\n${files.text}\n${test}`;
   if (marker.values.length === 0 || !marker.holdsValue(plain) || !files.touch) return plain;
-  const touch = testTouch(unit.test, marker);
+  const touch = testTouch(form, marker);
   if (!touch) return plain;
   const touched = new Set([...files.touch.touched, ...touch.touched]);
   if ([...files.touch.regexLabels, ...touch.regexLabels].some((label) => touched.has(label))) return plain;
