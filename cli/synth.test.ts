@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { TEST_STACKS_DIR } from '../components/stack/testing';
+import { WEB_CONFIG_FILE, webConfigYaml } from '../components/platforms/web-auth';
 import { MANIFEST } from './output-dir';
 import { readTree, removeTempDirs, runCli, tempDir, TESTDATA } from './testing';
 
@@ -161,13 +162,19 @@ describe('promstack synth', () => {
       ]),
     );
     expect(prodFiles['prometheus/prometheus.yml']).toBeDefined();
-    // Each Secret's values are the markers of the stack secrets it carries, nothing else.
+    // Each Secret's values are the markers of the stack secrets it carries, nothing else; the web
+    // config is derived from the password's marker, so it holds the hash of no real password.
     const secrets = manifests.filter((f) => f.includes('-secret-')).map((f) => prodFiles[f]);
     expect(secrets.length).toBe(3);
+    const webConfig = webConfigYaml(
+      { username: 'promstack', passwordSecret: 'web-password' },
+      '<secret:web-password>',
+    );
     for (const text of secrets) {
       const data = (parse(text) as { stringData: Record<string, string> }).stringData;
       expect(Object.keys(data).length).toBeGreaterThan(0);
-      for (const [key, value] of Object.entries(data)) expect(value).toBe(`<secret:${key}>`);
+      for (const [key, value] of Object.entries(data))
+        expect(value).toBe(key === WEB_CONFIG_FILE ? webConfig : `<secret:${key}>`);
     }
 
     const devFiles = readTree(join(root, 'dev'));

@@ -218,12 +218,13 @@ describe('seeded defects in a copy of the prod manifests', () => {
     );
   });
 
+  // Grafana's: Prometheus and Alertmanager probe from inside the container, behind their login.
   it('a probe on a port the container does not declare', () => {
-    const found = seeded('StatefulSet', 'prometheus', (m) => {
-      container(m).readinessProbe.httpGet.port = 9091;
+    const found = seeded('Deployment', 'grafana', (m) => {
+      container(m).readinessProbe.httpGet.port = 3001;
     });
     expect(found.references).toContain(
-      'StatefulSet monitoring/prometheus container prometheus: readinessProbe probes port 9091, which the container does not declare',
+      'Deployment monitoring/grafana container grafana: readinessProbe probes port 3001, which the container does not declare',
     );
   });
 
