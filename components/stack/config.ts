@@ -419,7 +419,8 @@ export const stackConfig = z.strictObject({
         .describe(
           'Address Prometheus and Alertmanager (and the dev containers) are published on. Both ask for the ' +
             '`webAuth` login, over plain HTTP: beyond a loopback address, reach them through a TLS proxy or an ' +
-            'SSH tunnel, or the password crosses the network in clear.',
+            'SSH tunnel, or the password crosses the network in clear. The dev containers have no login: ' +
+            'beyond loopback they are refused.',
         ),
       grafanaBindAddress: z
         .ipv4()
