@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findTool } from '../tools/binaries';
 import { healthCommand } from './health';
 import { basicAuthorization } from './web-auth';
 
@@ -19,9 +20,12 @@ function loginServer(expected: string): Promise<{ server: Server; port: number }
   );
 }
 
-function exitCode(command: string[]): Promise<number> {
+/** Runs a command with busybox's applets alone on the PATH: the images' shell, wget and base64. */
+function exitCode(command: string[], bin: string): Promise<number> {
   return new Promise((resolve) =>
-    execFile(command[0], command.slice(1), (error) => resolve(error ? Number(error.code ?? 1) : 0)),
+    execFile(join(bin, command[0]), command.slice(1), { env: { PATH: bin } }, (error) =>
+      resolve(error ? Number(error.code ?? 1) : 0),
+    ),
   );
 }
 
@@ -32,6 +36,8 @@ describe('healthCommand', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'promstack-health-'));
+    mkdirSync(join(dir, 'bin'));
+    spawnSync(findTool('busybox'), ['--install', '-s', join(dir, 'bin')]);
     login = await loginServer(basicAuthorization('promstack', password));
   });
   afterAll(() => {
@@ -50,14 +56,14 @@ describe('healthCommand', () => {
       '/-/healthy',
     );
 
-  it('logs in with the password read from its file when it runs, quotes and all', async () => {
+  it('logs in with the password read from its file when it runs, quotes and all, under busybox', async () => {
     writeFileSync(join(dir, 'right'), password);
-    expect(await exitCode(check(join(dir, 'right')))).toBe(0);
+    expect(await exitCode(check(join(dir, 'right')), join(dir, 'bin'))).toBe(0);
   });
 
   it('fails on a wrong password, and names only the file in its command', async () => {
     writeFileSync(join(dir, 'wrong'), 'not it');
-    expect(await exitCode(check(join(dir, 'wrong')))).not.toBe(0);
+    expect(await exitCode(check(join(dir, 'wrong')), join(dir, 'bin'))).not.toBe(0);
     expect(check(join(dir, 'right')).join(' ')).not.toContain('word');
   });
 

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { healthCommand } from '../../components/platforms/health';
 import { WEB_CONFIG_FILE } from '../../components/platforms/web-auth';
 import { withLogin, type LocalStack, type WebCredentials } from '../../components/runtime/local';
 import { getJson, waitFor } from '../../components/runtime/processes';
-import { runTool } from '../../components/tools/binaries';
+import { findTool, runTool } from '../../components/tools/binaries';
 import { cleanUpFaults, faultStackConfig, startFaultStack, WebhookSink } from './testing';
 
 /*
@@ -61,9 +61,12 @@ const GUARDED: [Target, string, string, string | undefined][] = [
   ['alertmanager', 'POST', '/-/reload', undefined],
 ];
 
-function exitCode(command: string[]): Promise<number> {
+/** Runs a command with busybox's applets alone on the PATH: the images' shell, wget and base64. */
+function exitCode(command: string[], bin: string): Promise<number> {
   return new Promise((resolve) =>
-    execFile(command[0], command.slice(1), (error) => resolve(error ? Number(error.code ?? 1) : 0)),
+    execFile(join(bin, command[0]), command.slice(1), { env: { PATH: bin } }, (error) =>
+      resolve(error ? Number(error.code ?? 1) : 0),
+    ),
   );
 }
 
@@ -159,14 +162,17 @@ describe('Prometheus and Alertmanager behind their login, on the real binaries',
   });
 
   it("the containers' health check logs in with the password file, and fails with a wrong one", async () => {
+    const bin = join(stack.paths.root, 'busybox');
+    mkdirSync(bin);
+    spawnSync(findTool('busybox'), ['--install', '-s', bin]);
     for (const name of ['prometheus', 'alertmanager']) {
       const health = stack.processes[name].spec.workload.healthCheck;
       expect(health.basicAuth?.passwordFile).toBe(join(stack.paths.secrets, 'web-password'));
-      expect(await exitCode(healthCommand(health, health.readyPath!))).toBe(0);
+      expect(await exitCode(healthCommand(health, health.readyPath!), bin)).toBe(0);
       const wrong = join(stack.paths.root, 'wrong-password');
       writeFileSync(wrong, 'not-the-password');
       const withWrong = { ...health, basicAuth: { ...health.basicAuth!, passwordFile: wrong } };
-      expect(await exitCode(healthCommand(withWrong, health.readyPath!))).not.toBe(0);
+      expect(await exitCode(healthCommand(withWrong, health.readyPath!), bin)).not.toBe(0);
     }
   });
 
