@@ -544,6 +544,7 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
   const plan: TestPlan = { classes: [], whole: [], groups: 0 };
   const classes: PlannedClass[] = [];
   const byKey = new Map<string, PlannedClass>();
+  const textIds = new Map<string, number>();
   for (const [path, file] of tests) {
     plan.groups += file.tests.length;
     const sources = loaded.get(path);
@@ -597,16 +598,22 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
       continue;
     }
     const forms = new Map<RuleFile[], FilesForm>();
+    const testForms: TestForms = new Map();
     for (const unit of units) {
       let form = forms.get(unit.files);
       if (!form) {
         const constants = clean ? constantAnnotations(unit.files) : new Map<string, string>();
         const files = unit.files.map((f) => withConstants(f, constants));
         const text = JSON.stringify(files);
-        const touch = marker.holdsValue(text) ? filesTouch(files, marker) : { touched: [], regexLabels: [] };
-        forms.set(unit.files, (form = { text, marked: marker.mark(text), touch, constants }));
+        const holds = marker.holdsValue(text);
+        const touch = holds ? filesTouch(files, marker) : NOTHING;
+        const [textId, markedId] = [text, marker.mark(text)].map((t) => {
+          if (!textIds.has(t)) textIds.set(t, textIds.size);
+          return textIds.get(t)!;
+        });
+        forms.set(unit.files, (form = { text, textId, markedId, holds, touch, constants }));
       }
-      const key = keyOf(unit, file.evaluation_interval, marker, form);
+      const key = keyOf(unit, file.evaluation_interval, marker, form, testForms);
       const member = { file: path, group: unit.test.name };
       const same = byKey.get(key);
       if (same) {
@@ -652,7 +659,10 @@ function merged(classes: readonly PlannedClass[]): TestUnitClass[] {
 /** A unit's rule files as text, plain and with the values replaced, and what that touches. */
 interface FilesForm {
   text: string;
-  marked: string;
+  /** The numbers of the plain and the marked text among all units' (equal texts, equal numbers). */
+  textId: number;
+  markedId: number;
+  holds: boolean;
   touch: Touch | undefined;
   constants: Map<string, string>;
 }
@@ -707,14 +717,41 @@ function testWithConstants(test: TestGroup, constants: Map<string, string>): Tes
  * The unit's text with its values replaced by placeholders when that is safe (see the top of the file),
  * its plain text otherwise.
  */
-function keyOf(unit: Unit, interval: string, marker: Marker, files: FilesForm): string {
-  const form = testWithConstants(unit.test, files.constants);
-  const test = JSON.stringify(form);
-  const plain = `${interval}\n${files.text}\n${test}`;
-  if (marker.values.length === 0 || !marker.holdsValue(plain) || !files.touch) return plain;
-  const touch = testTouch(form, marker);
-  if (!touch) return plain;
-  const touched = new Set([...files.touch.touched, ...touch.touched]);
-  if ([...files.touch.regexLabels, ...touch.regexLabels].some((label) => touched.has(label))) return plain;
-  return `${marker.values.length}\n${interval}\n${files.marked}\n${marker.mark(test)}`;
+function keyOf(unit: Unit, interval: string, marker: Marker, files: FilesForm, tests: TestForms): string {
+  let forms = tests.get(unit.test);
+  if (!forms) tests.set(unit.test, (forms = new Map()));
+  let test = forms.get(files.constants);
+  if (!test) {
+    const group = testWithConstants(unit.test, files.constants);
+    const text = JSON.stringify(group);
+    const marked = marker.mark(text);
+    const holds = marked !== text;
+    // What renaming touches in a test is a function of its marked text, which services share.
+    let touch = holds ? testTouches.get(marked) : NOTHING;
+    if (touch === undefined && !testTouches.has(marked))
+      testTouches.set(marked, (touch = testTouch(group, marker)));
+    test = { text, marked, holds, touch };
+    forms.set(files.constants, test);
+  }
+  const plain = `${interval}\n${files.textId}\n${test.text}`;
+  if (!files.holds && !test.holds) return plain;
+  if (!files.touch || !test.touch) return plain;
+  const touched = new Set([...files.touch.touched, ...test.touch.touched]);
+  if ([...files.touch.regexLabels, ...test.touch.regexLabels].some((label) => touched.has(label)))
+    return plain;
+  return `${marker.values.length}\n${interval}\n${files.markedId}\n${test.marked}`;
+}
+
+const NOTHING: Touch = { touched: [], regexLabels: [] };
+const testTouches = new Map<string, Touch | undefined>();
+
+/** A test group's text, plain and with the values replaced, and what renaming touches in it, by constants. */
+type TestForms = Map<TestGroup, Map<Map<string, string>, TextForm>>;
+
+interface TextForm {
+  text: string;
+  marked: string;
+  /** Whether it holds a value, and what renaming touches: undefined when it is not safe. */
+  holds: boolean;
+  touch: Touch | undefined;
 }
