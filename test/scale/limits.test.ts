@@ -142,11 +142,12 @@ describe(`${SERVICES.toLocaleString('en-US')} services on Kubernetes`, () => {
     const deployed = (prefix: string, skip?: string) =>
       Object.keys(synth.files).filter((p) => p.startsWith(prefix) && !(skip && p.startsWith(skip)));
     const prometheus = mounted('scale-prometheus-statefulset');
-    expect(prometheus).toHaveLength(deployed('prometheus/', 'prometheus/tests/').length);
+    // And its login: the password and the web config derived from it.
+    expect(prometheus).toHaveLength(deployed('prometheus/', 'prometheus/tests/').length + 2);
     expect(prometheus).toContain(`/etc/prometheus/rules/${catalogue[SERVICES - 1].name}.yml`);
     expect(prometheus).toContain(`/etc/prometheus/scrape/${catalogue[SERVICES - 1].name}.yml`);
-    // Grafana also mounts its admin password.
-    expect(mounted('scale-grafana-deployment')).toHaveLength(deployed('grafana/').length + 1);
+    // Grafana also mounts its admin password, its secret key and the login of its datasources.
+    expect(mounted('scale-grafana-deployment')).toHaveLength(deployed('grafana/').length + 3);
   });
 });
 
