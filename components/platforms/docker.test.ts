@@ -254,6 +254,15 @@ describe('the Docker test stack', () => {
     },
   );
 
+  it('runs no container with the lifecycle API', () => {
+    const all = mocks.ofType('docker:index/container:Container');
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    for (const c of all)
+      expect(((unwrapSecrets(c.inputs) as ContainerInputs).command ?? []).join(' ')).not.toContain(
+        '--web.enable-lifecycle',
+      );
+  });
+
   it('no secret value appears in any plain input', () => {
     const plain = JSON.stringify(mocks.resources.map((r) => plainPart(r.inputs)));
     for (const value of Object.values(SECRETS)) expect(plain).not.toContain(value);

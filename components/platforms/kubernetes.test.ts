@@ -257,6 +257,16 @@ describe('the Kubernetes test stack', () => {
     },
   );
 
+  it('runs no container with the lifecycle API: every pod of the stack', () => {
+    const pods = mocks.resources.filter(
+      (r) => r.name.startsWith('prod-') && (unwrapSecrets(r.inputs) as Obj).spec?.template?.spec,
+    );
+    expect(pods.length).toBeGreaterThanOrEqual(3);
+    for (const pod of pods)
+      for (const c of (unwrapSecrets(pod.inputs) as Obj).spec.template.spec.containers as Obj[])
+        expect([...(c.command ?? []), ...(c.args ?? [])].join(' ')).not.toContain('--web.enable-lifecycle');
+  });
+
   it('keeps the password and its hash in Secrets only, the hash derived from the password', () => {
     const holders = mocks.resources
       .filter((r) => r.name.startsWith('prod-'))
