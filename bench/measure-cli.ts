@@ -7,7 +7,7 @@
  * put in a copy of this repository: its sources, a link to node_modules and .tools, infra/services
  * replaced by `syntheticCatalogue(n)`, a `Pulumi.bench.yaml` holding `benchStackConfig('kubernetes')`,
  * committed to a fresh git repository. `check --cache` runs on that commit with an empty cache (every
- * test file runs), then again after one service's latency threshold changed (what CI runs on a pull
+ * test unit runs), then again after one service's latency threshold changed (what CI runs on a pull
  * request that changes one service, with the cache kept between runs); `diff --base HEAD` compares
  * that working tree with the commit.
  */
@@ -30,9 +30,9 @@ export interface CliFigures {
   services: number;
   /** os.availableParallelism() of the machine: how many tool runs check starts at once. */
   parallelism: number;
-  /** `check --cache` of the committed catalogue with an empty cache: every test file runs. */
+  /** `check --cache` of the committed catalogue with an empty cache: every test unit runs. */
   checkCold: CommandFigures;
-  /** `check --cache` again after one service changed: only its test file runs. */
+  /** `check --cache` again after one service changed: only the units its change touches run. */
   checkOneChanged: CommandFigures;
   /** `diff --base HEAD` with one service changed. */
   diff: CommandFigures & { changedFiles: number; changes: number };

@@ -11,20 +11,22 @@ import type { PromtoolTestFile } from '../rules/unit-tests';
 
 /**
  * What `promstack check` hands promtool instead of the rendered test files (docs/performance.md,
- * "`promstack check`"): one unit per test group, holding only the rules that can make a difference to
- * the group (slice), run once per class of units that are the same up to the service's own names
- * (dedupe).
+ * "`promstack check`"): test units, each a test group with only the rules that can make a difference to
+ * it (slices), run once per class of units that are the same up to the service's own names (dedupe).
  *
- * Slice. promtool evaluates every rule of the loaded files at every step, and fails a group when any of
- * them fails to evaluate. A unit keeps, verbatim in their groups and order, the alert rules the group
- * tests, the recording rules its PromQL tests read, every rule that can see data (it reads a series of
- * the group's input or one written by a rule that can, or it yields samples without data: absent(),
- * vector(), time(), ...), and the recording rules all of these read, transitively. Every rule left out
- * reads only names nothing writes during the group, so it yields an empty vector at every step: it
- * cannot fire, write a series or fail, and the group's verdict is the one of the whole files. Alert
- * rules kept only for that lose their annotations, which no test of the group compares and whose
- * expansion never fails a rule. A test file whose rules or series name a metric by anything but its
- * name, or that loads a file synth did not render, is not sliced: it runs as rendered.
+ * Slices. promtool evaluates every rule of the loaded files at every step, and fails a group when any of
+ * them fails to evaluate. A group's verdict unit holds, verbatim in their groups and order, the alert
+ * rules it tests, the recording rules its PromQL tests read, and the recording rules all of these read,
+ * transitively. Every other rule that can see data (it reads a series of the group's input or one
+ * written by such a rule, or it yields samples without data: absent(), vector(), time(), ...) runs in a
+ * probe: the group's series and those rules with what they read, asserting only that every rule
+ * evaluates up to the group's last evaluation. A rule fails to evaluate only on the series it reads,
+ * which every unit holding it computes as the whole files do; a rule in no unit reads only names
+ * nothing writes during the group, so it yields an empty vector at every step: it cannot fire, write a
+ * series or fail. So the group passes iff its units do. Alert rules that a unit does not test lose their
+ * annotations, which nothing compares and whose expansion never fails a rule. A test file whose rules
+ * or series name a metric by anything but its name, or that loads a file synth did not render, runs as
+ * rendered.
  *
  * Dedupe. Services of a catalogue differ in their names (service, team, the names built from them) and
  * cluster on a few thresholds and objectives, so most units exist once per service with other names.
@@ -43,7 +45,10 @@ import type { PromtoolTestFile } from '../rules/unit-tests';
  *   can build a label value from pieces;
  * - template actions only print a label, or format $value with the humanize functions or printf verbs,
  *   and no value straddles an action and the text around it.
- * Any other unit forms a class of its own (or with units of the very same text).
+ * Any other unit forms a class of its own (or with units of the very same text). An annotation that is
+ * no template is only ever compared whole with expected ones, so each such text is replaced by a
+ * placeholder of its own, in the rules and in the expectations alike, before the values are. A group's
+ * units whose classes have the same members run as one unit: apart they gain nothing.
  */
 
 type TestGroup = PromtoolTestFile['tests'][number] & {
