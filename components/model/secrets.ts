@@ -7,6 +7,15 @@ import { compareText } from './errors';
  */
 export const SECRET_NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 
+/**
+ * The web config Prometheus and Alertmanager read (derived from the webAuth password, see
+ * platforms/web-auth.ts) lies in the secrets folder under this name, so no stack secret may take it.
+ */
+export const WEB_CONFIG_FILE = 'promstack-web-config.yml';
+
+const notTheWebConfig = (name: string) => name !== WEB_CONFIG_FILE;
+const webConfigTaken = `${WEB_CONFIG_FILE} is the web config promstack derives from the webAuth password: name the secret otherwise`;
+
 /** A reference to a secret held by the stack (`pulumi config set --secret`), mounted as a file at run time. */
 export interface SecretRef {
   secret: string;
@@ -14,12 +23,21 @@ export interface SecretRef {
 
 export const secretRef = z
   .object({
-    secret: z.string().regex(SECRET_NAME, {
-      error: (issue) =>
-        `invalid secret name ${JSON.stringify(issue.input)}: use lower-case letters, digits, '-', '_' and '.'`,
-    }),
+    secret: z
+      .string()
+      .regex(SECRET_NAME, {
+        error: (issue) =>
+          `invalid secret name ${JSON.stringify(issue.input)}: use lower-case letters, digits, '-', '_' and '.'`,
+      })
+      .refine(notTheWebConfig, { error: webConfigTaken }),
   })
   .strict();
+
+/** A stack secret's name in the stack config (the Grafana password, the webAuth password...). */
+export const secretNameField = z
+  .string()
+  .regex(SECRET_NAME, { error: 'use lower-case letters, digits, "-", "_" and "."' })
+  .refine(notTheWebConfig, { error: webConfigTaken });
 
 const absolutePath = z.string().refine((path) => path.startsWith('/') && !path.includes('\0'), {
   error: (issue) => `must be an absolute file path inside the container, got ${JSON.stringify(issue.input)}`,

@@ -3,8 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareSync, getRounds } from 'bcryptjs';
 import { parse } from 'yaml';
+import { ValidationError } from '../model/errors';
+import { validateStack } from '../stack/synth';
+import { testStackConfig } from '../stack/testing';
 import { runTool } from '../tools/binaries';
-import { basicAuthorization, WEB_AUTH_BCRYPT_COST, webConfigYaml, webPasswordProblem } from './web-auth';
+import {
+  basicAuthorization,
+  WEB_AUTH_BCRYPT_COST,
+  WEB_CONFIG_FILE,
+  webConfigYaml,
+  webPasswordProblem,
+} from './web-auth';
 
 const AUTH = { username: 'promstack', passwordSecret: 'web-password' };
 
@@ -57,5 +66,38 @@ describe('webConfigYaml', () => {
 describe('basicAuthorization', () => {
   it('is the RFC 7617 header value', () => {
     expect(basicAuthorization('Aladdin', 'open sesame')).toBe('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+  });
+});
+
+type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('the web config file name', () => {
+  const issuesOf = (change: (config: Config) => void) => {
+    const config = testStackConfig('docker') as Config;
+    change(config);
+    try {
+      validateStack(config, []);
+      return [];
+    } catch (error) {
+      if (error instanceof ValidationError) return error.issues;
+      throw error;
+    }
+  };
+
+  it.each([
+    [
+      'the webAuth password',
+      (c: Config) => (c.webAuth = { passwordSecret: WEB_CONFIG_FILE }),
+      'stack.webAuth.passwordSecret',
+    ],
+    [
+      "a receiver's credential",
+      (c: Config) => (c.receivers[0].slack_configs[0].api_url_file = { secret: WEB_CONFIG_FILE }),
+      'stack.receivers[shop-slack].slack_configs[0].api_url_file.secret',
+    ],
+  ])('is no stack secret: %s may not take it', (_case, change, path) => {
+    expect(issuesOf(change)).toEqual([
+      { path, message: expect.stringContaining(`${WEB_CONFIG_FILE} is the web config`) },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { encodeBase64, hashSync, truncates } from 'bcryptjs';
+import { WEB_CONFIG_FILE } from '../model/secrets';
 import { renderYaml } from '../model/yaml';
 import type { StackConfig } from '../stack/config';
 
@@ -7,9 +8,9 @@ import type { StackConfig } from '../stack/config';
  * File name (and Kubernetes Secret key) of the web config Prometheus and Alertmanager read with
  * `--web.config.file`. It is derived from the password secret where secrets are materialised (a
  * Kubernetes Secret, a Docker upload marked secret, a 0600 file locally), never rendered into
- * synth's files: it holds the password's hash.
+ * synth's files: it holds the password's hash. No stack secret may take its name (model/secrets.ts).
  */
-export const WEB_CONFIG_FILE = 'promstack-web-config.yml';
+export { WEB_CONFIG_FILE };
 
 /**
  * bcrypt cost of the hash. exporter-toolkit checks the hash once per new credential and caches the

@@ -14,7 +14,7 @@ import { duration, positiveDuration } from '../model/duration';
 import { port } from '../model/http';
 import { labelSet } from '../model/names';
 import { remoteWriteConfig } from '../model/prometheus/remote-write';
-import { SECRET_NAME } from '../model/secrets';
+import { secretNameField } from '../model/secrets';
 import { imagePinProblem, IMAGES } from './images';
 
 const image = (fallback: string) =>
@@ -47,9 +47,7 @@ const linkUrl = z.url({ protocol: /^https?$/, error: 'write an http(s) URL' }).s
 });
 
 const storageSize = z.string().regex(/^\d+(Mi|Gi|Ti)$/, { error: 'write a Kubernetes quantity like 20Gi' });
-const secretName = z
-  .string()
-  .regex(SECRET_NAME, { error: 'use lower-case letters, digits, "-", "_" and "."' });
+const secretName = secretNameField;
 const replicas = z.number().int().min(1, { error: 'at least 1' }).max(5, { error: 'at most 5' });
 
 /** Compute resources of one container on Kubernetes (requests = limits for memory, as Prometheus needs). */
