@@ -83,7 +83,11 @@ export function prometheusConfigOf(
       // Both replicas send the same alert; without their replica label Alertmanager sees one alert, not two.
       alert_relabel_configs: replicated ? [{ regex: 'replica', action: 'labeldrop' }] : undefined,
       alertmanagers: [
-        { api_version: 'v2', basic_auth: login, static_configs: [{ targets: options.endpoints.alertmanagers }] },
+        {
+          api_version: 'v2',
+          basic_auth: login,
+          static_configs: [{ targets: options.endpoints.alertmanagers }],
+        },
       ],
     },
     scrape_configs: [
