@@ -90,7 +90,7 @@ describe('promstack check', () => {
       expect.objectContaining({
         ok: true,
         output: expect.stringMatching(
-          /^\d+ test groups of \d+ test files: .*\n(\d+) of \1 test units passed before/,
+          /^\d+ test groups of \d+ test files ran as .*\n(\d+) of \1 test units passed before/,
         ),
       }),
     );

@@ -170,9 +170,9 @@ const UNITS_DIR = '.check-units';
  * as rendered. A failing unit is reported as `FAILED: <test file>: <group>` for every group it stands
  * for, with promtool's message for the group it ran.
  */
-async function runTests(
+export async function runTests(
   dir: string,
-  result: SynthResult,
+  result: Pick<SynthResult, 'files' | 'rendered'>,
   options: BatchOptions,
   cache?: TestCache,
 ): Promise<BatchRun> {
@@ -207,9 +207,10 @@ async function runTests(
     ...whole.filter((f) => !failed.has(join(dir, f))).flatMap((f) => fileKeys.get(f) ?? []),
   ]);
   const lines = [
-    `${plan.groups} test groups of ${Object.keys(result.rendered.ruleTests).length} test files: ` +
-      `${plan.classes.length} units run once for every group that is the same up to its names, ` +
-      `each with the rules it reads (${UNITS_DIR}/), ${plan.whole.length} files run whole`,
+    `${plan.groups} test groups of ${Object.keys(result.rendered.ruleTests).length} test files ran as ` +
+      `${plan.classes.length} test units (${UNITS_DIR}/: each with only the rules it can tell apart, once ` +
+      `for every group that is the same up to its service's names)` +
+      (plan.whole.length > 0 ? `; ${plan.whole.length} test files ran whole` : ''),
   ];
   if (skipped > 0)
     lines.push(

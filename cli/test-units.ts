@@ -30,7 +30,7 @@ import type { PromtoolTestFile } from '../rules/unit-tests';
  *
  * Dedupe. Services of a catalogue differ in their names (service, team, the names built from them) and
  * cluster on a few thresholds and objectives, so most units exist once per service with other names.
- * A test file's identifying values are the static label values of its alert rules that fewer than half
+ * A test file's identifying values are the static label values of its alert rules that at most half
  * of the test files hold. Each value is replaced by a placeholder throughout a unit's text, and units
  * with the same result run once. That is sound when the renaming is a bijection between the strings
  * promtool compares and nothing reads a value's characters, so a unit's values are replaced only when:
@@ -553,8 +553,8 @@ export function planTests(result: Pick<SynthResult, 'files' | 'rendered'>): Test
   for (const [path, file] of tests) {
     plan.groups += file.tests.length;
     const sources = loaded.get(path);
-    // Identifying values: those fewer than half of the test files hold.
-    const identifying = labelValues(sources?.files ?? []).filter((v) => holders.get(v)! * 2 < tests.length);
+    // Identifying values: those at most half of the test files hold.
+    const identifying = labelValues(sources?.files ?? []).filter((v) => holders.get(v)! * 2 <= tests.length);
     const texts = [path, ...(sources?.paths ?? [])].map((p) => result.files[p] ?? '');
     // Placeholders must be told apart from the text (JSON writes both control characters escaped).
     const clean = !texts.some((t) => t.includes(MARK) || t.includes(CONSTANT));
