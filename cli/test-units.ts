@@ -509,9 +509,10 @@ function renderUnit(unit: Unit, evaluationInterval: string): { test: string; rul
   let rules = renderedFiles.get(unit.files);
   if (!rules) {
     rules = {};
-    for (const file of unit.files) {
+    // Named by position too: two loaded files that slice to the same text are still loaded twice.
+    for (const [i, file] of unit.files.entries()) {
       const text = renderValidRuleFile(file);
-      rules[`rules/${createHash('sha256').update(text).digest('hex').slice(0, 16)}.yml`] = text;
+      rules[`rules/${createHash('sha256').update(text).digest('hex').slice(0, 16)}-${i}.yml`] = text;
     }
     renderedFiles.set(unit.files, rules);
   }
