@@ -230,4 +230,28 @@ describe('planTests', () => {
     expect([...whole]).toEqual(['prometheus/tests/alpha-api.yml: alpha-api AllDown fires']);
     expect([...units]).toEqual([...whole]);
   });
+
+  it('runs a test file whole when a rule reads series by anything but a metric name, and gives an ALERTS reader every alert rule', () => {
+    const [name, rules, tests] = svc('alpha-api', 'team-a', false);
+    const alerts = structuredClone(rules);
+    alerts.groups[0].rules.push({
+      record: 'job:alerts:count',
+      expr: 'count by (job) (ALERTS{job="alpha-api"})',
+    });
+    alerts.groups[1].rules.push({
+      alert: 'Other',
+      expr: 'other{job="alpha-api"} > 0',
+      labels: { team: 'team-a' },
+    });
+    const unit = planTests(inputOf([name, alerts, tests])).classes[0];
+    const text = Object.values(unit.rules).join('');
+    expect(text).toContain('alert: Other');
+    expect(text).toContain('record: job:alerts:count');
+
+    const nameless = structuredClone(rules);
+    nameless.groups[0].rules.push({ record: 'job:any:count', expr: 'count by (job) ({job="alpha-api"})' });
+    const plan = planTests(inputOf([name, nameless, tests]));
+    expect(plan.whole).toEqual(['prometheus/tests/alpha-api.yml']);
+    expect(plan.classes).toEqual([]);
+  });
 });
