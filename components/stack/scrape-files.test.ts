@@ -69,7 +69,8 @@ describe('Prometheus config as one file per concern', () => {
     expect(result.files['prometheus/scrape/payments.yml']).toContain(
       'credentials_file: /etc/prometheus/secrets/payments-token',
     );
-    expect(result.secrets.prometheus).toEqual(['mimir-password', 'payments-token']);
+    // web-password: Prometheus logs in to Alertmanager and to itself with it (webAuth).
+    expect(result.secrets.prometheus).toEqual(['mimir-password', 'payments-token', 'web-password']);
   });
 
   it('keeps prometheus.yml the same size however many services there are', () => {
