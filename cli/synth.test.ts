@@ -182,7 +182,10 @@ describe('promstack synth', () => {
     expect(listed).toEqual(
       expect.arrayContaining(['manifests/docker-container-promstack-prometheus-container.json']),
     );
-    const grafana = JSON.parse(devFiles['manifests/docker-container-promstack-grafana-container.json']) as {
+    // Grafana's files reach it through the config volume its holder fills (docker-config.ts).
+    const grafana = JSON.parse(
+      devFiles['manifests/docker-container-promstack-grafana-config-holder.json'],
+    ) as {
       inputs: { uploads: { file: string; content: string }[] };
     };
     expect(grafana.inputs.uploads.find((u) => u.file.endsWith('/grafana-admin-password'))?.content).toBe(

@@ -28,14 +28,14 @@ describe('the dev stack (Pulumi.dev.yaml)', () => {
     expect(program.synth.files['prometheus/rules/vendor-host.yml']).toContain('HostOutOfMemory');
   });
 
-  it('runs on Docker only: a network, five containers (example backend and alert inbox built), three data volumes, and a config volume, holder and reloader each for Prometheus and Alertmanager', () => {
+  it('runs on Docker only: a network, five containers (example backend and alert inbox built), three data volumes, a config volume and holder each for Prometheus, Alertmanager and Grafana, and a reloader each for Prometheus and Alertmanager', () => {
     const types = mocks.resources.filter((r) => r.custom).map((r) => r.type);
     const count = (type: string) => types.filter((t) => t === type).length;
     expect(types.every((t) => t.startsWith('docker:'))).toBe(true);
     expect(count('docker:index/network:Network')).toBe(1);
-    expect(count('docker:index/container:Container')).toBe(5 + 2 * 2);
+    expect(count('docker:index/container:Container')).toBe(5 + 3 + 2);
     expect(count('docker:index/image:Image')).toBe(2);
-    expect(count('docker:index/volume:Volume')).toBe(3 + 2);
+    expect(count('docker:index/volume:Volume')).toBe(3 + 3);
     expect(
       mocks
         .ofType('docker:index/remoteImage:RemoteImage')

@@ -58,15 +58,19 @@ describe('planConfigVolumes', () => {
       'provisioning-datasources-0',
     ]);
     expect(plan.secretItems).toEqual([
-      { key: 'grafana-admin-password', dir: '/etc/grafana/secrets', path: 'grafana-admin-password' },
-      { key: 'grafana-secret-key', dir: '/etc/grafana/secrets', path: 'grafana-secret-key' },
-      { key: 'web-password', dir: '/etc/grafana/secrets', path: 'web-password' },
+      {
+        key: 'grafana-admin-password',
+        dir: '/etc/grafana/promstack/secrets',
+        path: 'grafana-admin-password',
+      },
+      { key: 'grafana-secret-key', dir: '/etc/grafana/promstack/secrets', path: 'grafana-secret-key' },
+      { key: 'web-password', dir: '/etc/grafana/promstack/secrets', path: 'web-password' },
     ]);
     expect(plan.dirs).toEqual([
-      '/etc/grafana/dashboards',
-      '/etc/grafana/provisioning/dashboards',
-      '/etc/grafana/provisioning/datasources',
-      '/etc/grafana/secrets',
+      '/etc/grafana/promstack/dashboards',
+      '/etc/grafana/promstack/provisioning/dashboards',
+      '/etc/grafana/promstack/provisioning/datasources',
+      '/etc/grafana/promstack/secrets',
     ]);
   });
 

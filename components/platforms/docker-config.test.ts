@@ -18,9 +18,15 @@ import { synthStack } from '../stack';
 import { findTool } from '../tools/binaries';
 import { testStackConfig } from '../stack/testing';
 import { CONFIG_RELOADER_NAME, configReloaderCommand } from './config-reloader';
-import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
-import { CONFIG_HOLDER_SCRIPT, dockerReloadedDirs } from './docker-config';
-import { alertmanagerWorkload, prometheusWorkload, secretsNeeded } from './workload';
+import { deployDockerWorkload, dockerNetwork, RESTART_CHECKSUM_LABEL, type DockerPlacement } from './docker';
+import { CONFIG_HOLDER_SCRIPT, dockerConfigFolder, dockerReloadedDirs } from './docker-config';
+import {
+  alertmanagerWorkload,
+  grafanaWorkload,
+  prometheusWorkload,
+  secretsNeeded,
+  type Workload,
+} from './workload';
 
 const mocks = installMocks('holder');
 
@@ -44,6 +50,30 @@ const secrets = Object.fromEntries(
 for (const [name, workload] of Object.entries(workloads))
   deployDockerWorkload(`holder-${name}`, workload, placement, { parent, secrets });
 
+/**
+ * Grafana, which reads its datasources and secret files at start only and polls its dashboards, as
+ * deployed and after one change each; every variant under the same container names, so that their
+ * inputs compare as they are.
+ */
+const grafana = grafanaWorkload(synth);
+const grafanaSecrets = Object.fromEntries(secretsNeeded([grafana]).map((name) => [name, `SECRET-${name}`]));
+const edited = (pattern: RegExp): Workload => {
+  const at = grafana.configFiles.findIndex((f) => pattern.test(f.path));
+  const configFiles = grafana.configFiles.map((f, i) => (i === at ? { ...f, content: `${f.content}\n` } : f));
+  return { ...grafana, configFiles };
+};
+const GRAFANA_VARIANTS = {
+  base: { workload: grafana, secrets: grafanaSecrets },
+  dashboard: { workload: edited(/\/dashboards\/[^/]+\.json$/), secrets: grafanaSecrets },
+  datasources: { workload: edited(/\/provisioning\/datasources\//), secrets: grafanaSecrets },
+  secrets: {
+    workload: grafana,
+    secrets: { ...grafanaSecrets, 'grafana-secret-key': 'SECRET-rotated-key' },
+  },
+};
+for (const [variant, { workload, secrets: values }] of Object.entries(GRAFANA_VARIANTS))
+  deployDockerWorkload(`grafana-${variant}`, workload, placement, { parent, secrets: values });
+
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const inputs = (name: string): Obj => unwrapSecrets(mocks.named(name).inputs) as Obj;
 
@@ -55,7 +85,7 @@ describe.each(Object.keys(workloads) as (keyof typeof workloads)[])('%s on Docke
 
   it('reads its files from the config volume, read-only, and carries none itself', () => {
     const tool = inputs(`holder-${name}-container`);
-    expect(tool.uploads).toEqual([]);
+    expect(tool.uploads).toBeUndefined();
     expect(tool.volumes).toContainEqual({
       volumeName: `promstack-holder-${name}-config`,
       containerPath: dir,
@@ -113,6 +143,90 @@ describe.each(Object.keys(workloads) as (keyof typeof workloads)[])('%s on Docke
       capabilities: { drops: ['ALL'] },
     });
     expect(reloader.uploads).toBeUndefined();
+  });
+});
+
+describe('Grafana on Docker', () => {
+  const dir = '/etc/grafana/promstack';
+
+  it('reads its provisioning, dashboards and secret files from one config volume below its own folder, with a read-only root and no reloader', () => {
+    expect(dockerConfigFolder('grafana', grafana).dir).toBe(dir);
+    expect(grafana.configDirs.every((d) => d.startsWith(`${dir}/`))).toBe(true);
+    const tool = inputs('grafana-base-container');
+    expect(tool.uploads).toBeUndefined();
+    expect(tool.volumes).toEqual([
+      { volumeName: 'promstack-holder-grafana-data', containerPath: '/var/lib/grafana' },
+      { volumeName: 'promstack-holder-grafana-config', containerPath: dir, readOnly: true },
+    ]);
+    expect(tool.readOnly).toBe(true);
+    expect(tool.tmpfs).toEqual({ '/tmp': 'rw,noexec,nosuid,size=64m' });
+    expect(mocks.resources.some((r) => r.name.startsWith('grafana-base-config-reloader'))).toBe(false);
+  });
+
+  it('has a config holder carrying every file, the secret files as secrets readable by Grafana only', () => {
+    const raw = mocks.named('grafana-base-config-holder');
+    const holder = inputs('grafana-base-config-holder');
+    expect(isSecretEnvelope(raw.inputs.uploads)).toBe(true);
+    const staged = new Map(
+      (holder.uploads as Obj[]).map((u) => [u.file.replace('/promstack/staging', dir), u]),
+    );
+    expect([...staged.keys()].sort()).toEqual(
+      [...grafana.configFiles, ...grafana.secretFiles].map((f) => f.path).sort(),
+    );
+    for (const file of grafana.configFiles)
+      expect(staged.get(file.path)).toMatchObject({ content: file.content, permissions: '0444' });
+    for (const file of grafana.secretFiles)
+      expect(staged.get(file.path)).toEqual({
+        file: file.path.replace(dir, '/promstack/staging'),
+        content: grafanaSecrets[file.secretName as keyof typeof grafanaSecrets],
+        owner: '472',
+        group: '472',
+        permissions: '0400',
+      });
+    expect(holder.volumes).toEqual([
+      { volumeName: 'promstack-holder-grafana-config', containerPath: '/var/lib/grafana' },
+    ]);
+    expect(holder.user).toBe('472:472');
+    expect(holder.entrypoints.slice(0, 3)).toEqual(['/bin/sh', '-c', CONFIG_HOLDER_SCRIPT]);
+  });
+
+  const containerOf = (variant: keyof typeof GRAFANA_VARIANTS) =>
+    JSON.stringify(inputs(`grafana-${variant}-container`));
+  const holderOf = (variant: keyof typeof GRAFANA_VARIANTS) =>
+    JSON.stringify(inputs(`grafana-${variant}-config-holder`));
+  const checksumOf = (variant: keyof typeof GRAFANA_VARIANTS) =>
+    (inputs(`grafana-${variant}-container`).labels as Obj[]).find((l) => l.label === RESTART_CHECKSUM_LABEL)
+      ?.value;
+
+  it('takes a changed dashboard from the volume: only the holder changes, the container stays byte-identical', () => {
+    expect(holderOf('dashboard')).not.toBe(holderOf('base'));
+    expect(containerOf('dashboard')).toBe(containerOf('base'));
+  });
+
+  it.each(['datasources', 'secrets'] as const)(
+    'is replaced when its %s change, which it reads at start only: the restart checksum label changes',
+    (variant) => {
+      expect(holderOf(variant)).not.toBe(holderOf('base'));
+      expect(checksumOf('base')).toMatch(/^[0-9a-f]{64}$/);
+      expect(checksumOf(variant)).toMatch(/^[0-9a-f]{64}$/);
+      expect(checksumOf(variant)).not.toBe(checksumOf('base'));
+    },
+  );
+
+  it('keeps the checksum, derived from the secret values, a Pulumi secret', () => {
+    expect(isSecretEnvelope(mocks.named('grafana-base-container').inputs.labels)).toBe(true);
+    // Prometheus reloads its secret files: no checksum, nothing secret in its labels.
+    expect(isSecretEnvelope(mocks.named('holder-prometheus-container').inputs.labels)).toBe(false);
+    expect(JSON.stringify(inputs('holder-prometheus-container').labels)).not.toContain(
+      RESTART_CHECKSUM_LABEL,
+    );
+  });
+
+  it('refuses config folders below no common folder but /, naming the workload', () => {
+    const scattered = { ...grafana, configDirs: ['/etc/grafana', '/srv/dashboards'] };
+    expect(() => dockerConfigFolder('grafana', scattered)).toThrow(
+      'grafana: a workload with files on Docker needs its config folders below one folder other than / and a data volume, has /etc/grafana, /srv/dashboards',
+    );
   });
 });
 

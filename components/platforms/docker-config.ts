@@ -1,16 +1,20 @@
+import { createHash } from 'node:crypto';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { CONFIG_RELOADER_NAME, configReloaderCommand, type ConfigReload } from './config-reloader';
 import { secretFileValue } from './secret-values';
-import type { Workload } from './workload';
+import { configChecksum, type Workload } from './workload';
 
 /**
- * How a workload that reloads its files gets them on Docker, where the provider can only upload files
- * into a container it then replaces: a named config volume, filled by a small config holder container
- * that carries the files as uploads (Pulumi replaces it when one changes: it then copies the new set in)
- * and mounted read-only into the tool's containers, which therefore never change on a config change; a
- * config reloader per tool container, in its process namespace (`pidMode`), signals it when the files
- * change (config-reloader.ts). Secret files travel the same way (uploads of Pulumi secrets, 0400).
+ * How a workload gets its files on Docker, where the provider can only upload files into a container
+ * it then replaces, and Docker refuses uploads into a read-only root: a named config volume, filled by
+ * a small config holder container that carries the files as uploads (Pulumi replaces it when one
+ * changes: it then copies the new set in) and mounted read-only into the tool's containers, which
+ * therefore keep read-only roots and never change on a config change by themselves. A workload that
+ * reloads its files gets a config reloader per tool container, in its process namespace (`pidMode`),
+ * which signals it when the files change (config-reloader.ts); one that does not is replaced when what
+ * only a restart applies changes (dockerRestartChecksum). Secret files travel the same way (uploads of
+ * Pulumi secrets, 0400).
  */
 
 /** Where the holder's uploads land, below its own (writable) root. */
@@ -51,18 +55,23 @@ export interface DockerConfigOptions {
 }
 
 /**
- * The workload's config folder, which the volume takes the place of: it must be the only one. The
+ * The folder the volume takes the place of: the workload's one config folder, or the folder that holds
+ * all of them (Grafana's provisioning, dashboards and secrets lie below one folder of their own). The
  * volume is first mounted in the holder at the workload's data folder, which the image gives to the
  * tool's user, so that Docker hands the new volume to that user too (as it does the data volume) and
  * the holder writes it without root.
  */
-function configFolder(name: string, workload: Workload): { dir: string; ownedByUser: string } {
-  if (workload.configDirs.length !== 1 || workload.volumes.length === 0) {
+export function dockerConfigFolder(name: string, workload: Workload): { dir: string; ownedByUser: string } {
+  const [first = [], ...others] = workload.configDirs.map((dir) => dir.split('/'));
+  let depth = 0;
+  while (depth < first.length && others.every((parts) => parts[depth] === first[depth])) depth++;
+  const dir = first.slice(0, depth).join('/');
+  if (dir === '' || dir === '/' || workload.volumes.length === 0) {
     throw new Error(
-      `${name}: a reloaded workload on Docker needs one config folder and a data volume, has ${workload.configDirs.join(', ')}`,
+      `${name}: a workload with files on Docker needs its config folders below one folder other than / and a data volume, has ${workload.configDirs.join(', ') || 'no config folder'}`,
     );
   }
-  return { dir: workload.configDirs[0], ownedByUser: workload.volumes[0].path };
+  return { dir, ownedByUser: workload.volumes[0].path };
 }
 
 /** The config volume and its holder. */
@@ -72,7 +81,7 @@ export function dockerConfigVolume(
   options: DockerConfigOptions,
 ): DockerConfigVolume {
   const { parent } = options;
-  const { dir, ownedByUser } = configFolder(name, workload);
+  const { dir, ownedByUser } = dockerConfigFolder(name, workload);
   const staged = (path: string) => `${STAGING}${path.slice(dir.length)}`;
   const owner = String(workload.user.uid);
   const group = String(workload.user.gid);
@@ -117,6 +126,32 @@ export function dockerConfigVolume(
     { parent, deleteBeforeReplace: true },
   );
   return { volume, holder, mount: { volumeName: volume.name, containerPath: dir, readOnly: true } };
+}
+
+/**
+ * A digest of what a workload that does not reload its files applies only when it starts: its config
+ * files outside its polled folders, and its secret files with their values (which before the config
+ * volume replaced the container through its uploads). As a label it replaces the tool's container when
+ * that changes, and leaves it as it is on a change in a polled folder (a dashboard). Undefined for a
+ * workload that reloads. A Pulumi secret, as it is derived from the secret values; on the host it is
+ * seen only by who may inspect the container, and so may read the files themselves (`docker exec`).
+ */
+export function dockerRestartChecksum(
+  workload: Workload,
+  secrets: Record<string, pulumi.Input<string>>,
+): pulumi.Output<string> | undefined {
+  if (workload.reload) return undefined;
+  const polled = workload.polledDirs ?? [];
+  const restartOnly = workload.configFiles.filter((f) => !polled.some((dir) => f.path.startsWith(`${dir}/`)));
+  const files = configChecksum({ configFiles: restartOnly, secretFiles: workload.secretFiles });
+  const values = workload.secretFiles.map((file) => secretFileValue(file, secrets));
+  return pulumi.secret(
+    pulumi.all(values).apply((texts) => {
+      const hash = createHash('sha256').update(`${files}\0`);
+      for (const text of texts) hash.update(`${text.length}\0${text}`);
+      return hash.digest('hex');
+    }),
+  );
 }
 
 /** The folders the reloader watches on Docker: every folder of the volume that holds a file. */

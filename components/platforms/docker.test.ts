@@ -7,6 +7,7 @@ import { imagePinProblem, IMAGES } from '../stack/images';
 import { testStackConfig } from '../stack/testing';
 import { exampleBackendWorkload } from './dev-extras';
 import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
+import { dockerConfigFolder } from './docker-config';
 import { webConfigYaml } from './web-auth';
 import { alertmanagerWorkload, grafanaWorkload, prometheusWorkload, type Workload } from './workload';
 
@@ -66,21 +67,16 @@ const container = (name: string) => unwrapSecrets(mocks.named(`${name}-container
 const toolContainers = (stack: string) =>
   of(stack, 'docker:index/container:Container').filter((r) => /-container(-\d+)?$/.test(r.name));
 /**
- * The uploads that carry a workload's files, at the paths the workload reads them: the container's own,
- * or for a workload that reloads its files, its config holder's, staged below /promstack/staging.
+ * The uploads that carry a workload's files, at the paths the workload reads them: its config holder's,
+ * staged below /promstack/staging for the folder the config volume takes the place of.
  */
-function carrier(name: string): { raw: Registered; uploads: ContainerInputs['uploads'] } {
-  const holder = mocks.resources.find((r) => r.name === `${name}-config-holder`);
-  const raw = holder ?? mocks.named(`${name}-container`);
-  const dir = name.endsWith('prometheus') ? '/etc/prometheus' : '/etc/alertmanager';
-  const uploads = (unwrapSecrets(raw.inputs) as ContainerInputs).uploads ?? [];
-  return {
-    raw,
-    uploads: holder
-      ? uploads.map((u) => ({ ...u, file: u.file.replace(/^\/promstack\/staging/, dir) }))
-      : uploads,
-  };
+function carrier(name: string, workload: Workload): { raw: Registered; uploads: ContainerInputs['uploads'] } {
+  const raw = mocks.named(`${name}-config-holder`);
+  const { dir } = dockerConfigFolder(name, workload);
+  const uploads = (unwrapSecrets(raw.inputs) as ContainerInputs).uploads;
+  return { raw, uploads: uploads.map((u) => ({ ...u, file: u.file.replace(/^\/promstack\/staging/, dir) })) };
 }
+const [prometheus, alertmanager, grafana] = devStack.workloads;
 
 interface ContainerInputs {
   name: string;
@@ -114,8 +110,8 @@ describe('the Docker test stack', () => {
       builtImages: count('docker:index/image:Image'),
       volumes: count('docker:index/volume:Volume'),
       containers: count('docker:index/container:Container'),
-    }).toEqual({ network: 1, remoteImages: 3, builtImages: 1, volumes: 5, containers: 8 });
-    // Prometheus and Alertmanager: a config volume, its holder and a reloader each besides.
+    }).toEqual({ network: 1, remoteImages: 3, builtImages: 1, volumes: 6, containers: 9 });
+    // The three tools: a config volume and its holder each; Prometheus and Alertmanager a reloader each.
     expect(toolContainers('dev')).toHaveLength(4);
   });
 
@@ -176,18 +172,17 @@ describe('the Docker test stack', () => {
     });
   });
 
-  it('makes the root read-only where nothing is uploaded into it, with a capped tmpfs for each scratch folder', () => {
+  it('makes every root read-only, nothing uploaded into it, with a capped tmpfs for each scratch folder', () => {
     const fs = (name: string) => {
       const c = container(name);
       return { readOnly: c.readOnly, uploads: (c.uploads ?? []).length > 0, tmpfs: c.tmpfs };
     };
-    // Docker refuses uploads into a read-only root: Grafana keeps its writable; Prometheus and
-    // Alertmanager read theirs from the config volume.
+    // Docker refuses uploads into a read-only root: the tools read their files from the config volume.
     expect(fs('dev-prometheus')).toEqual({ readOnly: true, uploads: false, tmpfs: undefined });
     expect(fs('dev-alertmanager')).toEqual({ readOnly: true, uploads: false, tmpfs: undefined });
     expect(fs('dev-grafana')).toEqual({
-      readOnly: false,
-      uploads: true,
+      readOnly: true,
+      uploads: false,
       tmpfs: { '/tmp': 'rw,noexec,nosuid,size=64m' },
     });
     expect(fs('dev-example-backend')).toEqual({
@@ -203,20 +198,20 @@ describe('the Docker test stack', () => {
       ['dev-alertmanager', 1],
       ['dev-grafana', 2],
     ] as const) {
-      const { uploads } = carrier(name);
+      const { uploads } = carrier(name, devStack.workloads[i]);
       for (const file of devStack.workloads[i].configFiles) {
         const upload = uploads.find((u) => u.file === file.path);
         expect(upload?.content).toBe(devStack.synth.files[file.source]);
         expect(upload?.permissions).toBe('0444');
       }
     }
-    const promUploads = carrier('dev-prometheus').uploads.map((u) => u.file);
+    const promUploads = carrier('dev-prometheus', prometheus).uploads.map((u) => u.file);
     expect(promUploads).toContain('/etc/prometheus/prometheus.yml');
     expect(promUploads).toContain('/etc/prometheus/rules/orders.yml');
   });
 
   it('uploads secret files as secrets, readable by the workload user only', () => {
-    const { raw, uploads } = carrier('dev-alertmanager');
+    const { raw, uploads } = carrier('dev-alertmanager', alertmanager);
     // One secret upload makes the whole uploads property secret: encrypted in state, hidden in previews.
     expect(isSecretEnvelope(raw.inputs.uploads)).toBe(true);
     expect(isSecretEnvelope(mocks.named('dev-example-backend-container').inputs.uploads)).toBe(false);
@@ -227,12 +222,17 @@ describe('the Docker test stack', () => {
       group: '65534',
       permissions: '0400',
     });
-    const grafana = unwrapSecrets(
-      mocks.named('dev-grafana-container').inputs.uploads,
-    ) as ContainerInputs['uploads'];
-    expect(grafana.find((u) => u.file === '/etc/grafana/secrets/grafana-admin-password')?.content).toBe(
-      SECRETS['grafana-admin-password'],
-    );
+    const fromGrafana = carrier('dev-grafana', grafana);
+    expect(isSecretEnvelope(fromGrafana.raw.inputs.uploads)).toBe(true);
+    expect(
+      fromGrafana.uploads.find((u) => u.file === '/etc/grafana/promstack/secrets/grafana-admin-password'),
+    ).toEqual({
+      file: '/etc/grafana/promstack/secrets/grafana-admin-password',
+      content: SECRETS['grafana-admin-password'],
+      owner: '472',
+      group: '472',
+      permissions: '0400',
+    });
   });
 
   it.each(['dev-prometheus', 'dev-alertmanager'])(
@@ -242,7 +242,7 @@ describe('the Docker test stack', () => {
       const dir = name === 'dev-prometheus' ? '/etc/prometheus/secrets' : '/etc/alertmanager/secrets';
       expect(c.command).toContain(`--web.config.file=${dir}/promstack-web-config.yml`);
       expect(c.command.join(' ')).not.toContain('--web.enable-lifecycle');
-      const { raw, uploads } = carrier(name);
+      const { raw, uploads } = carrier(name, name === 'dev-prometheus' ? prometheus : alertmanager);
       expect(isSecretEnvelope(raw.inputs.uploads)).toBe(true);
       expect(uploads.find((u) => u.file === `${dir}/promstack-web-config.yml`)).toEqual({
         file: `${dir}/promstack-web-config.yml`,

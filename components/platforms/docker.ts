@@ -3,9 +3,14 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { compareText } from '../model/errors';
 import { containerLimits, mebibytes } from './container-limits';
-import { dockerConfigReloader, dockerConfigVolume, type DockerConfigVolume } from './docker-config';
+import {
+  dockerConfigReloader,
+  dockerConfigVolume,
+  dockerRestartChecksum,
+  type DockerConfigVolume,
+} from './docker-config';
 import { healthCommand } from './health';
-import { missingSecrets, secretFileValue } from './secret-values';
+import { missingSecrets } from './secret-values';
 import type { Workload } from './workload';
 
 /** Where workloads run on Docker: one private network of the stack, names prefixed per environment. */
@@ -26,8 +31,9 @@ export interface DockerWorkloadResources {
   image: docker.RemoteImage | docker.Image;
   volumes: docker.Volume[];
   containers: docker.Container[];
-  /** A workload that reloads its files: their volume and holder, and a reloader per container. */
+  /** A workload with files: their volume and holder (docker-config.ts). */
   config?: DockerConfigVolume;
+  /** A reloader per container of a workload that reloads its files. */
   reloaders: docker.Container[];
 }
 
@@ -40,6 +46,9 @@ export interface DockerWorkloadOptions {
 }
 
 const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
+
+/** Label of what a workload that does not reload reads only at start (dockerRestartChecksum). */
+export const RESTART_CHECKSUM_LABEL = 'promstack.restart-checksum';
 
 function labelList(labels: Record<string, string>): docker.types.input.ContainerLabel[] {
   return Object.keys(labels)
@@ -67,11 +76,11 @@ export function instanceName(workload: Workload, i: number): string {
 
 /**
  * Runs a workload as containers: its image pulled (pinned) or built, a named volume per data folder
- * and replica, config files uploaded as files (secret files as separate uploads whose content is a
- * Pulumi secret), non-root, no capabilities, no privilege escalation, ports published only where the
- * workload says. Changed config replaces the container (uploads force it); the volumes stay. A workload
- * that reloads its files gets them from a config volume instead, with a reloader beside each container
- * (docker-config.ts): a changed file replaces only the config holder.
+ * and replica, its config and secret files from a read-only config volume that a config holder fills
+ * (docker-config.ts), non-root, no capabilities, no privilege escalation, ports published only where the
+ * workload says. A changed file replaces the config holder; the volumes stay. A workload that reloads
+ * its files gets a reloader beside each container, which then never changes on a config change; one
+ * that does not is replaced when a file it reads only at start (or a secret value) changes.
  */
 export function deployDockerWorkload(
   name: string,
@@ -114,31 +123,19 @@ export function deployDockerWorkload(
   const labels = { ...placement.labels, 'promstack.workload': workload.name };
   const owner = String(workload.user.uid);
   const group = String(workload.user.gid);
-  // Reloaded files come from a config volume (docker-config.ts), so a change leaves the containers be.
   const common = { parent, imageRef, prefix: placement.prefix, labels: labelList(labels) };
-  const config =
-    workload.reload &&
-    dockerConfigVolume(name, workload, {
-      ...common,
-      secrets: options.secrets,
-      retainVolumes: placement.retainVolumes,
-    });
-  const uploads: docker.types.input.ContainerUpload[] = config
-    ? []
-    : [
-        ...workload.configFiles.map((file) => ({
-          file: file.path,
-          content: file.content,
-          permissions: '0444',
-        })),
-        ...workload.secretFiles.map((file) => ({
-          file: file.path,
-          content: pulumi.secret(secretFileValue(file, options.secrets)),
-          owner,
-          group,
-          permissions: '0400',
-        })),
-      ];
+  const hasFiles = workload.configFiles.length + workload.secretFiles.length > 0;
+  const config = hasFiles
+    ? dockerConfigVolume(name, workload, {
+        ...common,
+        secrets: options.secrets,
+        retainVolumes: placement.retainVolumes,
+      })
+    : undefined;
+  const restart = hasFiles ? dockerRestartChecksum(workload, options.secrets) : undefined;
+  const containerLabels = restart
+    ? [...labelList(labels), { label: RESTART_CHECKSUM_LABEL, value: restart }]
+    : labelList(labels);
   const envs = Object.keys(workload.env)
     .sort(compareText)
     .map((key) => `${key}=${workload.env[key]}`);
@@ -174,7 +171,6 @@ export function deployDockerWorkload(
           command: workload.args,
           envs,
           user: `${owner}:${group}`,
-          uploads,
           volumes: config ? [...mounts, config.mount] : mounts,
           networksAdvanced: [{ name: placement.network.name, aliases }],
           // Only the first replica is published: the others share its state through gossip.
@@ -207,11 +203,10 @@ export function deployDockerWorkload(
           securityOpts: ['no-new-privileges:true'],
           capabilities: { drops: ['ALL'] },
           tmpfs: workload.scratchDirs.length > 0 ? tmpfs : undefined,
-          // The provider extracts uploads at / and Docker refuses that into a read-only root (moby's
-          // extractToDir: "container rootfs is marked read-only"), whatever volume or tmpfs the files
-          // land in: only a workload without files gets a read-only root here.
-          readOnly: workload.readOnlyRootFilesystem && uploads.length === 0,
-          labels: labelList(labels),
+          // Nothing is uploaded into the tool's containers (Docker would refuse that into a read-only
+          // root: moby's extractToDir, "container rootfs is marked read-only"): the holder carries it.
+          readOnly: workload.readOnlyRootFilesystem,
+          labels: containerLabels,
           logDriver: 'json-file',
           logOpts: { 'max-size': '10m', 'max-file': '3' },
           // Time for Prometheus to close its TSDB cleanly before the container is removed.

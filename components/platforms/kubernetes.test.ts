@@ -212,7 +212,7 @@ describe('the Kubernetes test stack', () => {
     const env = deployment.spec.template.spec.containers[0].env as Obj[];
     expect(env).toContainEqual({
       name: 'GF_SECURITY_ADMIN_PASSWORD__FILE',
-      value: '/etc/grafana/secrets/grafana-admin-password',
+      value: '/etc/grafana/promstack/secrets/grafana-admin-password',
     });
   });
 
@@ -372,10 +372,10 @@ describe('the Kubernetes test stack', () => {
     expect(
       podSpec('prod-grafana-deployment').containers[0].volumeMounts.map((m: Obj) => m.mountPath),
     ).toEqual([
-      '/etc/grafana/dashboards',
-      '/etc/grafana/provisioning/dashboards',
-      '/etc/grafana/provisioning/datasources',
-      '/etc/grafana/secrets',
+      '/etc/grafana/promstack/dashboards',
+      '/etc/grafana/promstack/provisioning/dashboards',
+      '/etc/grafana/promstack/provisioning/datasources',
+      '/etc/grafana/promstack/secrets',
       '/var/lib/grafana',
       '/tmp',
     ]);

@@ -192,21 +192,23 @@ describe('grafanaWorkload', () => {
   it('reads the admin password from a secret file and provisions datasources and dashboards', () => {
     const synth = synthOf(dev());
     const w = grafanaWorkload(synth);
-    expect(w.env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe('/etc/grafana/secrets/grafana-admin-password');
+    expect(w.env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe(
+      '/etc/grafana/promstack/secrets/grafana-admin-password',
+    );
     expect(w.env.GF_SECURITY_ADMIN_PASSWORD).toBeUndefined();
-    expect(w.env.GF_PATHS_PROVISIONING).toBe('/etc/grafana/provisioning');
+    expect(w.env.GF_PATHS_PROVISIONING).toBe('/etc/grafana/promstack/provisioning');
     expect(w.secretFiles).toEqual([
-      { path: '/etc/grafana/secrets/grafana-admin-password', secretName: 'grafana-admin-password' },
-      { path: '/etc/grafana/secrets/grafana-secret-key', secretName: 'grafana-secret-key' },
-      { path: '/etc/grafana/secrets/web-password', secretName: 'web-password' },
+      { path: '/etc/grafana/promstack/secrets/grafana-admin-password', secretName: 'grafana-admin-password' },
+      { path: '/etc/grafana/promstack/secrets/grafana-secret-key', secretName: 'grafana-secret-key' },
+      { path: '/etc/grafana/promstack/secrets/web-password', secretName: 'web-password' },
     ]);
     const paths = w.configFiles.map((f) => f.path);
-    expect(paths).toContain('/etc/grafana/provisioning/datasources/promstack.yaml');
-    expect(paths).toContain('/etc/grafana/dashboards/promstack-overview.json');
+    expect(paths).toContain('/etc/grafana/promstack/provisioning/datasources/promstack.yaml');
+    expect(paths).toContain('/etc/grafana/promstack/dashboards/promstack-overview.json');
     expect(w.configDirs).toEqual([
-      '/etc/grafana/dashboards',
-      '/etc/grafana/provisioning',
-      '/etc/grafana/secrets',
+      '/etc/grafana/promstack/dashboards',
+      '/etc/grafana/promstack/provisioning',
+      '/etc/grafana/promstack/secrets',
     ]);
     for (const file of w.configFiles) expect(file.content).toBe(synth.files[file.source]);
   });
@@ -248,7 +250,7 @@ describe('grafanaWorkload', () => {
     const login = [
       'basicAuth: true',
       'basicAuthUser: promstack',
-      'basicAuthPassword: $__file{/etc/grafana/secrets/web-password}',
+      'basicAuthPassword: $__file{/etc/grafana/promstack/secrets/web-password}',
     ];
     for (const line of login) expect(datasources.split(line)).toHaveLength(3);
     expect(grafanaWorkload(synth).secretFiles.map((f) => f.secretName)).toContain('web-password');

@@ -104,8 +104,8 @@ export interface Workload {
   /** Other names the workload is reached by on the Docker network (the catalogue's targets). */
   aliases: string[];
   /**
-   * False where the tool writes outside its volumes and scratch folders. Docker keeps the root writable
-   * for a workload with files all the same: it refuses uploads into a read-only root (docker.ts).
+   * False where the tool writes outside its volumes and scratch folders. On Docker its files come from
+   * a config volume (docker-config.ts), never as uploads, which Docker refuses into a read-only root.
    */
   readOnlyRootFilesystem: boolean;
   /** Kubernetes requests (CPU, memory) and limit (memory); Docker limits derived from them (container-limits.ts). */
@@ -115,6 +115,11 @@ export interface Workload {
    * (a config reloader beside it, config-reloader.ts), never by a new container or pod.
    */
   reload?: ConfigReload;
+  /**
+   * Folders of config files the process reads again by itself, with neither a signal nor a restart
+   * (Grafana's dashboard provider rereads its folder every updateIntervalSeconds).
+   */
+  polledDirs?: string[];
 }
 
 export interface WorkloadOptions {
@@ -482,6 +487,8 @@ export function grafanaWorkload(synth: SynthResult, options: WorkloadOptions = {
     aliases: [],
     readOnlyRootFilesystem: true,
     resources: g.resources,
+    // Datasources, the dashboard provider and the secret files are read at start only.
+    polledDirs: [dashboards],
   };
 }
 

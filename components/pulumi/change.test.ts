@@ -92,19 +92,21 @@ describe('changing one alert threshold', () => {
     expect(files.every((f) => /orders/.test(f))).toBe(true);
   });
 
-  it('on Docker replaces only what carries a changed file: the config holder of a tool that reloads, the container of one that does not', () => {
+  it('on Docker replaces only the config holders of the tools with a changed file: Prometheus reloads its rules, Grafana polls its dashboards', () => {
     const files = changedFiles('docker');
     const changed = changedResources('docker');
     const { workloads } = built.get(STACKS.docker.base)!.plan;
     const carriers = [workloads.prometheus, workloads.alertmanager, workloads.grafana]
       .filter((w) => w.configFiles.some((file) => files.includes(file.source)))
-      .map((w) => (w.reload ? `${w.name}-config-holder` : `${w.name}-container`))
+      .map((w) => `${w.name}-config-holder`)
       .sort();
     expect(changed).toEqual(carriers);
-    expect(changed).toContain('prometheus-config-holder');
-    // Prometheus keeps running: its container and its reloader are what they were.
+    expect(changed).toEqual(['grafana-config-holder', 'prometheus-config-holder']);
+    // Both keep running: their containers (and Prometheus's reloader) are what they were. Grafana's
+    // would be replaced only by a change to what it reads at start (datasources, secret files).
     expect(changed).not.toContain('prometheus-container');
     expect(changed).not.toContain('prometheus-config-reloader');
+    expect(changed).not.toContain('grafana-container');
   });
 
   it('on Kubernetes changes only the ConfigMaps with a changed file, and the pods only of a tool that cannot reload them', () => {

@@ -17,7 +17,7 @@ const SECRETS = {
   'pagerduty-platform-routing-key': 'SECRET-pd-platform-g',
   'mimir-password': 'SECRET-mimir-g',
 };
-const KEY_FILE = '/etc/grafana/secrets/grafana-secret-key';
+const KEY_FILE = '/etc/grafana/promstack/secrets/grafana-secret-key';
 const capture = { transformations: [mocks.transformation] };
 
 const kubernetes = testStackConfig('kubernetes') as Obj;
@@ -77,11 +77,17 @@ describe('Grafana has a secret key', () => {
     expect(isSecretEnvelope(secret?.inputs.stringData)).toBe(true);
   });
 
-  it('on Docker: uploaded as a secret, readable by Grafana only, named by the env', () => {
+  it('on Docker: in the config volume, uploaded as a secret into its holder, readable by Grafana only, named by the env', () => {
     const container = inputs('docker-grafana-container');
     expect(container.envs).toContain(`GF_SECURITY_SECRET_KEY__FILE=${KEY_FILE}`);
-    expect(container.uploads).toContainEqual({
-      file: KEY_FILE,
+    expect(container.volumes).toContainEqual({
+      volumeName: 'promstack-dev-grafana-config',
+      containerPath: '/etc/grafana/promstack',
+      readOnly: true,
+    });
+    expect(isSecretEnvelope(mocks.named('docker-grafana-config-holder').inputs.uploads)).toBe(true);
+    expect(inputs('docker-grafana-config-holder').uploads).toContainEqual({
+      file: KEY_FILE.replace('/etc/grafana/promstack', '/promstack/staging'),
       content: SECRETS['grafana-secret-key'],
       owner: '472',
       group: '472',

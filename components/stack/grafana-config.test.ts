@@ -32,16 +32,16 @@ const INGRESS = { host: 'grafana.example.com', tlsSecretName: 'grafana-tls' };
 describe("Grafana's secret key", () => {
   it('is read from its own stack secret, grafana-secret-key unless the config names another', () => {
     const w = grafanaWorkload(synthStack(withGrafana({}), services, { environment: 'prod' }));
-    expect(w.env.GF_SECURITY_SECRET_KEY__FILE).toBe('/etc/grafana/secrets/grafana-secret-key');
+    expect(w.env.GF_SECURITY_SECRET_KEY__FILE).toBe('/etc/grafana/promstack/secrets/grafana-secret-key');
     expect(w.env.GF_SECURITY_SECRET_KEY).toBeUndefined();
     expect(w.secretFiles).toContainEqual({
-      path: '/etc/grafana/secrets/grafana-secret-key',
+      path: '/etc/grafana/promstack/secrets/grafana-secret-key',
       secretName: 'grafana-secret-key',
     });
     const named = grafanaWorkload(
       synthStack(withGrafana({ secretKeySecret: 'ops-grafana-key' }), services, { environment: 'prod' }),
     );
-    expect(named.env.GF_SECURITY_SECRET_KEY__FILE).toBe('/etc/grafana/secrets/ops-grafana-key');
+    expect(named.env.GF_SECURITY_SECRET_KEY__FILE).toBe('/etc/grafana/promstack/secrets/ops-grafana-key');
     expect(named.secretFiles.map((f) => f.secretName)).toContain('ops-grafana-key');
     expect(named.secretFiles.map((f) => f.secretName)).not.toContain('grafana-secret-key');
   });

@@ -19,10 +19,12 @@ export const CONTAINER_LAYOUT: StackLayout = {
   prometheusSecretsDir: '/etc/prometheus/secrets',
   alertmanagerConfigDir: '/etc/alertmanager',
   alertmanagerSecretsDir: '/etc/alertmanager/secrets',
-  grafanaConfigDir: '/etc/grafana',
+  // A folder of its own, not the image's /etc/grafana (its grafana.ini): on Docker one read-only config
+  // volume takes the place of this folder, holding provisioning, dashboards and secrets (docker-config.ts).
+  grafanaConfigDir: '/etc/grafana/promstack',
   // Outside Grafana's data volume, so that a dashboard removed from the code leaves Grafana too.
-  grafanaDashboardsDir: '/etc/grafana/dashboards',
-  grafanaSecretsDir: '/etc/grafana/secrets',
+  grafanaDashboardsDir: '/etc/grafana/promstack/dashboards',
+  grafanaSecretsDir: '/etc/grafana/promstack/secrets',
 };
 
 /**
