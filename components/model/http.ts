@@ -67,7 +67,8 @@ export const hostPort = z.string().refine(
 /** TLS settings shared by scrape jobs, Alertmanager targets, remote write and receivers. */
 export const tlsConfig = z
   .object({
-    ca_file: z.string().optional(),
+    // A CA is no credential, but a stack secret is how the user's own PEM reaches the container.
+    ca_file: credentialFile.optional(),
     cert_file: z.string().optional(),
     key_file: credentialFile.optional(),
     server_name: z.string().optional(),

@@ -12,7 +12,9 @@ function shellQuote(word: string): string {
  * config hold the file's path, never the credential.
  */
 export function healthCommand(health: HealthCheck, path: string): string[] {
-  const url = `http://127.0.0.1:${health.port}${path}`;
+  // busybox wget's TLS checks no certificate: over https the check proves the server answers with
+  // TLS and accepts the login; the name and CA are the real clients' to verify.
+  const url = `${health.tls ? 'https' : 'http'}://127.0.0.1:${health.port}${path}`;
   if (!health.basicAuth) return ['wget', '-q', '-O', '/dev/null', url];
   const { username, passwordFile } = health.basicAuth;
   const credentials = `printf '%s:%s' ${shellQuote(username)} "$(cat ${shellQuote(passwordFile)})"`;

@@ -42,7 +42,7 @@ export interface SilencesApplier {
   env: Record<string, string>;
   /** The script and silences.json, rendered from the typed config; no credential. */
   configFiles: ConfigFile[];
-  /** The web password of Alertmanager (the stack's webAuth secret). */
+  /** The web password of Alertmanager (the stack's webAuth secret), and with webAuth.tls its CA. */
   secretFiles: SecretFile[];
   user: { uid: number; gid: number };
   resources: { cpu: string; memory: string };
@@ -64,7 +64,7 @@ export function applierScript(): string {
 export function silencesApplier(synth: SynthResult, alertmanager: Workload): SilencesApplier | undefined {
   const { config } = synth;
   if (config.silences.length === 0) return undefined;
-  const port = httpPortOf(alertmanager).container;
+  const { container: port, tls } = httpPortOf(alertmanager);
   const host =
     config.platform === 'kubernetes'
       ? `${balancedServiceName(alertmanager.name)}.${config.kubernetes.namespace}.svc`
@@ -82,11 +82,18 @@ export function silencesApplier(synth: SynthResult, alertmanager: Workload): Sil
   const secretFiles: SecretFile[] = [
     { path: `${APPLIER_DIRS.secrets}/${auth.passwordSecret}`, secretName: auth.passwordSecret },
   ];
+  const ca = auth.tls && {
+    path: `${APPLIER_DIRS.secrets}/${auth.tls.caSecret}`,
+    secretName: auth.tls.caSecret,
+  };
+  if (ca) secretFiles.push(ca);
   const env = {
     ALERTMANAGER_PASSWORD_FILE: secretFiles[0].path,
-    ALERTMANAGER_URL: `http://${host}:${port}`,
+    ALERTMANAGER_URL: `${tls ? 'https' : 'http'}://${host}:${port}`,
     ALERTMANAGER_USERNAME: auth.username,
     ALERTMANAGER_WAIT_SECONDS: String(APPLIER_WAIT_SECONDS),
+    // Node adds this CA to the ones fetch trusts: the script verifies Alertmanager with the stack's CA.
+    ...(ca && { NODE_EXTRA_CA_CERTS: ca.path }),
   };
   const hash = createHash('sha256');
   for (const file of configFiles) hash.update(`${file.path}\0${file.content}\0`);

@@ -41,13 +41,19 @@ export function webPasswordProblem(password: string, secret: string): string | u
   return undefined;
 }
 
-/** The web config: one basic-auth user, the password as a bcrypt hash. Throws on an unusable password. */
+/**
+ * The web config: one basic-auth user, the password as a bcrypt hash, and with `auth.tls` the server's
+ * certificate and key. Throws on an unusable password.
+ */
 export function webConfigYaml(auth: StackConfig['webAuth'], password: string): string {
   const problem = webPasswordProblem(password, auth.passwordSecret);
   if (problem) throw new Error(problem);
   const hash = hashSync(password, saltOf(auth.username, password));
+  // The certificate and key are secrets mounted beside this file: exporter-toolkit reads relative paths
+  // from the web config's folder, so the file needs no knowledge of where a platform mounts it.
+  const tls = auth.tls && { cert_file: auth.tls.certSecret, key_file: auth.tls.keySecret };
   return renderYaml(
-    { basic_auth_users: { [auth.username]: hash } },
+    { tls_server_config: tls, basic_auth_users: { [auth.username]: hash } },
     `Derived by promstack from the secret ${auth.passwordSecret}: rotate the secret, not this file.`,
   );
 }

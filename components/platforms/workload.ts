@@ -17,6 +17,8 @@ export interface WorkloadPort {
   /** Gossip runs over TCP and UDP; everything else is TCP only. */
   udp?: boolean;
   publish?: { hostAddress: string; hostPort: number };
+  /** The port serves HTTPS (webAuth.tls): its URLs and health check use https. */
+  tls?: true;
 }
 
 /** A rendered file the workload reads, at its path inside the container (or local folder). */
@@ -67,6 +69,8 @@ export interface HealthCheck {
   startPeriodSeconds: number;
   /** The login the endpoints ask for: the check reads the password from this file (health.ts). */
   basicAuth?: { username: string; passwordFile: string };
+  /** The port serves HTTPS (webAuth.tls). */
+  tls?: true;
 }
 
 /**
@@ -211,7 +215,10 @@ function webAuthOf(synth: SynthResult, secretsDir: string) {
   const webConfig = `${secretsDir}/${WEB_CONFIG_FILE}`;
   return {
     arg: `--web.config.file=${webConfig}`,
-    secretNames: [auth.passwordSecret],
+    // With TLS the certificate and key lie beside the web config, which names them (webConfigYaml).
+    secretNames: [auth.passwordSecret, ...(auth.tls ? [auth.tls.certSecret, auth.tls.keySecret] : [])],
+    // Spread into the http port and the health check; absent without TLS.
+    tls: auth.tls ? { tls: true as const } : {},
     webConfigFile: { path: webConfig, secretName: WEB_CONFIG_FILE, webConfigOf: auth } satisfies SecretFile,
     basicAuth: { username: auth.username, passwordFile },
   };
@@ -259,6 +266,7 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
           o.platform === 'docker'
             ? { hostAddress: docker.bindAddress, hostPort: docker.prometheusPort }
             : undefined,
+        ...web.tls,
       },
     ],
     // promtool unit tests are for CI, not for the server.
@@ -276,6 +284,7 @@ export function prometheusWorkload(synth: SynthResult, options: WorkloadOptions 
       port: o.ports.prometheus,
       startPeriodSeconds: 300,
       basicAuth: web.basicAuth,
+      ...web.tls,
     },
     user: USERS.prometheus,
     replicas: o.platform === 'kubernetes' ? p.replicas : 1,
@@ -354,6 +363,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
           o.platform === 'docker'
             ? { hostAddress: docker.bindAddress, hostPort: docker.alertmanagerPort }
             : undefined,
+        ...web.tls,
       },
       ...(peers.length > 0 ? [{ name: 'cluster', container: o.ports.alertmanagerCluster, udp: true }] : []),
     ],
@@ -371,6 +381,7 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
       port: o.ports.alertmanager,
       startPeriodSeconds: 30,
       basicAuth: web.basicAuth,
+      ...web.tls,
     },
     user: USERS.alertmanager,
     replicas: peers.length > 0 ? peers.length : 1,

@@ -120,12 +120,13 @@ export function workloadUrl(
   serviceName: string = workload.name,
 ): string {
   const http = httpPortOf(workload);
+  const scheme = http.tls ? 'https' : 'http';
   if (placement.platform === 'docker') {
-    if (!http.publish) return `http://${workload.name}:${http.container}`;
+    if (!http.publish) return `${scheme}://${workload.name}:${http.container}`;
     const host = http.publish.hostAddress === '0.0.0.0' ? '127.0.0.1' : http.publish.hostAddress;
-    return `http://${host}:${http.publish.hostPort}`;
+    return `${scheme}://${host}:${http.publish.hostPort}`;
   }
-  return `http://${serviceName}.${placement.namespaceName}.svc:${servicePort ?? http.container}`;
+  return `${scheme}://${serviceName}.${placement.namespaceName}.svc:${servicePort ?? http.container}`;
 }
 
 /** The workload's config files by mounted path. */

@@ -225,6 +225,41 @@ const silence = z
   });
 
 /**
+ * TLS of the Prometheus and Alertmanager web endpoints: names of stack secrets holding PEM text, the
+ * user's to issue (promstack makes no certificates). Off by default.
+ */
+const webTls = z
+  .strictObject({
+    certSecret: secretName.describe(
+      'Stack secret with the server certificate (PEM, the chain after it). It must name every address clients ' +
+        'use: see the guide, "TLS on Prometheus and Alertmanager".',
+    ),
+    keySecret: secretName.describe("Stack secret with the certificate's private key (PEM)."),
+    caSecret: secretName.describe(
+      'Stack secret with the CA certificate (PEM) every client (Prometheus, Grafana, the silences run) verifies ' +
+        'the servers with.',
+    ),
+  })
+  .superRefine((tls, ctx) => {
+    const seen = new Map<string, string>();
+    for (const field of ['certSecret', 'keySecret', 'caSecret'] as const) {
+      const other = seen.get(tls[field]);
+      if (other)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${other} already names secret ${tls[field]}: the certificate, key and CA are three secrets`,
+        });
+      seen.set(tls[field], field);
+    }
+  })
+  .describe(
+    'TLS on the Prometheus and Alertmanager web endpoints (`tls_server_config` of the web config), so that the ' +
+      'login does not cross the network in clear; every client then uses https and verifies the server with ' +
+      '`caSecret`. Not for `promstack local` and the drill (plain HTTP on loopback).',
+  );
+
+/**
  * The `promstack:stack` object of `Pulumi.<env>.yaml`. Every field has a default except the routing,
  * which no default can know. Secrets are not here: they are named by reference and set with
  * `pulumi config set --secret --path 'secrets.<name>' <value>`. The descriptions are read by
@@ -403,6 +438,7 @@ export const stackConfig = z.strictObject({
           'Name of the stack secret that holds the password. Prometheus and Alertmanager get a web config ' +
             'with its bcrypt hash (`--web.config.file`); Prometheus, Grafana and the probes read the password file.',
         ),
+      tls: webTls.optional(),
     })
     .prefault({})
     .describe(
@@ -416,8 +452,8 @@ export const stackConfig = z.strictObject({
         .default('127.0.0.1')
         .describe(
           'Address Prometheus and Alertmanager (and the dev containers) are published on. Both ask for the ' +
-            '`webAuth` login, over plain HTTP: beyond a loopback address, reach them through a TLS proxy or an ' +
-            'SSH tunnel, or the password crosses the network in clear. The dev containers have no login: ' +
+            '`webAuth` login; without `webAuth.tls` it travels over plain HTTP, so beyond a loopback address reach ' +
+            'them through a TLS proxy or an SSH tunnel, or the password crosses the network in clear. The dev containers have no login: ' +
             'beyond loopback they are refused.',
         ),
       grafanaBindAddress: z

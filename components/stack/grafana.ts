@@ -17,23 +17,29 @@ export function grafanaProvisioningOf(
     basicAuthUser: config.webAuth.username,
     basicAuthPassword_file: { secret: config.webAuth.passwordSecret },
   };
+  // With webAuth.tls the servers speak only HTTPS, verified with the stack's CA.
+  const tls = config.webAuth.tls;
+  const scheme = tls ? 'https' : 'http';
+  const verify = tls && { tlsCACert_file: { secret: tls.caSecret } };
   return {
     datasources: [
       {
         type: 'prometheus',
         name: 'Prometheus',
         uid: 'prometheus',
-        url: `http://${endpoints.datasources?.prometheus ?? endpoints.prometheus[0]}`,
+        url: `${scheme}://${endpoints.datasources?.prometheus ?? endpoints.prometheus[0]}`,
         isDefault: true,
         ...login,
+        ...verify,
         jsonData: { timeInterval: config.prometheus.scrapeInterval, httpMethod: 'POST' },
       },
       {
         type: 'alertmanager',
         name: 'Alertmanager',
         uid: 'alertmanager',
-        url: `http://${endpoints.datasources?.alertmanager ?? endpoints.alertmanagers[0]}`,
+        url: `${scheme}://${endpoints.datasources?.alertmanager ?? endpoints.alertmanagers[0]}`,
         ...login,
+        ...verify,
         jsonData: { implementation: 'prometheus' },
       },
     ],

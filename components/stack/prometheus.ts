@@ -66,9 +66,16 @@ export function prometheusConfigOf(
     username: config.webAuth.username,
     password_file: { secret: config.webAuth.passwordSecret },
   };
+  // With webAuth.tls they serve only HTTPS: every client verifies them with the stack's CA.
+  const tls = config.webAuth.tls;
+  const secure = tls && {
+    scheme: 'https' as const,
+    tls_config: { ca_file: { secret: tls.caSecret } },
+  };
   const self = (job: string, targets: string[], basicAuth?: typeof login): ScrapeConfig => ({
     job_name: job,
     basic_auth: basicAuth,
+    ...(basicAuth && secure),
     static_configs: [{ targets, labels: { service: job, team: config.platformTeam } }],
   });
   return {
@@ -86,6 +93,7 @@ export function prometheusConfigOf(
         {
           api_version: 'v2',
           basic_auth: login,
+          ...secure,
           static_configs: [{ targets: options.endpoints.alertmanagers }],
         },
       ],

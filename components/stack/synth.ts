@@ -219,6 +219,12 @@ export function synthStack(
       );
     }
   }
+  if (platform === 'local' && config.webAuth.tls) {
+    issues.add(
+      'stack.webAuth.tls',
+      'promstack local and the drill serve Prometheus and Alertmanager over plain HTTP on loopback: remove tls for a local run (it applies on docker and kubernetes)',
+    );
+  }
   issues.throwIfAny();
 
   const files: Record<string, string> = {};

@@ -35,6 +35,11 @@ const common = {
   basicAuthUser: literalText.min(1, { error: 'must not be empty' }).optional(),
   /** Rendered as secureJsonData.basicAuthPassword = $__file{path}: Grafana reads that file, the provisioning file never holds the password. */
   basicAuthPassword_file: credentialFile.optional(),
+  /**
+   * The CA the server's certificate is verified with (an https URL): rendered as jsonData.tlsAuthWithCACert
+   * and secureJsonData.tlsCACert = $__file{path}.
+   */
+  tlsCACert_file: credentialFile.optional(),
   basicAuth: z
     .never({ error: 'basicAuth is set by promstack: give basicAuthUser and basicAuthPassword_file instead' })
     .optional(),

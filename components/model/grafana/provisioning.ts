@@ -81,6 +81,12 @@ export function renderGrafanaProvisioning(
 function renderDatasource(ds: Datasource, secrets: SecretFiles): Record<string, unknown> {
   const password =
     ds.basicAuthPassword_file === undefined ? undefined : secrets.path(ds.basicAuthPassword_file);
+  const ca = ds.tlsCACert_file === undefined ? undefined : secrets.path(ds.tlsCACert_file);
+  const tls = ca === undefined ? {} : { tlsAuthWithCACert: true };
+  const secure = {
+    ...(password === undefined ? {} : { basicAuthPassword: `$__file{${password}}` }),
+    ...(ca === undefined ? {} : { tlsCACert: `$__file{${ca}}` }),
+  };
   return {
     name: ds.name,
     type: ds.type,
@@ -94,10 +100,10 @@ function renderDatasource(ds: Datasource, secrets: SecretFiles): Record<string, 
     basicAuthUser: password === undefined ? undefined : ds.basicAuthUser,
     jsonData:
       ds.type === 'prometheus'
-        ? { httpMethod: 'POST', timeInterval: ds.jsonData.timeInterval }
-        : { implementation: 'prometheus' },
-    // Grafana reads the file when it provisions; the password is never in this file or in Pulumi state.
-    secureJsonData: password === undefined ? undefined : { basicAuthPassword: `$__file{${password}}` },
+        ? { httpMethod: 'POST', timeInterval: ds.jsonData.timeInterval, ...tls }
+        : { implementation: 'prometheus', ...tls },
+    // Grafana reads the files when it provisions; the password is never in this file or in Pulumi state.
+    secureJsonData: Object.keys(secure).length === 0 ? undefined : secure,
   };
 }
 
@@ -148,11 +154,14 @@ function crossObjectIssues(input: unknown, prefix: string): ValidationIssue[] {
         message: 'basicAuthUser and basicAuthPassword_file go together: set both or neither',
       });
     }
-    if (typeof ds.basicAuthPassword_file === 'string' && /[${}]/.test(ds.basicAuthPassword_file)) {
-      issues.push({
-        path: at(['datasources', i, 'basicAuthPassword_file']),
-        message: 'must not contain "$", "{" or "}": Grafana reads it through $__file{...}',
-      });
+    for (const field of ['basicAuthPassword_file', 'tlsCACert_file'] as const) {
+      const file = ds[field];
+      if (typeof file === 'string' && /[${}]/.test(file)) {
+        issues.push({
+          path: at(['datasources', i, field]),
+          message: 'must not contain "$", "{" or "}": Grafana reads it through $__file{...}',
+        });
+      }
     }
   });
 
