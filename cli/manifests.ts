@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { engineOutputs, recordResources, settled, setProgramConfig } from '../components/pulumi/mock-engine';
 import { manifestFiles, secretMarker } from '../components/pulumi/manifests';
+import { stackSecretNames } from '../components/platforms/stack-secrets';
 import type { SynthResult } from '../components/stack';
 
 /**
@@ -25,14 +26,7 @@ export async function programManifests(
   return manifestFiles(resources, engineOutputs(resources));
 }
 
-/** A marker for every secret the stack's configs, Grafana's admin password and its secret key read. */
+/** A marker for every secret the stack's workloads read. */
 function secretMarkers(synth: SynthResult): Record<string, string> {
-  const names = new Set([
-    ...synth.secrets.prometheus,
-    ...synth.secrets.alertmanager,
-    ...synth.secrets.grafana,
-    synth.config.grafana.adminPasswordSecret,
-    synth.config.grafana.secretKeySecret,
-  ]);
-  return Object.fromEntries([...names].sort().map((name) => [name, secretMarker(name)]));
+  return Object.fromEntries(stackSecretNames(synth).map((name) => [name, secretMarker(name)]));
 }

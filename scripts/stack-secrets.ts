@@ -1,9 +1,10 @@
-// Prints the stack secrets a stack reads, one per line: every secret its rendered configs name, and
-// Grafana's admin password and secret key; after a tab, the value that makes it deliver to the alert
-// inbox when the stack runs one (docker.alertInbox). Used by scripts/up.sh; run with tsx.
+// Prints the stack secrets a stack reads, one per line (every secret its workloads mount); after a tab,
+// the value that makes it deliver to the alert inbox when the stack runs one (docker.alertInbox). Used by
+// scripts/up.sh; run with tsx.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { stackSecretNames } from '../components/platforms/stack-secrets';
 import { synthStack } from '../components/stack';
 import { alertInboxSecretValues } from '../components/stack/alert-inbox';
 import { services } from '../infra/services';
@@ -17,17 +18,9 @@ const synth = synthStack(doc.config['promstack:stack'], services, {
   environment: stack,
   ruleFiles: vendoredRuleFiles(),
 });
-const names = new Set([
-  ...synth.secrets.prometheus,
-  ...synth.secrets.alertmanager,
-  ...synth.secrets.grafana,
-  synth.config.grafana.adminPasswordSecret,
-  synth.config.grafana.secretKeySecret,
-]);
 const inbox = alertInboxSecretValues(synth.config);
 process.stdout.write(
-  [...names]
-    .sort()
+  stackSecretNames(synth)
     .map((name) => (inbox[name] === undefined ? `${name}\n` : `${name}\t${inbox[name]}\n`))
     .join(''),
 );

@@ -542,6 +542,6 @@ export function sourceSecretOf(file: SecretFile): string {
 }
 
 /** Every stack secret the workloads read, directly or through a derived file, sorted. */
-export function secretsNeeded(workloads: readonly Workload[]): string[] {
+export function secretsNeeded(workloads: readonly Pick<Workload, 'secretFiles'>[]): string[] {
   return [...new Set(workloads.flatMap((w) => w.secretFiles.map(sourceSecretOf)))].sort(compareText);
 }
