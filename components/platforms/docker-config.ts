@@ -4,6 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { CONFIG_RELOADER_NAME, configReloaderCommand, type ConfigReload } from './config-reloader';
 import { secretFileValue } from './secret-values';
 import { configChecksum, type Workload } from './workload';
+import { dockerHardening } from './hardening';
 
 /**
  * How a workload gets its files on Docker, where the provider can only upload files into a container
@@ -119,8 +120,7 @@ export function dockerConfigVolume(
       memory: 16,
       memorySwap: 16,
       restart: 'unless-stopped',
-      securityOpts: ['no-new-privileges:true'],
-      capabilities: { drops: ['ALL'] },
+      ...dockerHardening(),
       labels: options.labels,
     },
     { parent, deleteBeforeReplace: true },
@@ -184,8 +184,7 @@ export function dockerConfigReloader(
       memorySwap: 32,
       readOnly: true,
       restart: 'unless-stopped',
-      securityOpts: ['no-new-privileges:true'],
-      capabilities: { drops: ['ALL'] },
+      ...dockerHardening(),
       labels: options.labels,
     },
     { parent: options.parent, deleteBeforeReplace: true },

@@ -4,6 +4,7 @@ import { compareText } from '../model/errors';
 import { containerLimits } from './container-limits';
 import type { DockerPlacement } from './docker';
 import type { SilencesApplier } from './silences-applier';
+import { dockerHardening } from './hardening';
 
 /**
  * Why a finished run failed the deploy, from its exit code (the provider records it without failing),
@@ -78,8 +79,7 @@ export function deployDockerSilences(
       cpus: limits.cpus,
       memory: limits.memoryMiB,
       memorySwap: limits.memoryMiB,
-      securityOpts: ['no-new-privileges:true'],
-      capabilities: { drops: ['ALL'] },
+      ...dockerHardening(),
       labels: Object.keys(labels)
         .sort(compareText)
         .map((label) => ({ label, value: labels[label] })),

@@ -12,6 +12,7 @@ import {
 import { healthCommand } from './health';
 import { missingSecrets } from './secret-values';
 import type { Workload } from './workload';
+import { dockerHardening } from './hardening';
 
 /** Where workloads run on Docker: one private network of the stack, names prefixed per environment. */
 export interface DockerPlacement {
@@ -200,8 +201,7 @@ export function deployDockerWorkload(
           // No swap beyond the memory limit: a Prometheus that swaps answers too late to be any use.
           memorySwap: limits.memoryMiB,
           restart: 'unless-stopped',
-          securityOpts: ['no-new-privileges:true'],
-          capabilities: { drops: ['ALL'] },
+          ...dockerHardening(),
           tmpfs: workload.scratchDirs.length > 0 ? tmpfs : undefined,
           // Nothing is uploaded into the tool's containers (Docker would refuse that into a read-only
           // root: moby's extractToDir, "container rootfs is marked read-only"): the holder carries it.

@@ -7,6 +7,7 @@ import {
 } from './config-reloader';
 import type { ConfigVolumePlan } from './configmaps';
 import type { Workload } from './workload';
+import { restrictedSecurityContext } from './hardening';
 
 /**
  * The folders the reloader watches on Kubernetes: those that hold ConfigMaps (the kubelet refreshes
@@ -42,11 +43,6 @@ export function configReloaderContainer(
       requests: { ...CONFIG_RELOADER_RESOURCES },
       limits: { memory: CONFIG_RELOADER_RESOURCES.memory },
     },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: restrictedSecurityContext(true),
   };
 }

@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { KubernetesPlacement } from './kubernetes';
 import { APPLIER_DIRS, APPLIER_RETRIES, type SilencesApplier } from './silences-applier';
+import { restrictedSecurityContext } from './hardening';
 
 export interface KubernetesSilencesResources {
   configMap: k8s.core.v1.ConfigMap;
@@ -95,12 +96,7 @@ export function deployKubernetesSilences(
                   requests: { cpu: applier.resources.cpu, memory: applier.resources.memory },
                   limits: { memory: applier.resources.memory },
                 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: restrictedSecurityContext(true),
               },
             ],
             volumes: [

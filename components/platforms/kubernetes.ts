@@ -13,6 +13,7 @@ import {
 import { healthCommand } from './health';
 import { missingSecrets, secretFileValue } from './secret-values';
 import { configChecksum, httpPortOf, type HealthCheck, type Workload } from './workload';
+import { restrictedSecurityContext } from './hardening';
 
 /** Where workloads run on Kubernetes: one namespace of the stack. */
 export interface KubernetesPlacement {
@@ -365,12 +366,7 @@ function workloadContainer(
       // No CPU limit: throttling a TSDB compaction or a rule evaluation only makes it late.
       limits: { memory: workload.resources.memory },
     },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: workload.readOnlyRootFilesystem,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: restrictedSecurityContext(workload.readOnlyRootFilesystem),
   };
 }
 
