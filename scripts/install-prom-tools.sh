@@ -15,9 +15,13 @@ suite="forky"
 want_prometheus="3.5"
 want_alertmanager="0.33"
 
-# True when $1 --version reports major.minor $2 (any patch).
+# True when $1 --version reports major.minor $2 (any patch). The output is read whole, never through
+# `| head`: a tool writing on after head has closed the pipe dies of SIGPIPE, which pipefail counts as
+# "missing", and a needless reinstall empties .tools/root under whatever runs the tools at that moment.
 have() {
-  [ -x "$bin/$1" ] && "$bin/$1" --version 2>&1 | head -1 | grep -Eq "version ${2//./\\.}\.[0-9]+([^0-9]|$)"
+  local out
+  [ -x "$bin/$1" ] && out="$("$bin/$1" --version 2>&1)" || return 1
+  [[ "${out%%$'\n'*}" =~ version\ ${2//./\\.}\.[0-9]+([^0-9]|$) ]]
 }
 
 # Debian's Alertmanager reads its built-in notification templates from this absolute folder, not from
@@ -32,7 +36,9 @@ install_templates() {
 }
 
 have_busybox() {
-  [ -x "$bin/busybox" ] && "$bin/busybox" 2>&1 | head -1 | grep -q '^BusyBox v1\.'
+  local out
+  [ -x "$bin/busybox" ] && out="$("$bin/busybox" 2>&1)" || return 1
+  [[ "$out" == "BusyBox v1."* ]]
 }
 
 if have promtool "$want_prometheus" && have prometheus "$want_prometheus" \
