@@ -56,19 +56,14 @@ export function applyOverrides(
       : templated
         ? 'its annotations are overridden with templates'
         : undefined;
-    built.push({
-      key: alert.key,
-      rule,
-      tests: untestedReason
-        ? undefined
-        : shiftFor(
-            alert.tests(threshold, change.for),
-            alert.rule(threshold).for,
-            rule.for,
-            change.annotations,
-          ),
-      untestedReason,
-    });
+    let tests: AlertTests | undefined;
+    if (!untestedReason) {
+      tests = alert.tests(threshold, change.for);
+      // Only a changed `for` or annotations move the scenarios; the default rule is built again only then.
+      if (change.for !== undefined || change.annotations !== undefined)
+        tests = shiftFor(tests, alert.rule(threshold).for, rule.for, change.annotations);
+    }
+    built.push({ key: alert.key, rule, tests, untestedReason });
   }
   return resolveCompanions(built, retimed);
 }
