@@ -1,7 +1,7 @@
 /**
  * Child process of `npm run bench`: synthesises one catalogue size several times and prints one JSON
  * line on stdout. Run alone in its own process so that its peak RSS is the synth's, not the bench's.
- *   node --import tsx bench/measure-synth.ts <services> <runs>
+ *   node --expose-gc --import tsx bench/measure-synth.ts <services> <runs>
  */
 import { parse, stringify } from 'yaml';
 import { peakRssMiB, median, timed } from './stats';
@@ -41,9 +41,8 @@ export interface SynthFigures {
    */
   firstRunPeakRssMiB: number;
   /**
-   * Peak RSS over every run (before the floor measurement allocates its own copies). Back-to-back runs
-   * let garbage pile up before V8 collects it, so this is higher than one synth needs; with a collection
-   * between runs it stays at the first run's.
+   * Peak RSS over every run (before the floor measurement allocates its own copies). Each run starts
+   * after a full collection, so this stays near the first run's unless a run needs more.
    */
   peakRssMiB: number;
   files: { count: number; bytes: number; largestBytes: number; largestPath: string };
@@ -56,7 +55,14 @@ export interface SynthFigures {
    * much of a synth is serialisation now that renderYaml no longer builds the library's node tree.
    */
   writerFloorMs: number;
+  /** CPU time of the same, median of `runs`: steadier than wall time on a shared machine. */
+  writerFloorCpuMs: number;
   summary: { alerts: number; recordingRules: number; dashboards: number };
+}
+
+/** A full collection, when the bench started node with --expose-gc (bench/run.ts does). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function kindOf(path: string): string {
@@ -80,8 +86,11 @@ function main(): void {
   let summary = { alerts: 0, recordingRules: 0, dashboards: 0 };
   let firstRunPeakRssMiB = 0;
   for (let i = 0; i < runs; i++) {
-    // Only the run being measured holds its result: the peak is one synth's, not two.
+    // Only the run being measured holds its result: the peak is one synth's, not two. The previous
+    // run's garbage is collected first, so that each run is timed as one synth of a fresh process is
+    // (`promstack synth`, `pulumi up`), not with the old-space garbage of the runs before it.
     files = {};
+    collectGarbage();
     const run = timed(() => synthStack(config(), built.value, { environment: 'bench' }));
     if (i === 0) firstRunPeakRssMiB = peakRssMiB();
     runMs.push(run.ms);
@@ -124,12 +133,18 @@ function main(): void {
     floorRuns.push({ yamlMs, jsonMs });
   }
   const floorTotals = floorRuns.map((r) => r.yamlMs + r.jsonMs);
-  const writerRuns: number[] = [];
+  // Timed as one loop, as a synth is: CPU time is counted in clock ticks, too coarse for one file.
+  const writerRuns: { ms: number; cpuMs: number }[] = [];
   for (let i = 0; i < runs; i++) {
-    let ms = 0;
-    for (const { json, data } of objects)
-      ms += timed(() => (json ? writers.renderJson(data) : writers.renderYaml(data))).ms;
-    writerRuns.push(ms);
+    collectGarbage();
+    writerRuns.push(
+      timed(() => {
+        for (const { json, data } of objects) {
+          if (json) writers.renderJson(data);
+          else writers.renderYaml(data);
+        }
+      }),
+    );
   }
 
   const figures: SynthFigures = {
@@ -158,7 +173,8 @@ function main(): void {
       jsonMs: median(floorRuns.map((r) => r.jsonMs)),
       runMs: floorTotals,
     },
-    writerFloorMs: median(writerRuns),
+    writerFloorMs: median(writerRuns.map((r) => r.ms)),
+    writerFloorCpuMs: median(writerRuns.map((r) => r.cpuMs)),
     summary,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);

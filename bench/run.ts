@@ -50,7 +50,7 @@ function parseArgs(argv: readonly string[]): Options {
 function child<T>(script: string, args: (string | number)[]): T {
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, script), ...args.map(String)],
+    ['--expose-gc', '--import', 'tsx', join(__dirname, script), ...args.map(String)],
     {
       cwd: join(__dirname, '..'),
       encoding: 'utf8',

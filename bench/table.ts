@@ -129,13 +129,18 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       },
       {
         target: '1,000 services: peak RSS < 500 MB (a fresh process, one synth)',
-        measured: `${Math.round((synth.firstRunPeakRssMiB * MiB) / 1e6)} MB (${Math.round((synth.peakRssMiB * MiB) / 1e6)} MB over ${synth.runs} back-to-back runs)`,
+        measured: `${Math.round((synth.firstRunPeakRssMiB * MiB) / 1e6)} MB (${Math.round((synth.peakRssMiB * MiB) / 1e6)} MB over ${synth.runs} runs)`,
         met: synth.firstRunPeakRssMiB * MiB < 500e6,
       },
       {
         target: '1,000 services: synth within 3x of the serialisation floor',
         measured: `${(synth.medianMs / synth.floor.medianMs).toFixed(2)}x`,
         met: synth.medianMs <= 3 * synth.floor.medianMs,
+      },
+      {
+        target: "1,000 services: synth within 2.5x of its own writers (issue 17's floor)",
+        measured: `${(synth.medianMs / synth.writerFloorMs).toFixed(2)}x (${seconds(synth.writerFloorMs)}); by CPU ${(synth.medianCpuMs / synth.writerFloorCpuMs).toFixed(2)}x`,
+        met: synth.medianMs <= 2.5 * synth.writerFloorMs,
       },
     );
     const state = thousand.pulumi.find((p) => p.platform === 'kubernetes')?.state;
@@ -159,9 +164,9 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     const { cli } = thousand;
     checks.push(
       {
-        target: `1,000 services: check < 60 s on 2 cores (${cli.parallelism} here), one service changed`,
-        measured: seconds(cli.checkOneChanged.ms),
-        met: cli.checkOneChanged.ms < 60_000,
+        target: `1,000 services: check < 60 s on 2 cores (${cli.parallelism} here), empty cache`,
+        measured: `${seconds(cli.checkCold.ms)} (one service changed after it: ${seconds(cli.checkOneChanged.ms)})`,
+        met: cli.checkCold.ms < 60_000,
       },
       {
         target: '1,000 services: diff of a one-service change < 10 s',
@@ -173,10 +178,11 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const fiveThousand = at(5000);
   if (thousand && fiveThousand) {
     const ratio = fiveThousand.synth.medianMs / thousand.synth.medianMs;
+    const cpuRatio = fiveThousand.synth.medianCpuMs / thousand.synth.medianCpuMs;
     checks.push({
-      target: '5,000 services: synth within 6x of 1,000 services',
-      measured: `${ratio.toFixed(2)}x`,
-      met: ratio <= 6,
+      target: '5,000 services: synth within 5.5x of 1,000 services',
+      measured: `${ratio.toFixed(2)}x; by CPU ${cpuRatio.toFixed(2)}x`,
+      met: ratio <= 5.5,
     });
   }
   for (const { services, pulumi } of results.sizes) {
