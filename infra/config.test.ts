@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../components/model/errors';
 import { installMocks, setProgramConfig, valueOf } from '../components/pulumi/testing';
-import { testStackConfig } from '../components/stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS } from '../components/stack/testing';
 import { readSettings, secretNames } from './config';
 
 const mocks = installMocks('dev');
@@ -11,12 +11,7 @@ describe('the program with a bad stack config', () => {
     const bad = testStackConfig('docker') as Record<string, unknown>;
     bad.defaultReceiver = 'nobody';
     bad.teams = { ...(bad.teams as object), shop: { critical: ['shop-pager', 'pager-typo'] } };
-    setProgramConfig(bad, {
-      'grafana-admin-password': 'x',
-      'grafana-secret-key': 'k',
-      'slack-webhook-url': 'y',
-      'web-password': 'z',
-    });
+    setProgramConfig(bad, secretValues(TEST_STACK_SECRETS.docker));
     let error: unknown;
     jest.isolateModules(() => {
       try {

@@ -4,13 +4,9 @@ import { isAlertingRule } from '../components/model/rules';
 import { IMAGES } from '../components/stack/images';
 import { services } from './services';
 import { programUnderMocks } from './testing';
+import { secretValues, TEST_STACK_SECRETS } from '../components/stack/testing';
 
-const SECRETS = {
-  'grafana-admin-password': 'dev-SECRET-grafana-3141',
-  'grafana-secret-key': 'dev-SECRET-grafana-3141-secret-key',
-  'web-password': 'dev-SECRET-web-3141',
-  'slack-webhook-url': 'https://hooks.slack.test/services/dev-SECRET-slack-2718',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.docker);
 const program = programUnderMocks('dev', SECRETS);
 const { mocks, inputs } = program;
 const container = (name: string) => inputs(`promstack-${name}-container`);

@@ -4,21 +4,17 @@ import { join } from 'node:path';
 import { synthStack } from '../components/stack';
 import { planMonitoringStack, type StackPlan } from '../components/pulumi/stack';
 import { sourceSecretOf } from '../components/platforms/workload';
-import { checkWithTools, layoutUnder, repoStackConfig, toolsAccept } from '../components/stack/testing';
+import {
+  checkWithTools,
+  layoutUnder,
+  repoStackConfig,
+  secretValues,
+  TEST_STACK_SECRETS,
+  toolsAccept,
+} from '../components/stack/testing';
 import { services } from './services';
 
-const SECRETS = Object.fromEntries(
-  [
-    'grafana-admin-password',
-    'grafana-secret-key',
-    'slack-webhook-url',
-    'pagerduty-shop-routing-key',
-    'pagerduty-platform-routing-key',
-    'mimir-password',
-    'watchdog-heartbeat-url',
-    'web-password',
-  ].map((name) => [name, 'x']),
-);
+const SECRETS = secretValues([...TEST_STACK_SECRETS.kubernetes, 'watchdog-heartbeat-url']);
 
 const plan = (environment: string): StackPlan =>
   planMonitoringStack({ stack: repoStackConfig(environment), services, environment, secrets: SECRETS });

@@ -1,17 +1,9 @@
 import { programUnderMocks } from './testing';
+import { secretValues, TEST_STACK_SECRETS } from '../components/stack/testing';
 import { isSecretEnvelope, plainPart, unwrapSecrets } from '../components/pulumi/testing';
 import { webConfigYaml } from '../components/platforms/web-auth';
 
-const SECRETS = {
-  'grafana-admin-password': 'prod-SECRET-grafana-5772',
-  'grafana-secret-key': 'prod-SECRET-grafana-5772-secret-key',
-  'web-password': 'prod-SECRET-web-5772',
-  'slack-webhook-url': 'https://hooks.slack.test/services/prod-SECRET-slack-6931',
-  'pagerduty-shop-routing-key': 'prod-SECRET-pd-shop-1123',
-  'pagerduty-platform-routing-key': 'prod-SECRET-pd-platform-5813',
-  'mimir-password': 'prod-SECRET-mimir-2134',
-  'watchdog-heartbeat-url': 'https://hc-ping.test/prod-SECRET-heartbeat-3141',
-};
+const SECRETS = secretValues([...TEST_STACK_SECRETS.kubernetes, 'watchdog-heartbeat-url']);
 const program = programUnderMocks('prod', SECRETS);
 const { mocks, inputs } = program;
 

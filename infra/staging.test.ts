@@ -1,14 +1,9 @@
 import { services } from './services';
 import { programUnderMocks } from './testing';
+import { secretValues, TEST_STACK_SECRETS } from '../components/stack/testing';
 import { plainPart } from '../components/pulumi/testing';
 
-const SECRETS = {
-  'grafana-admin-password': 'staging-SECRET-grafana-1618',
-  'grafana-secret-key': 'staging-SECRET-grafana-1618-secret-key',
-  'web-password': 'staging-SECRET-web-1618',
-  'slack-webhook-url': 'https://hooks.slack.test/services/staging-SECRET-slack-1414',
-  'watchdog-heartbeat-url': 'https://hc-ping.test/staging-SECRET-heartbeat-2718',
-};
+const SECRETS = secretValues([...TEST_STACK_SECRETS.docker, 'watchdog-heartbeat-url']);
 const program = programUnderMocks('staging', SECRETS);
 const { mocks, inputs } = program;
 

@@ -16,7 +16,7 @@ import { installMocks, isSecretEnvelope, unwrapSecrets } from '../pulumi/testing
 import { startProcess, waitFor } from '../runtime/processes';
 import { synthStack } from '../stack';
 import { findTool } from '../tools/binaries';
-import { testStackConfig } from '../stack/testing';
+import { secretValues, testStackConfig } from '../stack/testing';
 import { CONFIG_RELOADER_NAME, configReloaderCommand } from './config-reloader';
 import { deployDockerWorkload, dockerNetwork, RESTART_CHECKSUM_LABEL, type DockerPlacement } from './docker';
 import { CONFIG_HOLDER_SCRIPT, dockerConfigFolder, dockerReloadedDirs } from './docker-config';
@@ -44,9 +44,7 @@ const placement: DockerPlacement = {
   ...placementBase,
 };
 const workloads = { prometheus: prometheusWorkload(synth), alertmanager: alertmanagerWorkload(synth) };
-const secrets = Object.fromEntries(
-  secretsNeeded(Object.values(workloads)).map((name) => [name, `SECRET-${name}`]),
-);
+const secrets = secretValues(secretsNeeded(Object.values(workloads)));
 for (const [name, workload] of Object.entries(workloads))
   deployDockerWorkload(`holder-${name}`, workload, placement, { parent, secrets });
 
@@ -56,7 +54,7 @@ for (const [name, workload] of Object.entries(workloads))
  * inputs compare as they are.
  */
 const grafana = grafanaWorkload(synth);
-const grafanaSecrets = Object.fromEntries(secretsNeeded([grafana]).map((name) => [name, `SECRET-${name}`]));
+const grafanaSecrets = secretValues(secretsNeeded([grafana]));
 const edited = (pattern: RegExp): Workload => {
   const at = grafana.configFiles.findIndex((f) => pattern.test(f.path));
   const configFiles = grafana.configFiles.map((f, i) => (i === at ? { ...f, content: `${f.content}\n` } : f));

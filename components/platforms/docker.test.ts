@@ -4,7 +4,7 @@ import { services } from '../../infra/services';
 import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets, type Registered } from '../pulumi/testing';
 import { synthStack, type StackConfigInput } from '../stack';
 import { imagePinProblem, IMAGES } from '../stack/images';
-import { testStackConfig } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS } from '../stack/testing';
 import { exampleBackendWorkload } from './dev-extras';
 import { deployDockerWorkload, dockerNetwork, type DockerPlacement } from './docker';
 import { dockerConfigFolder } from './docker-config';
@@ -13,12 +13,7 @@ import { alertmanagerWorkload, grafanaWorkload, prometheusWorkload, type Workloa
 
 const mocks = installMocks('dev');
 
-const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-7f3a',
-  'grafana-admin-password': 'SECRET-grafana-pw-91c2',
-  'grafana-secret-key': 'SECRET-grafana-pw-91c2-secret-key',
-  'web-password': 'SECRET-web-pw-91c2',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.docker);
 
 class Parent extends pulumi.ComponentResource {
   constructor(name: string) {

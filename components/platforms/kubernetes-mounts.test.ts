@@ -15,7 +15,7 @@ import { installMocks, unwrapSecrets } from '../pulumi/testing';
 import { defineService } from '../service';
 import { synthStack } from '../stack';
 import { OUTPUT_PATHS, ruleFilePath, scrapeFilePath } from '../stack/paths';
-import { layoutUnder, testStackConfig } from '../stack/testing';
+import { layoutUnder, secretValues, testStackConfig, TEST_STACK_SECRETS } from '../stack/testing';
 import { runTool } from '../tools/binaries';
 import { deployKubernetesWorkload, type KubernetesPlacement } from './kubernetes';
 import { clusterData, materialise, projectedFiles } from './testing';
@@ -37,16 +37,7 @@ const payments = defineService({
 });
 const catalogue = [...services, payments];
 const synth = synthStack(testStackConfig('kubernetes'), catalogue, { environment: 'prod', layout });
-const SECRETS = {
-  'mimir-password': 'mimir-pw',
-  'payments-token': 'payments-token-value',
-  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/x',
-  'pagerduty-shop-routing-key': 'pd-shop',
-  'pagerduty-platform-routing-key': 'pd-platform',
-  'grafana-admin-password': 'grafana-pw',
-  'grafana-secret-key': 'grafana-pw-secret-key',
-  'web-password': 'web-pw',
-};
+const SECRETS = secretValues([...TEST_STACK_SECRETS.kubernetes, 'payments-token']);
 
 class Parent extends pulumi.ComponentResource {
   constructor(name: string) {

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { services } from '../../infra/services';
 import { installMocks, unwrapSecrets } from '../pulumi/testing';
 import { synthStack } from '../stack';
-import { testStackConfig } from '../stack/testing';
+import { secretValues, testStackConfig } from '../stack/testing';
 import { CONFIG_RELOADER_NAME, configReloaderCommand } from './config-reloader';
 import { deployKubernetesWorkload, type KubernetesPlacement } from './kubernetes';
 import { clusterData, projectedFiles } from './testing';
@@ -30,9 +30,7 @@ const placement: KubernetesPlacement = {
 };
 const synth = synthStack(testStackConfig('kubernetes'), services, { environment: 'prod' });
 const workloads = { prometheus: prometheusWorkload(synth), alertmanager: alertmanagerWorkload(synth) };
-const secrets = Object.fromEntries(
-  secretsNeeded(Object.values(workloads)).map((name) => [name, `SECRET-${name}`]),
-);
+const secrets = secretValues(secretsNeeded(Object.values(workloads)));
 for (const [name, workload] of Object.entries(workloads)) {
   deployKubernetesWorkload(`reload-${name}`, workload, placement, {
     parent,

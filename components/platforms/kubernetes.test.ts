@@ -3,7 +3,7 @@ import { services } from '../../infra/services';
 import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets, type Registered } from '../pulumi/testing';
 import { synthStack, type SynthResult } from '../stack';
 import { IMAGES } from '../stack/images';
-import { testStackConfig } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS } from '../stack/testing';
 import { CONFIGMAP_DATA_LIMIT } from './configmaps';
 import { clusterData, projectedFiles } from './testing';
 import { webConfigYaml } from './web-auth';
@@ -23,15 +23,7 @@ import {
 
 const mocks = installMocks('prod');
 
-const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-k8s',
-  'grafana-admin-password': 'SECRET-grafana-pw-k8s',
-  'grafana-secret-key': 'SECRET-grafana-pw-k8s-secret-key',
-  'web-password': 'SECRET-web-pw-k8s',
-  'pagerduty-shop-routing-key': 'SECRET-pd-shop-0001',
-  'pagerduty-platform-routing-key': 'SECRET-pd-platform-0002',
-  'mimir-password': 'SECRET-mimir-0003',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 
 class Parent extends pulumi.ComponentResource {
   constructor(name: string) {

@@ -6,7 +6,7 @@ import { synthStack } from '../stack';
 import { DATASOURCES_FILE } from '../model/grafana/provisioning';
 import { CONTAINER_LAYOUT } from '../stack/layout';
 import { OUTPUT_PATHS } from '../stack/paths';
-import { testStackConfig } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS } from '../stack/testing';
 import { deployKubernetesWorkload, kubernetesNamespace, type KubernetesPlacement } from './kubernetes';
 import { silencesApplier } from './silences-applier';
 import { clusterData, projectedFiles } from './testing';
@@ -22,14 +22,9 @@ import { alertmanagerWorkload, grafanaWorkload, prometheusWorkload } from './wor
 
 const mocks = installMocks('prod');
 const TLS = { certSecret: 'web-cert', keySecret: 'web-key', caSecret: 'web-ca' };
+// The TLS files as PEM, with the markers that 'keeps the certificates and key in Secrets only' looks for.
 const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-tls',
-  'grafana-admin-password': 'SECRET-grafana-pw-tls',
-  'grafana-secret-key': 'SECRET-grafana-secret-key-tls',
-  'web-password': 'SECRET-web-pw-tls',
-  'pagerduty-shop-routing-key': 'SECRET-pd-shop-0101',
-  'pagerduty-platform-routing-key': 'SECRET-pd-platform-0102',
-  'mimir-password': 'SECRET-mimir-0103',
+  ...secretValues(TEST_STACK_SECRETS.kubernetes),
   'web-cert': '-----BEGIN CERTIFICATE-----\nTEST-SERVER-CERT\n-----END CERTIFICATE-----\n',
   'web-key': '-----BEGIN PRIVATE KEY-----\nTEST-SERVER-KEY\n-----END PRIVATE KEY-----\n',
   'web-ca': '-----BEGIN CERTIFICATE-----\nTEST-CA-CERT\n-----END CERTIFICATE-----\n',

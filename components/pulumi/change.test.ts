@@ -2,7 +2,7 @@ import { services } from '../../infra/services';
 import { orders } from '../../infra/services/orders';
 import { defineService, type ServiceDefinition } from '../service';
 import { synthStack } from '../stack';
-import { testStackConfig, type TestStackName } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS, type TestStackName } from '../stack/testing';
 import { planConfigVolumes } from '../platforms/configmaps';
 import { MonitoringStack } from './stack';
 import { installMocks, unwrapSecrets, type Registered } from './testing';
@@ -14,15 +14,7 @@ import { installMocks, unwrapSecrets, type Registered } from './testing';
  */
 const mocks = installMocks('dev');
 
-const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/x/SECRET-1',
-  'grafana-admin-password': 'SECRET-2',
-  'grafana-secret-key': 'SECRET-2-secret-key',
-  'web-password': 'SECRET-2-web',
-  'pagerduty-shop-routing-key': 'SECRET-3',
-  'pagerduty-platform-routing-key': 'SECRET-4',
-  'mimir-password': 'SECRET-5',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 /** Changes of one service: a threshold (its rules and its dashboard), and a `for` (its rules only). */
 const CHANGES = {
   threshold: [defineService({ ...orders, alerts: { overrides: { HighErrorRate: { threshold: 0.1 } } } })],

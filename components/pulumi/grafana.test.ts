@@ -1,6 +1,6 @@
 import { services } from '../../infra/services';
 import { clusterData, projectedFiles } from '../platforms/testing';
-import { testStackConfig } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS } from '../stack/testing';
 import { MonitoringStack } from './stack';
 import { installMocks, isSecretEnvelope, plainPart, unwrapSecrets } from './testing';
 
@@ -8,15 +8,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const mocks = installMocks('prod');
 
-const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/SECRET-slack-g',
-  'grafana-admin-password': 'SECRET-grafana-admin-g',
-  'grafana-secret-key': 'SECRET-grafana-key-5f1c9e',
-  'web-password': 'SECRET-web-g',
-  'pagerduty-shop-routing-key': 'SECRET-pd-shop-g',
-  'pagerduty-platform-routing-key': 'SECRET-pd-platform-g',
-  'mimir-password': 'SECRET-mimir-g',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 const KEY_FILE = '/etc/grafana/promstack/secrets/grafana-secret-key';
 const capture = { transformations: [mocks.transformation] };
 

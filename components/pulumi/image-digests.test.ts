@@ -2,7 +2,7 @@ import { services } from '../../infra/services';
 import { ValidationError } from '../model/errors';
 import { validateStack } from '../stack';
 import { IMAGES } from '../stack/images';
-import { testStackConfig, type TestStackName } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS, type TestStackName } from '../stack/testing';
 import { MonitoringStack } from './stack';
 import { installMocks, unwrapSecrets } from './testing';
 
@@ -10,15 +10,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const mocks = installMocks('prod');
 
-const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/services/T0/B0/x',
-  'grafana-admin-password': 'admin',
-  'grafana-secret-key': 'key',
-  'web-password': 'web',
-  'pagerduty-shop-routing-key': 'a',
-  'pagerduty-platform-routing-key': 'b',
-  'mimir-password': 'c',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 
 /** Each tool's pinned image with a digest beside its tag, as `docker buildx imagetools inspect` names it. */
 const DIGESTS = {

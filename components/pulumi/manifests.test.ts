@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { services } from '../../infra/services';
-import { testStackConfig } from '../stack/testing';
+import { testStackConfig, TEST_STACK_SECRETS } from '../stack/testing';
 import { manifestFiles, secretMarker } from './manifests';
 import { engineOutputs } from './mock-engine';
 import { MonitoringStack } from './stack';
@@ -9,17 +9,7 @@ import { installMocks } from './testing';
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const mocks = installMocks('dev');
-const SECRETS = Object.fromEntries(
-  [
-    'slack-webhook-url',
-    'grafana-admin-password',
-    'grafana-secret-key',
-    'pagerduty-shop-routing-key',
-    'pagerduty-platform-routing-key',
-    'mimir-password',
-    'web-password',
-  ].map((name) => [name, secretMarker(name)]),
-);
+const SECRETS = Object.fromEntries(TEST_STACK_SECRETS.kubernetes.map((name) => [name, secretMarker(name)]));
 const kubernetes = testStackConfig('kubernetes') as Obj;
 const capture = { transformations: [mocks.transformation] };
 new MonitoringStack('reads', { stack: kubernetes, services, environment: 'dev', secrets: SECRETS }, capture);

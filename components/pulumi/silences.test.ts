@@ -7,22 +7,13 @@ import { projectedFiles, clusterData } from '../platforms/testing';
 import type { StackConfigInput } from '../stack';
 import { imagePinProblem, IMAGES } from '../stack/images';
 import { apiSilences } from '../stack/silences';
-import { testStackConfig, type TestStackName } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS, type TestStackName } from '../stack/testing';
 import { MonitoringStack, planMonitoringStack } from './stack';
 import { installMocks, unwrapSecrets } from './testing';
 
 const mocks = installMocks('prod');
 
-const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/x/SECRET-1',
-  'grafana-admin-password': 'SECRET-2',
-  'pagerduty-shop-routing-key': 'SECRET-3',
-  'pagerduty-platform-routing-key': 'SECRET-4',
-  'mimir-password': 'SECRET-5',
-  'deadmans-switch-url': 'https://hc-ping.test/SECRET-6',
-  'web-password': 'SECRET-WEB',
-  'grafana-secret-key': 'SECRET-7',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 const SILENCES = [
   {
     matchers: ['service="orders"', 'alertname=~"High.*"', 'severity!="critical"'],
@@ -101,7 +92,7 @@ describe('silences on a Kubernetes deploy', () => {
       readFileSync(join(__dirname, '../platforms/apply-silences.js'), 'utf8'),
     );
     expect(JSON.parse(files.get('/etc/promstack/silences/silences.json')!)).toEqual(apiSilences(SILENCES));
-    expect(files.get(env.ALERTMANAGER_PASSWORD_FILE)).toBe('SECRET-WEB');
+    expect(files.get(env.ALERTMANAGER_PASSWORD_FILE)).toBe(SECRETS['web-password']);
   });
 
   it('runs as a restricted, read-only, bounded pod that Kubernetes retries and Pulumi waits for', () => {
@@ -132,7 +123,7 @@ describe('silences on a Kubernetes deploy', () => {
       ...statesOf('kubernetes:core/v1:ConfigMap', 'k8s-silences'),
       ...jobs('k8s'),
     ]);
-    expect(text).not.toContain('SECRET-WEB');
+    expect(text).not.toContain(SECRETS['web-password']);
   });
 
   it('is a new Job when the silences change, and the same Job when they do not', () => {
@@ -237,7 +228,7 @@ describe('silences on a Docker deploy', () => {
       apiSilences(SILENCES),
     );
     expect(uploads['/etc/promstack/silences-secrets/web-password']).toMatchObject({
-      content: 'SECRET-WEB',
+      content: SECRETS['web-password'],
       permissions: '0400',
       owner: '1000',
     });

@@ -3,25 +3,15 @@ import * as pulumi from '@pulumi/pulumi';
 import { services } from '../../infra/services';
 import { ValidationError } from '../model/errors';
 import { synthStack, type StackConfigInput } from '../stack';
-import { testStackConfig, type TestStackName } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS, type TestStackName } from '../stack/testing';
 import { Prometheus } from './prometheus';
 import { MonitoringStack, planMonitoringStack } from './stack';
 import { installMocks, valueOf } from './testing';
 
 const mocks = installMocks('dev');
 
-const DEV_SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/x/SECRET-1',
-  'grafana-admin-password': 'SECRET-2',
-  'grafana-secret-key': 'SECRET-2-secret-key',
-  'web-password': 'SECRET-2-web',
-};
-const PROD_SECRETS = {
-  ...DEV_SECRETS,
-  'pagerduty-shop-routing-key': 'SECRET-3',
-  'pagerduty-platform-routing-key': 'SECRET-4',
-  'mimir-password': 'SECRET-5',
-};
+const DEV_SECRETS = secretValues(TEST_STACK_SECRETS.docker);
+const PROD_SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 type Config = StackConfigInput & Record<string, unknown>;
 const config = (name: TestStackName) => testStackConfig(name) as Config;
 const capture = { transformations: [mocks.transformation] };

@@ -1,18 +1,10 @@
 import { services } from '../../infra/services';
 import { ValidationError } from '../model/errors';
 import type { StackConfigInput } from '../stack';
-import { testStackConfig } from '../stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS } from '../stack/testing';
 import { planMonitoringStack } from './stack';
 
-const SECRETS = {
-  'slack-webhook-url': 'x',
-  'grafana-admin-password': 'x',
-  'grafana-secret-key': 'x-secret-key',
-  'web-password': 'x-web',
-  'pagerduty-shop-routing-key': 'x',
-  'pagerduty-platform-routing-key': 'x',
-  'mimir-password': 'x',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 
 /** The problems planning the Kubernetes test stack finds, changed by `change`, as environment `environment`. */
 function problems(environment: string, change: (config: StackConfigInput & Record<string, unknown>) => void) {

@@ -24,6 +24,36 @@ export const TEST_STACKS_DIR = join(ROOT, 'test', 'stacks');
 export const TEST_STACKS = ['docker', 'kubernetes', 'full'] as const;
 export type TestStackName = (typeof TEST_STACKS)[number];
 
+const DOCKER_SECRETS = [
+  'grafana-admin-password',
+  'grafana-secret-key',
+  'slack-webhook-url',
+  'web-password',
+] as const;
+
+/**
+ * The secrets the docker and kubernetes test stacks read. Of the repository's stacks, dev reads the
+ * docker ones, staging those and the watchdog's heartbeat URL, prod the kubernetes ones and that URL.
+ * A test whose stack reads more (TLS files, a receiver's token) names those where it gives the values.
+ */
+export const TEST_STACK_SECRETS = {
+  docker: DOCKER_SECRETS,
+  kubernetes: [
+    ...DOCKER_SECRETS,
+    'mimir-password',
+    'pagerduty-platform-routing-key',
+    'pagerduty-shop-routing-key',
+  ],
+} as const;
+
+/**
+ * A value for each named secret, `SECRET-<name>`: no config or path holds it, so a test that finds it
+ * in state, a manifest or a log has found that secret leaking, and the text says which.
+ */
+export function secretValues<Name extends string>(names: readonly Name[]): Record<Name, string> {
+  return Object.fromEntries(names.map((name) => [name, `SECRET-${name}`])) as Record<Name, string>;
+}
+
 /** The `promstack:stack` object of a Pulumi.<env>.yaml file. */
 function stackInputOf(file: string): StackConfigInput {
   const doc = parse(readFileSync(file, 'utf8')) as { config: Record<string, unknown> };

@@ -9,22 +9,13 @@ import { kubernetesManifests } from '../../components/pulumi/manifests';
 import { MonitoringStack } from '../../components/pulumi/stack';
 import { installMocks } from '../../components/pulumi/testing';
 import type { StackConfigInput } from '../../components/stack';
-import { testStackConfig } from '../../components/stack/testing';
+import { secretValues, testStackConfig, TEST_STACK_SECRETS } from '../../components/stack/testing';
 import { crossReferenceProblems, schemaProblems } from './cluster-checks';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const mocks = installMocks('prod');
-const SECRETS = {
-  'slack-webhook-url': 'https://hooks.slack.test/x',
-  'grafana-admin-password': 'x',
-  'grafana-secret-key': 'x',
-  'pagerduty-shop-routing-key': 'x',
-  'pagerduty-platform-routing-key': 'x',
-  'mimir-password': 'x',
-  'deadmans-switch-url': 'https://hc-ping.test/x',
-  'web-password': 'x',
-};
+const SECRETS = secretValues(TEST_STACK_SECRETS.kubernetes);
 const stack = {
   ...testStackConfig('kubernetes'),
   silences: [
