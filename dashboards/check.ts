@@ -1,7 +1,12 @@
 import { ValidationError, type ValidationIssue } from '../components/model/errors';
 import { grafanaUidProblem } from '../components/model/grafana';
 import { promqlErrors } from '../components/model/promql';
-import { GRAFANA_BUILTIN_VARIABLES, grafanaVariableRefs, substituteGrafanaMacros } from './macros';
+import {
+  GRAFANA_BUILTIN_VARIABLES,
+  grafanaVariableRefs,
+  substituteGrafanaRefs,
+  type GrafanaVariableRef,
+} from './macros';
 import type { PlainDashboard, PlainDatasourceRef, PlainGridPos, PlainPanel } from './types';
 import { dashboardPath, panelEntries, targetPath, type PanelEntry } from './walk';
 
@@ -20,8 +25,8 @@ export function checkDashboard(dashboard: PlainDashboard): ValidationIssue[] {
   checkIdentity(dashboard, root, add);
   const variables = checkVariables(dashboard, root, add);
   const known = new Set([...variables, ...GRAFANA_BUILTIN_VARIABLES]);
-  const checkRefs = (path: string, text: string) => {
-    for (const ref of grafanaVariableRefs(text)) {
+  const checkRefs: CheckRefs = (path, text, refs = grafanaVariableRefs(text)) => {
+    for (const ref of refs) {
       if (known.has(ref.name)) continue;
       add(
         path,
@@ -92,6 +97,8 @@ export function assertDashboards(dashboards: readonly PlainDashboard[]): void {
 }
 
 type Add = (path: string, message: string) => void;
+/** Reports the unknown variables of `text`, whose references the caller may have found already. */
+type CheckRefs = (path: string, text: string, refs?: readonly GrafanaVariableRef[]) => void;
 
 function checkIdentity(dashboard: PlainDashboard, root: string, add: Add): void {
   if (typeof dashboard.uid !== 'string' || dashboard.uid === '') {
@@ -128,11 +135,7 @@ function checkVariables(dashboard: PlainDashboard, root: string, add: Add): Set<
   return names;
 }
 
-function checkDatasourceRef(
-  ref: PlainDatasourceRef | undefined,
-  path: string,
-  checkRefs: (path: string, text: string) => void,
-): void {
+function checkDatasourceRef(ref: PlainDatasourceRef | undefined, path: string, checkRefs: CheckRefs): void {
   if (typeof ref?.uid === 'string') checkRefs(path, ref.uid);
 }
 
@@ -169,8 +172,8 @@ function checkLayout(entries: readonly PanelEntry[], add: Add): void {
       );
       continue;
     }
-    const whole = (n: unknown) => typeof n === 'number' && Number.isInteger(n);
-    if (![pos.x, pos.y, pos.w, pos.h].every(whole) || pos.x < 0 || pos.y < 0 || pos.w < 1 || pos.h < 1) {
+    const whole = isWhole(pos.x) && isWhole(pos.y) && isWhole(pos.w) && isWhole(pos.h);
+    if (!whole || pos.x < 0 || pos.y < 0 || pos.w < 1 || pos.h < 1) {
       add(path, `invalid ${describe(pos)}: x and y are whole numbers from 0, w and h from 1`);
       continue;
     }
@@ -191,6 +194,10 @@ function checkLayout(entries: readonly PanelEntry[], add: Add): void {
   }
 }
 
+function isWhole(n: unknown): boolean {
+  return typeof n === 'number' && Number.isInteger(n);
+}
+
 function overlaps(a: PlainGridPos, b: PlainGridPos): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
@@ -199,12 +206,7 @@ function describe(pos: PlainGridPos): string {
   return `x=${pos.x} y=${pos.y} w=${pos.w} h=${pos.h}`;
 }
 
-function checkTargets(
-  panel: PlainPanel,
-  path: string,
-  add: Add,
-  checkRefs: (path: string, text: string) => void,
-): void {
+function checkTargets(panel: PlainPanel, path: string, add: Add, checkRefs: CheckRefs): void {
   const refIds = new Set<string>();
   (panel.targets ?? []).forEach((target, index) => {
     const at = targetPath(path, target, index);
@@ -224,8 +226,9 @@ function checkTargets(
       add(`${at}.expr`, 'missing: every Prometheus query needs a PromQL expression');
       return;
     }
-    checkRefs(`${at}.expr`, target.expr);
-    const substituted = substituteGrafanaMacros(target.expr);
+    const refs = grafanaVariableRefs(target.expr);
+    checkRefs(`${at}.expr`, target.expr, refs);
+    const substituted = substituteGrafanaRefs(target.expr, refs);
     const [first] = promqlErrors(substituted);
     if (first) {
       const shown = substituted === target.expr ? '' : ' (after substituting Grafana variables)';

@@ -45,6 +45,8 @@ const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:}]+))?(?::
  */
 export function grafanaVariableRefs(expr: string): GrafanaVariableRef[] {
   const refs: GrafanaVariableRef[] = [];
+  // Most queries refer to no variable at all: no need to follow their quotes and brackets.
+  if (!expr.includes('$') && !expr.includes('[[')) return refs;
   let quote: string | undefined;
   let bracketDepth = 0;
   let i = 0;
@@ -103,9 +105,19 @@ const PLACEHOLDER: Record<Exclude<MacroContext, 'string'>, string> = { duration:
  * query against a real Prometheus: `{ job: 'prometheus', __rate_interval: '1m' }`.
  */
 export function substituteGrafanaMacros(expr: string, values: Readonly<Record<string, string>> = {}): string {
+  return substituteGrafanaRefs(expr, grafanaVariableRefs(expr), values);
+}
+
+/** substituteGrafanaMacros with the references of `expr` already found, for a caller that needs them too. */
+export function substituteGrafanaRefs(
+  expr: string,
+  refs: readonly GrafanaVariableRef[],
+  values: Readonly<Record<string, string>> = {},
+): string {
+  if (refs.length === 0) return expr;
   let out = '';
   let last = 0;
-  for (const ref of grafanaVariableRefs(expr)) {
+  for (const ref of refs) {
     const given = Object.prototype.hasOwnProperty.call(values, ref.name) ? values[ref.name] : undefined;
     const replacement =
       given ?? (ref.context === 'string' ? expr.slice(ref.start, ref.end) : PLACEHOLDER[ref.context]);

@@ -1,6 +1,6 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
-import { rangeQuery, timeseriesPanel } from './panels';
+import { PROMETHEUS, rangeQuery, timeseriesPanel } from './panels';
 import { jsonCopy, refIdName, renderDashboardJson, toPlainDashboard } from './plain';
 
 function build() {
@@ -49,6 +49,18 @@ describe('toPlainDashboard', () => {
     expect(plain.panels?.[1].options).toEqual(
       expect.objectContaining({ legend: expect.objectContaining({ showLegend: true }) }),
     );
+  });
+
+  it('shares no object with what it was built from', () => {
+    expect(plain.panels?.[1].datasource).toEqual(PROMETHEUS);
+    expect(plain.panels?.[1].datasource).not.toBe(PROMETHEUS);
+  });
+
+  it('copies what only JSON can (a Date) as the round trip does, and numbers the same', () => {
+    const dated = toPlainDashboard({ ...build(), created: new Date(0) });
+    const expected = { ...plain, created: '1970-01-01T00:00:00.000Z' };
+    expect(dated).toStrictEqual(expected);
+    expect(renderDashboardJson(dated)).toBe(renderDashboardJson(expected));
   });
 
   it('renders the same bytes every time', () => {

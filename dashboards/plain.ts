@@ -10,30 +10,82 @@ import type { PlainDashboard, PlainPanel } from './types';
  * builders' business.
  */
 export function toPlainDashboard(built: Dashboard | PlainDashboard): PlainDashboard {
-  const plain = jsonCopy(built) as PlainDashboard;
-  let nextId = 1;
+  try {
+    return copyDashboard(built, { next: 1 });
+  } catch {
+    // Whatever the one-pass copy does not take (see copyJson) goes the long way, with the round trip's
+    // result or error.
+    const plain = jsonCopy(built) as PlainDashboard;
+    const numbering = { next: 1 };
+    if (plain.panels) plain.panels = plain.panels.map((panel) => numberPanel(panel, numbering));
+    return plain;
+  }
+}
+
+interface Numbering {
+  next: number;
+}
+
+/**
+ * jsonCopy and the numbering in one pass: the copy of each panel is the numbered object, so that a
+ * dashboard is not copied twice. Throws ROUND_TRIP where jsonCopy would take the round trip.
+ */
+function copyDashboard(built: unknown, numbering: Numbering): PlainDashboard {
+  const plain: Record<string, unknown> = {};
+  for (const key of plainKeys(built)) {
+    const member = (built as Record<string, unknown>)[key];
+    if (key === 'panels' && member) plain.panels = copyPanels(member, numbering);
+    else copyMember(plain, key, member);
+  }
+  return plain as PlainDashboard;
+}
+
+function copyPanels(panels: unknown, numbering: Numbering): PlainPanel[] {
+  if (!Array.isArray(panels)) throw ROUND_TRIP;
+  const out: PlainPanel[] = new Array(panels.length);
+  for (let i = 0; i < panels.length; i++) out[i] = copyPanel(panels[i], numbering);
+  return out;
+}
+
+function copyPanel(panel: unknown, numbering: Numbering): PlainPanel {
+  const keys = plainKeys(panel);
+  const members = panel as Record<string, unknown>;
   // `type` and `id` first, where a reader of the JSON looks for them.
-  const number = (panel: PlainPanel): PlainPanel => {
-    const { type, id: _unused, ...rest } = panel;
-    const numbered: PlainPanel = { type, id: nextId++, ...rest };
-    if (numbered.type === 'row') {
-      if (numbered.panels) numbered.panels = numbered.panels.map(number);
-    } else nameTargets(numbered);
-    return numbered;
-  };
-  if (plain.panels) plain.panels = plain.panels.map(number);
-  return plain;
+  const numbered = { type: undefined, id: numbering.next++ } as unknown as PlainPanel;
+  copyMember(numbered, 'type', members.type);
+  // Copied only to fail as the round trip would: the number replaces it.
+  copyMember({}, 'id', members.id);
+  const isRow = numbered.type === 'row';
+  for (const key of keys) {
+    if (key === 'type' || key === 'id') continue;
+    const member = members[key];
+    if (isRow && key === 'panels' && member) numbered.panels = copyPanels(member, numbering);
+    else copyMember(numbered, key, member);
+  }
+  if (!isRow) nameTargets(numbered);
+  return numbered;
+}
+
+/** The long way's numbering, on a copy it may change. */
+function numberPanel(panel: PlainPanel, numbering: Numbering): PlainPanel {
+  const { type, id: _unused, ...rest } = panel;
+  const numbered: PlainPanel = { type, id: numbering.next++, ...rest };
+  if (numbered.type === 'row') {
+    if (numbered.panels) numbered.panels = numbered.panels.map((inner) => numberPanel(inner, numbering));
+  } else nameTargets(numbered);
+  return numbered;
 }
 
 function nameTargets(panel: PlainPanel): void {
   const targets = panel.targets ?? [];
-  const used = new Set(targets.map((target) => target.refId).filter((refId) => refId !== undefined));
+  // Built targets rarely bring a refId: then there is nothing to keep clear of.
+  let used: Set<unknown> | undefined;
+  for (const target of targets) if (target.refId !== undefined) (used ??= new Set()).add(target.refId);
   let candidate = 0;
   for (const target of targets) {
     if (target.refId !== undefined && target.refId !== '') continue;
-    while (used.has(refIdName(candidate))) candidate++;
-    target.refId = refIdName(candidate);
-    used.add(target.refId);
+    while (used?.has(refIdName(candidate))) candidate++;
+    target.refId = refIdName(candidate++);
   }
 }
 
@@ -86,18 +138,26 @@ function copyJson(value: unknown): unknown {
         }
         return out;
       }
-      const proto = Object.getPrototypeOf(value) as unknown;
-      if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) throw ROUND_TRIP;
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        if (key === '__proto__') throw ROUND_TRIP;
-        const member = (value as Record<string, unknown>)[key];
-        if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-        out[key] = copyJson(member);
-      }
+      for (const key of plainKeys(value)) copyMember(out, key, (value as Record<string, unknown>)[key]);
       return out;
     }
     default:
       throw ROUND_TRIP;
   }
+}
+
+/** The keys of an object copyJson copies itself; throws ROUND_TRIP for any other value. */
+function plainKeys(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ROUND_TRIP;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) throw ROUND_TRIP;
+  return Object.keys(value);
+}
+
+/** One member of an object, copied into `out` unless JSON would leave it out. */
+function copyMember(out: Record<string, unknown>, key: string, member: unknown): void {
+  if (key === '__proto__') throw ROUND_TRIP;
+  if (member === undefined || typeof member === 'function' || typeof member === 'symbol') return;
+  out[key] = copyJson(member);
 }
