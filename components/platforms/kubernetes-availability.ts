@@ -52,8 +52,9 @@ export function replicaSpreading(
  * How a StatefulSet replaces its pods. A rolling update stops one pod at a time, highest ordinal first,
  * and stops the next only once the new one is ready (`podManagementPolicy: Parallel` changes scaling, not
  * updates), so replicas - 1 keep serving throughout. `minReadySeconds` makes "ready" last: Alertmanager
- * answers /-/ready before its gossip has settled, and a pod that fails soon after its start stops the
- * rollout instead of the next replica.
+ * answers /-/ready before its gossip has settled (settled at the latest by its settle timeout, which
+ * checkHighAvailability keeps minReadySeconds at or above), and a pod that fails soon after its start
+ * stops the rollout instead of the next replica.
  */
 export function rollingChanges(ha: HighAvailability): {
   minReadySeconds: number;

@@ -3,6 +3,7 @@ import { compareText } from '../model/errors';
 import { sortKeys } from '../model/names';
 import type { ServiceDefinition } from '../service';
 import type { StackConfig } from '../stack/config';
+import { ALERTMANAGER_GOSSIP } from '../stack/high-availability';
 import { CONTAINER_LAYOUT, NAMES, PORTS, type Platform, type StackLayout } from '../stack/layout';
 import { OUTPUT_PATHS } from '../stack/paths';
 import type { SynthResult } from '../stack/synth';
@@ -339,6 +340,8 @@ export function alertmanagerWorkload(synth: SynthResult, options: WorkloadOption
             ? [`--cluster.advertise-address=$(POD_IP):${o.ports.alertmanagerCluster}`]
             : []),
           ...peers.map((p) => `--cluster.peer=${p}`),
+          // What kubernetes.highAvailability.minReadySeconds is checked against (checkHighAvailability).
+          ...ALERTMANAGER_GOSSIP.args,
         ]
       : // An empty address turns clustering off: a lone instance must not wait for peers.
         ['--cluster.listen-address='];

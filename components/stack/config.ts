@@ -15,6 +15,7 @@ import { port } from '../model/http';
 import { labelSet } from '../model/names';
 import { remoteWriteConfig } from '../model/prometheus/remote-write';
 import { secretNameField } from '../model/secrets';
+import { ALERTMANAGER_GOSSIP } from './high-availability';
 import { imagePinProblem, IMAGES } from './images';
 
 const image = (fallback: string) =>
@@ -148,7 +149,9 @@ const highAvailability = z
       .default(20)
       .describe(
         'How long a replaced Prometheus or Alertmanager pod must stay ready before a rolling change stops the ' +
-          'next one: Alertmanager reports ready before its gossip settles (about 10 s).',
+          'next one: Alertmanager reports ready before its gossip settles, which the stack bounds with ' +
+          `\`--cluster.settle-timeout=${ALERTMANAGER_GOSSIP.settleTimeoutSeconds}s\`; with more than one ` +
+          `Alertmanager replica it must be at least ${ALERTMANAGER_GOSSIP.settleTimeoutSeconds}.`,
       ),
   })
   .describe('Disruption budgets, spreading and rolling changes of the replicated components (Kubernetes).');

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { services } from '../../infra/services';
 import { ValidationError } from '../model/errors';
+import { alertmanagerWorkload } from '../platforms/workload';
 import type { StackConfigInput } from './config';
 import { synthStack } from './index';
 import { testStackConfig } from './testing';
@@ -73,6 +74,44 @@ describe('kubernetes.highAvailability', () => {
       stack('docker', (c) => {
         c.kubernetes = { highAvailability: { maxUnavailable: 1 } };
         c.alertmanager.replicas = 1;
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses readiness that does not outlast the settle timeout the Alertmanager members are given', () => {
+    expect(
+      refusal((c) => {
+        c.kubernetes.highAvailability = { minReadySeconds: 15 };
+      }),
+    ).toEqual([
+      {
+        path: 'stack.kubernetes.highAvailability.minReadySeconds',
+        message:
+          '15 s of readiness does not outlast the 16 s an Alertmanager member may take to settle its gossip ' +
+          '(--cluster.settle-timeout), so a rolling change could stop the next member before the replaced one ' +
+          'has settled: set it to at least 16, or run one alertmanager replica',
+      },
+    ]);
+    // The timeout of the message is the one the members run with.
+    expect(alertmanagerWorkload(stack('kubernetes')).args).toContain('--cluster.settle-timeout=16s');
+    expect(() =>
+      stack('kubernetes', (c) => {
+        c.kubernetes.highAvailability = { minReadySeconds: 16 };
+      }),
+    ).not.toThrow();
+  });
+
+  it('accepts any readiness for a lone Alertmanager, which does not gossip, and on Docker', () => {
+    expect(() =>
+      stack('kubernetes', (c) => {
+        c.alertmanager.replicas = 1;
+        c.kubernetes.highAvailability = { minReadySeconds: 0 };
+      }),
+    ).not.toThrow();
+    expect(() =>
+      stack('docker', (c) => {
+        c.alertmanager.replicas = 3;
+        c.kubernetes = { highAvailability: { minReadySeconds: 0 } };
       }),
     ).not.toThrow();
   });

@@ -37,6 +37,8 @@ describe('Alertmanager members as local processes', () => {
         '--web.config.file=/run/stack/secrets/promstack-web-config.yml',
         `--cluster.listen-address=127.0.0.1:${members[i].clusterPort}`,
         ...peers.map((p) => `--cluster.peer=${p}`),
+        '--cluster.gossip-interval=200ms',
+        '--cluster.settle-timeout=16s',
       ]);
       expect(w.replicas).toBe(1);
       expect(w.cluster).toEqual({ port: members[i].clusterPort, peers });
