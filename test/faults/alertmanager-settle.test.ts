@@ -1,12 +1,16 @@
 /**
  * Why a replaced Alertmanager pod must stay ready for `kubernetes.highAvailability.minReadySeconds`
- * before a rolling change stops the next member: Alertmanager answers /-/ready as soon as its API
- * serves, while its gossip is still settling (it sends no notification until it has settled). Two real
- * members, started together as a StatefulSet's pods are.
+ * before a rolling change stops the next member, and why that is enough: Alertmanager answers /-/ready as
+ * soon as its API serves, while its gossip is still settling (it sends no notification until it has
+ * settled), and it is settled at the latest when the `--cluster.settle-timeout` the stack passes runs
+ * out, which checkHighAvailability keeps minReadySeconds at or above. Two real members with the stack's
+ * gossip flags, started together as a StatefulSet's pods are. How long settling takes on this machine
+ * is not asserted: the bound is the flag, not the machine's speed.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   freePort,
   getJson,
@@ -14,8 +18,7 @@ import {
   waitFor,
   type RunningProcess,
 } from '../../components/runtime/processes';
-import { stackConfig } from '../../components/stack/config';
-import { testStackConfig } from '../../components/stack/testing';
+import { ALERTMANAGER_GOSSIP } from '../../components/stack/high-availability';
 import { findTool } from '../../components/tools/binaries';
 
 interface ClusterStatus {
@@ -30,7 +33,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-it('answers /-/ready while its gossip settles, which the default minReadySeconds outlasts', async () => {
+it('answers /-/ready while its gossip settles, then settles, polling as the stack derives it', async () => {
   writeFileSync(
     join(root, 'alertmanager.yml'),
     'route: { receiver: nobody }\nreceivers: [{ name: nobody }]\n',
@@ -38,6 +41,7 @@ it('answers /-/ready while its gossip settles, which the default minReadySeconds
   const ports = await Promise.all(
     [0, 1].map(async () => ({ web: await freePort(), cluster: await freePort() })),
   );
+  const started = performance.now();
   ports.forEach((port, i) => {
     const data = join(root, `data-${i}`);
     mkdirSync(data);
@@ -48,26 +52,28 @@ it('answers /-/ready while its gossip settles, which the default minReadySeconds
         `--web.listen-address=127.0.0.1:${port.web}`,
         `--cluster.listen-address=127.0.0.1:${port.cluster}`,
         ...ports.map((peer) => `--cluster.peer=127.0.0.1:${peer.cluster}`),
+        ...ALERTMANAGER_GOSSIP.args,
       ]),
     );
   });
   const url = `http://127.0.0.1:${ports[1].web}`;
+  const status = async () => (await getJson<ClusterStatus>(`${url}/api/v2/status`)).cluster.status;
   const describe = () => members.map((m) => m.output()).join('\n');
   await waitFor(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), {
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
     intervalMs: 50,
     describe,
   });
-  const ready = Date.now();
-  expect((await getJson<ClusterStatus>(`${url}/api/v2/status`)).cluster.status).toBe('settling');
-  await waitFor(
-    async () =>
-      (await getJson<ClusterStatus>(`${url}/api/v2/status`)).cluster.status === 'ready' ? true : undefined,
-    { timeoutMs: 60_000, intervalMs: 250, describe },
+  expect(await status()).toBe('settling');
+  await waitFor(async () => ((await status()) === 'ready' ? true : undefined), {
+    timeoutMs: 120_000,
+    describe,
+  });
+  // The member polls at the interval the settle timeout is derived from (10 gossip intervals).
+  expect(members[1].output()).toMatch(
+    new RegExp(`Waiting for gossip to settle.*interval=${ALERTMANAGER_GOSSIP.pollMs / 1000}s\\b`),
   );
-  const settledAfterSeconds = (Date.now() - ready) / 1000;
-  const { minReadySeconds } = stackConfig.parse(testStackConfig('kubernetes')).kubernetes.highAvailability;
-  // About 10 s on 0.33.1: a poll every 2 s until the member count has held still for three of them.
-  expect(settledAfterSeconds).toBeGreaterThan(2);
-  expect(settledAfterSeconds).toBeLessThan(minReadySeconds);
-}, 90_000);
+  // No settle ends before the polls of a quiet one, nor before the timeout, which is longer; a slow
+  // machine only makes it end later. Both clocks are monotonic, and the member started after `started`.
+  expect(performance.now() - started).toBeGreaterThanOrEqual(ALERTMANAGER_GOSSIP.quietSettleMs);
+}, 240_000);
