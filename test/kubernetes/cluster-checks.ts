@@ -206,8 +206,42 @@ function workloadProblems(w: Obj, index: Index): string[] {
     }
     problems.push(...portProblems(where, container));
     problems.push(...fileProblems(where, pod, container, clusterData(index, namespace)));
+    problems.push(...settleProblems(where, w, container));
   }
   return problems;
+}
+
+/** Alertmanager's `--cluster.settle-timeout` when unset: its push-pull interval, 60 s. */
+const UPSTREAM_SETTLE_TIMEOUT_SECONDS = 60;
+
+/**
+ * A gossiping Alertmanager answers /-/ready before it has settled, and settles by its settle timeout at
+ * the latest: a rollout that waits less than that after a pod's readiness may stop the next member of a
+ * cluster whose new member has not settled.
+ */
+function settleProblems(where: string, w: Obj, container: Obj): string[] {
+  const args = (container.args ?? container.command ?? []) as string[];
+  if (!args.some((a) => a.startsWith('--cluster.peer='))) return [];
+  const flag = args.find((a) => a.startsWith('--cluster.settle-timeout='));
+  const timeout = flag
+    ? goDurationSeconds(flag.slice(flag.indexOf('=') + 1))
+    : UPSTREAM_SETTLE_TIMEOUT_SECONDS;
+  const minReady: number = w.spec.minReadySeconds ?? 0;
+  if (timeout === undefined) return [`${where}: ${flag} is not a duration`];
+  return minReady < timeout
+    ? [
+        `${where}: minReadySeconds ${minReady} ends before its gossip may settle ` +
+          `(${flag ?? 'no --cluster.settle-timeout'}: ${timeout} s), so a rollout may stop the next member first`,
+      ]
+    : [];
+}
+
+/** Seconds of a Go duration (`16s`, `1m30s`, `200ms`), undefined when it is none. */
+function goDurationSeconds(text: string): number | undefined {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((sum, [, value, unit]) => sum + Number(value) * units[unit], 0);
 }
 
 function portProblems(where: string, container: Obj): string[] {

@@ -247,6 +247,22 @@ describe('seeded defects in a copy of the prod manifests', () => {
     );
   });
 
+  it('Alertmanager members that a rollout may stop before the replaced one has settled its gossip', () => {
+    const shorter = seeded('StatefulSet', 'alertmanager', (m) => {
+      m.spec.minReadySeconds = 15;
+    });
+    expect(shorter.references).toEqual([
+      'StatefulSet monitoring/alertmanager container alertmanager: minReadySeconds 15 ends before its gossip may settle (--cluster.settle-timeout=16s: 16 s), so a rollout may stop the next member first',
+    ]);
+    // Without the flag a member may settle for as long as its push-pull interval, longer than the default.
+    const upstream = seeded('StatefulSet', 'alertmanager', (m) => {
+      container(m).args = container(m).args.filter((a: string) => !a.startsWith('--cluster.settle-timeout='));
+    });
+    expect(upstream.references).toEqual([
+      'StatefulSet monitoring/alertmanager container alertmanager: minReadySeconds 20 ends before its gossip may settle (no --cluster.settle-timeout: 60 s), so a rollout may stop the next member first',
+    ]);
+  });
+
   it('a ConfigMap over the size the API server accepts', () => {
     const found = seeded(
       'ConfigMap',
