@@ -11,11 +11,10 @@ import { hashSync } from 'bcryptjs';
 import * as ts from 'typescript';
 import { freePort, startProcess, waitFor, type RunningProcess } from '../runtime/processes';
 import { silencesFileText } from '../stack/silences';
+import { silencesAroundNow } from '../stack/testing';
 import { findTool } from '../tools/binaries';
 import { APPLIER_SCRIPT } from './silences-applier';
 
-const hour = 3_600_000;
-const iso = (offset: number) => new Date(Date.now() + offset).toISOString().replace(/\.\d+Z$/, 'Z');
 const USER = 'promstack';
 const PASSWORD = 'applier-test-password';
 const basic = (password: string) => `Basic ${Buffer.from(`${USER}:${password}`).toString('base64')}`;
@@ -75,32 +74,7 @@ beforeAll(async () => {
     },
     { timeoutMs: 30_000, describe: () => `alertmanager did not get ready:\n${alertmanager?.output()}` },
   );
-  writeFileSync(
-    silencesFile,
-    silencesFileText([
-      {
-        matchers: ['service="orders"', 'alertname=~"High.*"', 'severity!="critical"'],
-        startsAt: iso(-hour),
-        endsAt: iso(hour),
-        createdBy: 'platform team',
-        comment: 'load test of orders',
-      },
-      {
-        matchers: ['service="stock"'],
-        startsAt: iso(hour),
-        endsAt: iso(2 * hour),
-        createdBy: 'ops',
-        comment: 'later',
-      },
-      {
-        matchers: ['service="cart"'],
-        startsAt: iso(-2 * hour),
-        endsAt: iso(-hour),
-        createdBy: 'ops',
-        comment: 'over',
-      },
-    ]),
-  );
+  writeFileSync(silencesFile, silencesFileText(silencesAroundNow()));
 });
 
 afterAll(async () => {

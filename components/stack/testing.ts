@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { ValidationError } from '../model/errors';
 import { zodIssues } from '../model/validate';
 import { runTool } from '../tools/binaries';
-import { stackConfig, type StackConfigInput } from './config';
+import { stackConfig, type StackConfig, type StackConfigInput } from './config';
 import { OUTPUT_PATHS } from './paths';
 import type { SynthResult } from './synth';
 export { layoutUnder } from './layout';
@@ -80,6 +80,44 @@ export function testStackConfig(name: TestStackName, dir = TEST_STACKS_DIR): Sta
  */
 export function repoStackConfig(environment: string): StackConfigInput {
   return stackInputOf(join(ROOT, `Pulumi.${environment}.yaml`));
+}
+
+const HOUR = 3_600_000;
+
+/** The time `offsetMs` from now, to the second, as a stack config writes it. */
+const isoFromNow = (offsetMs: number) =>
+  new Date(Date.now() + offsetMs).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * Three silences of the stack config, around the time of the call: orders' non-critical High* alerts
+ * from an hour ago to an hour on (comment 'load test of orders'), stock from an hour on ('later'), cart
+ * until an hour ago ('over'). Applied, they leave Alertmanager the first active, the second pending and
+ * nothing of the ended third.
+ */
+export function silencesAroundNow(): StackConfig['silences'] {
+  return [
+    {
+      matchers: ['service="orders"', 'alertname=~"High.*"', 'severity!="critical"'],
+      startsAt: isoFromNow(-HOUR),
+      endsAt: isoFromNow(HOUR),
+      createdBy: 'platform team',
+      comment: 'load test of orders',
+    },
+    {
+      matchers: ['service="stock"'],
+      startsAt: isoFromNow(HOUR),
+      endsAt: isoFromNow(2 * HOUR),
+      createdBy: 'ops',
+      comment: 'later',
+    },
+    {
+      matchers: ['service="cart"'],
+      startsAt: isoFromNow(-2 * HOUR),
+      endsAt: isoFromNow(-HOUR),
+      createdBy: 'ops',
+      comment: 'over',
+    },
+  ];
 }
 
 /** Writes synth output below `root` (keys are paths relative to it) and returns `root`. */

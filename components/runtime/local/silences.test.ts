@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '../../model/errors';
 import { validateStack } from '../../stack/synth';
-import { testStackConfig } from '../../stack/testing';
+import { silencesAroundNow, testStackConfig } from '../../stack/testing';
 import { getJson } from '../processes';
 import { startLocalStack, type LocalStack } from './stack';
 import { withLogin } from './web-auth';
@@ -64,29 +64,7 @@ describe('silences of the stack config', () => {
   describe('on a local stack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'promstack-silences-'));
     const lines: string[] = [];
-    const silences = [
-      {
-        matchers: ['service="orders"', 'alertname=~"High.*"', 'severity!="critical"'],
-        startsAt: iso(-hour),
-        endsAt: iso(hour),
-        createdBy: 'platform team',
-        comment: 'load test of orders',
-      },
-      {
-        matchers: ['service="stock"'],
-        startsAt: iso(hour),
-        endsAt: iso(2 * hour),
-        createdBy: 'ops',
-        comment: 'later',
-      },
-      {
-        matchers: ['service="cart"'],
-        startsAt: iso(-2 * hour),
-        endsAt: iso(-hour),
-        createdBy: 'ops',
-        comment: 'over',
-      },
-    ];
+    const silences = silencesAroundNow();
     const start = () =>
       startLocalStack({
         stack: { ...testStackConfig('docker'), silences },
