@@ -271,6 +271,39 @@ describe('rule file bad input', () => {
     });
   });
 
+  it('tells rules of one name apart by their labels, the group\'s merged under the rule\'s, as promtool does', () => {
+    const issuesOf = (file: RuleFileInput): string[] => {
+      try {
+        renderRuleFile(file);
+        return [];
+      } catch (error) {
+        return (error as ValidationError).issues.map((issue) => `${issue.path}: ${issue.message}`);
+      }
+    };
+    const up = { record: 'job:up:sum', expr: 'sum by (job) (up)' };
+    const duplicate = 'groups[b].rules[job:up:sum]: duplicate rule job:up:sum';
+    const file = (a: object, b: object): RuleFileInput => ({
+      groups: [
+        { name: 'a', rules: [{ ...up, ...a }] },
+        { name: 'b', rules: [{ ...up, ...b }] },
+      ],
+    });
+    expect(issuesOf(file({ labels: { x: '1', y: '2' } }, { labels: { y: '2', x: '1' } }))).toEqual([
+      expect.stringContaining(duplicate),
+    ]);
+    expect(issuesOf(file({}, { labels: {} }))).toEqual([expect.stringContaining(duplicate)]);
+    expect(issuesOf(file({ labels: { x: '1' } }, { labels: { x: '2' } }))).toEqual([]);
+    expect(issuesOf(file({ labels: { x: '1' } }, { labels: { x: '1', y: '' } }))).toEqual([]);
+    expect(issuesOf(file({ labels: { x: '1' } }, {}))).toEqual([]);
+    const merged: RuleFileInput = {
+      groups: [
+        { name: 'a', labels: { x: '1' }, rules: [up, { ...up, labels: { x: '2' } }] },
+        { name: 'b', labels: { x: '2' }, rules: [{ ...up, labels: { x: '1' } }] },
+      ],
+    };
+    expect(issuesOf(merged)).toEqual([expect.stringContaining(duplicate)]);
+  });
+
   it('names the file when loading YAML that does not parse', () => {
     expect(() => parseRuleFileYaml('groups:\n  - name: a\n   rules: []\n', 'vendor/broken.yml')).toThrow(
       /vendor\/broken\.yml: not valid YAML/,

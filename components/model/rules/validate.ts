@@ -1,6 +1,5 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { IssueCollector, ValidationError } from '../errors';
-import { sortKeys } from '../names';
 import { zodIssues } from '../validate';
 import { validRuleFileFast } from './fast-validate';
 import { isAlertingRule, ruleFile, type RuleFile, type RuleGroup } from './schema';
@@ -47,21 +46,41 @@ function checkGroupNames(input: unknown, prefix: string, issues: IssueCollector)
  * (the group's merged under the rule's) across every group of the file.
  */
 function checkDuplicateRules(groups: readonly RuleGroup[], prefix: string, issues: IssueCollector): void {
-  const seen = new Set<string>();
+  // Labels by rule name: most names occur once or twice in a file, so comparing the labels of the rules
+  // that share a name is cheaper than building and hashing a key of name and labels for every rule.
+  const seen = new Map<string, Record<string, string>[]>();
   for (const group of groups) {
     for (const rule of group.rules) {
       const name = isAlertingRule(rule) ? rule.alert : rule.record;
-      const labels = sortKeys({ ...group.labels, ...rule.labels });
-      const key = JSON.stringify([name, labels]);
-      if (seen.has(key)) {
+      const labels = group.labels ? { ...group.labels, ...rule.labels } : (rule.labels ?? NO_LABELS);
+      const earlier = seen.get(name);
+      if (earlier === undefined) {
+        seen.set(name, [labels]);
+        continue;
+      }
+      if (containsLabels(earlier, labels)) {
         issues.add(
           `${groupPath(prefix, group.name)}.rules[${name}]`,
           `duplicate rule ${name} with the same labels in this file: remove one or tell them apart by labels`,
         );
       }
-      seen.add(key);
+      earlier.push(labels);
     }
   }
+}
+
+const NO_LABELS: Record<string, string> = {};
+
+function containsLabels(list: readonly Record<string, string>[], labels: Record<string, string>): boolean {
+  for (const other of list) if (sameLabels(other, labels)) return true;
+  return false;
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key] || !Object.hasOwn(b, key)) return false;
+  return true;
 }
 
 /** Parses the YAML text of a rule file (hand-written, vendored mixins) and validates it like typed rules. */
