@@ -43,9 +43,14 @@ const COMPARISON_OPERATORS = new Set(['==', '!=', '<=', '<', '>=', '>']);
 const SET_OPERATORS = new Set(['and', 'or', 'unless']);
 const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
 
-/** How a check reads a literal's text: its own, or the text of another expression of the same shape. */
-export type LiteralText = (literal: Literal) => string;
-const ownText: LiteralText = (literal) => literal.text;
+/**
+ * How a check reads a literal's text: its own, or the text of another expression of the same shape. An
+ * object rather than a function, so that checking an expression of a known shape creates no closure.
+ */
+export interface LiteralText {
+  textOf(literal: Literal): string;
+}
+const ownText: LiteralText = { textOf: (literal) => literal.text };
 
 /**
  * Every problem of an expression whose grammar lezer accepted: the structural checks (types, counts,
@@ -255,10 +260,10 @@ export function promqlStructureProblems(root: PromqlNode): PromqlProblem[] {
 
 /**
  * The checks of literal values: escapes, regexes, empty selectors, a metric name set twice, grouping
- * label names, durations, timestamps and number ranges. `textOf` gives each literal's text.
+ * label names, durations, timestamps and number ranges. `texts` gives each literal's text.
  */
-export function promqlValueProblems(root: PromqlNode, textOf: LiteralText): PromqlProblem[] {
-  const checker = new ValueChecker(textOf);
+export function promqlValueProblems(root: PromqlNode, texts: LiteralText): PromqlProblem[] {
+  const checker = new ValueChecker(texts);
   checker.visit(root);
   return checker.problems;
 }
@@ -267,7 +272,7 @@ export function promqlValueProblems(root: PromqlNode, textOf: LiteralText): Prom
 class ValueChecker {
   readonly problems: PromqlProblem[] = [];
 
-  constructor(private readonly textOf: LiteralText) {}
+  constructor(private readonly texts: LiteralText) {}
 
   visit(node: PromqlNode): void {
     switch (node.kind) {
@@ -291,7 +296,7 @@ class ValueChecker {
         return;
       case 'offset': {
         this.visit(node.expr);
-        const seconds = durationSeconds(this.textOf(node.duration));
+        const seconds = durationSeconds(this.texts.textOf(node.duration));
         if (seconds !== undefined && Math.abs(seconds) > MAX_DURATION_SECONDS)
           this.report(node.duration, 'duration out of range');
         return;
@@ -299,7 +304,7 @@ class ValueChecker {
       case 'at': {
         this.visit(node.expr);
         if (!node.timestamp) return;
-        const text = this.textOf(node.timestamp);
+        const text = this.texts.textOf(node.timestamp);
         const seconds = durationSeconds(text);
         if (seconds === undefined || !Number.isFinite(seconds) || Math.abs(seconds) >= 2 ** 63)
           this.report(node, `timestamp out of bounds for @ modifier: ${text}`);
@@ -326,7 +331,7 @@ class ValueChecker {
   }
 
   private checkString(node: Literal): string | undefined {
-    const unquoted = unquote(this.textOf(node));
+    const unquoted = unquote(this.texts.textOf(node));
     if (typeof unquoted !== 'string') {
       this.report(node, unquoted.error);
       return undefined;
@@ -375,7 +380,7 @@ class ValueChecker {
 
   /** A label name as written: unquoted, or quoted (UTF-8 names) and then unquoted. */
   private labelName(label: Literal): string | undefined {
-    const text = this.textOf(label);
+    const text = this.texts.textOf(label);
     return /^["'`]/.test(text) ? this.checkString(label) : text;
   }
 
@@ -391,14 +396,14 @@ class ValueChecker {
   }
 
   private checkNumber(node: Literal): void {
-    const text = this.textOf(node);
+    const text = this.texts.textOf(node);
     const value = durationSeconds(text);
     if (value !== undefined && Math.abs(value) === Infinity && !/inf/i.test(text))
       this.report(node, `error parsing number: ${text.slice(0, 20)}… is out of range`);
   }
 
   private checkPositiveDuration(node: Literal): void {
-    const seconds = durationSeconds(this.textOf(node));
+    const seconds = durationSeconds(this.texts.textOf(node));
     if (seconds === undefined) return;
     if (Math.abs(seconds) > MAX_DURATION_SECONDS) this.report(node, 'duration out of range');
     else if (seconds <= 0) this.report(node, 'duration must be greater than 0');

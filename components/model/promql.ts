@@ -2,7 +2,12 @@ import type { SyntaxNode } from '@lezer/common';
 import type { LRParser } from '@lezer/lr';
 import { z } from 'zod';
 import { promqlAst, type Literal, type PromqlNode } from './promql-ast';
-import { promqlSemanticProblems, promqlStructureProblems, promqlValueProblems } from './promql-check';
+import {
+  promqlSemanticProblems,
+  promqlStructureProblems,
+  promqlValueProblems,
+  type LiteralText,
+} from './promql-check';
 
 // lezer-promql is an ES module whose only type entry is ESM; its CommonJS build is loaded with require so
 // that this CommonJS project type-checks (TS1479 otherwise). Pinned to the Prometheus release whose promtool
@@ -65,17 +70,25 @@ function validShape(shapeText: string, literals: readonly string[]): boolean {
     validShapes.set(shapeText, entry);
   }
   if (entry === null) return false;
-  const { ordinals } = entry;
-  const textOf = (literal: Literal): string => {
-    const ordinal = ordinals.get(literal.from);
-    if (ordinal !== undefined) return literals[ordinal];
+  return promqlValueProblems(entry.ast, new ShapeLiterals(entry.ordinals, literals)).length === 0;
+}
+
+/** The literals of one expression, read through the AST of its shape. */
+class ShapeLiterals implements LiteralText {
+  constructor(
+    private readonly ordinals: ReadonlyMap<number, number>,
+    private readonly literals: readonly string[],
+  ) {}
+
+  textOf(literal: Literal): string {
+    const ordinal = this.ordinals.get(literal.from);
+    if (ordinal !== undefined) return this.literals[ordinal];
     // A signed number literal (`-5`): the shape replaced the digits after the sign.
-    const unsigned = ordinals.get(literal.from + 1);
+    const unsigned = this.ordinals.get(literal.from + 1);
     return unsigned !== undefined && /^[-+]/.test(literal.text)
-      ? literal.text[0] + literals[unsigned]
+      ? literal.text[0] + this.literals[unsigned]
       : literal.text;
-  };
-  return promqlValueProblems(entry.ast, textOf).length === 0;
+  }
 }
 
 function analyseShape(shapeText: string): { ast: PromqlNode; ordinals: Map<number, number> } | null {
@@ -107,10 +120,23 @@ function literalSpans(expr: string): { from: number; text: string }[] {
 function shapeOf(expr: string): { text: string; literals: string[] } | undefined {
   if (/[#'`]/.test(expr)) return undefined;
   const literals: string[] = [];
-  const text = expr.replace(LITERAL, (literal) => {
+  let text = '';
+  let last = 0;
+  let quoteOutside = false;
+  // A loop rather than replace with a callback: a closure per expression costs more than the matching.
+  LITERAL.lastIndex = 0;
+  for (let match = LITERAL.exec(expr); match !== null; match = LITERAL.exec(expr)) {
+    const literal = match[0];
+    const between = expr.slice(last, match.index);
+    if (!quoteOutside && between.includes('"')) quoteOutside = true;
+    text += between + (literal.charCodeAt(0) === 0x22 ? '""' : '0');
     literals.push(literal);
-    return literal.startsWith('"') ? '""' : '0';
-  });
+    last = match.index + literal.length;
+  }
+  const rest = expr.slice(last);
+  text += rest;
+  // Without a quote outside the strings, the shape's quotes are all emptied strings: none is left open.
+  if (!quoteOutside && !rest.includes('"')) return { text, literals };
   return text.replace(/""/g, '').includes('"') ? undefined : { text, literals };
 }
 
@@ -190,6 +216,10 @@ function syntaxErrors(expr: string, top: SyntaxNode): PromqlError[] {
  * scalar and make the file differ after any editor touches it.
  */
 export function normalizeExpr(expr: string): string {
+  // Generated expressions are normal already: no tab, no white space before a line break or at either end.
+  const normal =
+    !expr.includes('\t') && (!expr.includes('\n') || !/\s\n/.test(expr)) && expr.trim() === expr;
+  if (normal) return expr;
   return expr
     .replace(/\t/g, '  ')
     .split('\n')
