@@ -1,5 +1,5 @@
-import { sortKeys } from '../components/model/names';
 import type { BuiltAlert, BuiltRules } from './build';
+import { mergedInOrder } from './records';
 import type { AlertScenario } from './types';
 
 /** The annotations that link an alert to its runbook and its service dashboard. */
@@ -18,15 +18,23 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** The link annotations of one alert name; an annotation the alert already has (an override) wins. */
 export function alertLinks(alertName: string, bases: AlertLinkBases): Record<string, string> {
-  const links: Record<string, string> = {};
-  if (bases.runbookBaseUrl) {
-    links[LINK_ANNOTATIONS.runbook] = `${trimSlash(bases.runbookBaseUrl)}/${encodeURIComponent(alertName)}`;
-  }
-  if (bases.grafanaUrl && bases.dashboardUid) {
-    links[LINK_ANNOTATIONS.dashboard] =
-      `${trimSlash(bases.grafanaUrl)}/d/${encodeURIComponent(bases.dashboardUid)}`;
-  }
-  return links;
+  return linksOf(bases)?.(alertName) ?? {};
+}
+
+/** alertLinks for one set of bases: the bases are trimmed and the dashboard link written once. */
+function linksOf(bases: AlertLinkBases): ((alertName: string) => Record<string, string>) | undefined {
+  const runbook = bases.runbookBaseUrl ? `${trimSlash(bases.runbookBaseUrl)}/` : undefined;
+  const dashboard =
+    bases.grafanaUrl && bases.dashboardUid
+      ? `${trimSlash(bases.grafanaUrl)}/d/${encodeURIComponent(bases.dashboardUid)}`
+      : undefined;
+  if (runbook === undefined && dashboard === undefined) return undefined;
+  return (alertName) => {
+    const links: Record<string, string> = {};
+    if (runbook !== undefined) links[LINK_ANNOTATIONS.runbook] = runbook + encodeURIComponent(alertName);
+    if (dashboard !== undefined) links[LINK_ANNOTATIONS.dashboard] = dashboard;
+    return links;
+  };
 }
 
 /**
@@ -35,26 +43,33 @@ export function alertLinks(alertName: string, bases: AlertLinkBases): Record<str
  * tests keep holding. Annotations already set (an override's `runbook_url`) are kept.
  */
 export function withAlertLinks(rules: BuiltRules, bases: AlertLinkBases): BuiltRules {
+  const links = linksOf(bases);
+  // Without links the annotations stay as they are: already in order (applyOverrides sorts them).
+  if (!links) return rules;
   const linked = new Map<string, Record<string, string>>();
   for (const alert of rules.alerts) {
-    const own = alertLinks(alert.rule.alert, bases);
-    const annotations = sortKeys({ ...own, ...alert.rule.annotations });
-    linked.set(alert.key, Object.fromEntries(Object.keys(own).map((k) => [k, annotations[k]])));
+    const own = links(alert.rule.alert);
+    const annotations = alert.rule.annotations;
+    for (const key of Object.keys(own)) if (Object.hasOwn(annotations, key)) own[key] = annotations[key];
+    linked.set(alert.key, own);
   }
-  const add = (links: Record<string, string> | undefined, annotations: Record<string, string>) =>
-    sortKeys({ ...links, ...annotations });
+  // A companion listed by two scenarios of an alert is copied once.
+  const companions = new Map<object, NonNullable<AlertScenario['alsoFiring']>[number]>();
+  const companion = (c: NonNullable<AlertScenario['alsoFiring']>[number]) => {
+    let copy = companions.get(c);
+    if (!copy) {
+      copy = { ...c, annotations: mergedInOrder(linked.get(c.key) ?? {}, c.annotations) };
+      companions.set(c, copy);
+    }
+    return copy;
+  };
   const scenario = <S extends Pick<AlertScenario, 'annotations' | 'alsoFiring'>>(key: string, s: S): S => ({
     ...s,
-    annotations: add(linked.get(key), s.annotations),
-    ...(s.alsoFiring
-      ? {
-          alsoFiring: s.alsoFiring.map((c) => ({ ...c, annotations: add(linked.get(c.key), c.annotations) })),
-        }
-      : {}),
+    annotations: mergedInOrder(linked.get(key) ?? {}, s.annotations),
+    ...(s.alsoFiring ? { alsoFiring: s.alsoFiring.map(companion) } : {}),
   });
   const alerts = rules.alerts.map((alert): BuiltAlert => {
-    const links = linked.get(alert.key);
-    const rule = { ...alert.rule, annotations: add(links, alert.rule.annotations) };
+    const rule = { ...alert.rule, annotations: mergedInOrder(linked.get(alert.key)!, alert.rule.annotations) };
     const tests = alert.tests;
     return {
       ...alert,

@@ -1,5 +1,5 @@
-import { sortKeys } from '../components/model/names';
 import type { BuiltAlert, BuiltRules } from './build';
+import { inOrder, mergedInOrder } from './records';
 import type { AlertScenario, InputSeries } from './types';
 
 /** promtool's unit test file, in the key order promtool's docs use. */
@@ -31,28 +31,44 @@ export function promtoolTests(rules: BuiltRules, ruleFile: string): PromtoolTest
   for (const alert of rules.alerts) {
     if (!alert.tests) continue;
     const { fires, silent, cases = [] } = alert.tests;
-    const expected = (firing: Pick<AlertScenario, 'outputLabels' | 'annotations' | 'alsoFiring'>) =>
-      [
-        { labels: { ...firing.outputLabels, ...alert.rule.labels }, annotations: firing.annotations },
-        ...(firing.alsoFiring ?? []).map((c) => {
-          const companion = byKey.get(c.key) as BuiltAlert;
-          return { labels: { ...c.outputLabels, ...companion.rule.labels }, annotations: c.annotations };
-        }),
-      ].map((e) => ({ exp_labels: sortKeys(e.labels), exp_annotations: sortKeys(e.annotations) }));
+    const prefix = `${rules.groupPrefix} ${alert.key} `;
     const test = (
       name: string,
       scenario: { series: InputSeries[]; evalTime: string },
-      exp: PromtoolTest['alert_rule_test'][number]['exp_alerts'],
+      exp: ExpectedAlert[],
     ): PromtoolTest => ({
-      name: `${rules.groupPrefix} ${alert.key} ${name}`,
+      name: prefix + name,
       interval: '1m',
       input_series: scenario.series,
       alert_rule_test: [{ eval_time: scenario.evalTime, alertname: alert.rule.alert, exp_alerts: exp }],
     });
-    tests.push(test('fires', fires, expected(fires)));
+    tests.push(test('fires', fires, expected(alert, fires, byKey)));
     if (silent) tests.push(test('stays silent', silent, []));
-    for (const c of cases) tests.push(test(c.name, c, c.fires ? expected(c.fires) : []));
+    for (const c of cases) tests.push(test(c.name, c, c.fires ? expected(alert, c.fires, byKey) : []));
   }
   if (tests.length === 0) return undefined;
   return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
+}
+
+type ExpectedAlert = PromtoolTest['alert_rule_test'][number]['exp_alerts'][number];
+
+/** The alerts a firing scenario expects: the alert's own, then its companions'; a rule's labels win. */
+function expected(
+  alert: BuiltAlert,
+  firing: Pick<AlertScenario, 'outputLabels' | 'annotations' | 'alsoFiring'>,
+  byKey: ReadonlyMap<string, BuiltAlert>,
+): ExpectedAlert[] {
+  const exp: ExpectedAlert[] = [
+    {
+      exp_labels: mergedInOrder(firing.outputLabels, alert.rule.labels),
+      exp_annotations: inOrder(firing.annotations),
+    },
+  ];
+  for (const c of firing.alsoFiring ?? []) {
+    exp.push({
+      exp_labels: mergedInOrder(c.outputLabels, byKey.get(c.key)!.rule.labels),
+      exp_annotations: inOrder(c.annotations),
+    });
+  }
+  return exp;
 }
