@@ -7,6 +7,7 @@ import {
   sloWindows,
   type BurnCondition,
   type BurnKind,
+  type SloWindows,
 } from '../components/service/slo-conventions';
 import type { ServiceContext } from '../rules/context';
 import { formatG4 } from '../rules/humanize';
@@ -54,6 +55,42 @@ export function sloLegend(slo: SloSpec, name: string): string {
   return [name, ...(slo.groupBy ?? []).map((label) => `{{${label}}}`)].join(' ');
 }
 
+/**
+ * What the panels of any SLO with these windows say about them. sloWindows keeps one SloWindows a period,
+ * so each period's text is made once rather than for every SLO of every service.
+ */
+interface WindowsText {
+  /** The window the current burn rate is computed over, in words. */
+  shortest: string;
+  /** The lowest factor of each kind that fires, formatted as the alert writes it. */
+  slowest: Record<BurnKind, string>;
+  /** When the alert of each kind fires: `above 14.4x over both 1h and 5m, or ...`. */
+  when: Record<BurnKind, string>;
+  /** The windows of each kind, shortest first. */
+  windows: Record<BurnKind, readonly string[]>;
+}
+
+const textByWindows = new WeakMap<SloWindows, WindowsText>();
+
+function windowsText(windows: SloWindows): WindowsText {
+  let text = textByWindows.get(windows);
+  if (text) return text;
+  const shortestMinutes = windows.page[0].shortMs / 60e3;
+  const when = (kind: BurnKind) =>
+    windows[kind].map((c) => `above ${formatG4(c.factor)}x over both ${c.long} and ${c.short}`).join(', or ');
+  text = {
+    shortest: Number.isInteger(shortestMinutes) ? `${shortestMinutes} minutes` : windows.shortestWindow,
+    slowest: {
+      ticket: formatG4(burnFactors(windows, 'ticket')[0]),
+      page: formatG4(burnFactors(windows, 'page')[0]),
+    },
+    when: { ticket: when('ticket'), page: when('page') },
+    windows: { ticket: windowsOf(windows.ticket), page: windowsOf(windows.page) },
+  };
+  textByWindows.set(windows, text);
+  return text;
+}
+
 export function sloPanels(
   ctx: ServiceContext,
   slo: SloSpec,
@@ -61,11 +98,8 @@ export function sloPanels(
   const sel = `{${SLO_LABELS.id}="${sloId(ctx, slo)}"}`;
   const windows = sloWindows(slo.period);
   const { period } = windows;
-  const shortestMinutes = windows.page[0].shortMs / 60e3;
-  const shortest = Number.isInteger(shortestMinutes) ? `${shortestMinutes} minutes` : windows.shortestWindow;
+  const text = windowsText(windows);
   const alert = sloAlertName(slo);
-  const [slowestTicket] = burnFactors(windows, 'ticket');
-  const [slowestPage] = burnFactors(windows, 'page');
   return [
     statPanel(`${slo.name} objective`, 'percentunit')
       .description(slo.description ?? `Share of requests that must succeed over ${period}.`)
@@ -79,7 +113,7 @@ export function sloPanels(
       .withTarget(instantQuery(`${SLO_RECORDS.budgetRemaining}${sel}`, sloLegend(slo, 'remaining'))),
     statPanel(`${slo.name} current burn rate`, BURN_RATE_UNIT)
       .description(
-        `Error ratio over ${shortest} divided by the error budget: 1 spends the budget exactly in ${period}. ${alert} opens a ticket from ${formatG4(slowestTicket)}x and pages from ${formatG4(slowestPage)}x over its windows.`,
+        `Error ratio over ${text.shortest} divided by the error budget: 1 spends the budget exactly in ${period}. ${alert} opens a ticket from ${text.slowest.ticket}x and pages from ${text.slowest.page}x over its windows.`,
       )
       .decimals(2)
       .thresholds(thresholdSteps(burnRateSteps(windows)))
@@ -91,9 +125,9 @@ export function sloPanels(
       .decimals(2)
       .thresholds(thresholdSteps(periodBurnRateSteps()))
       .withTarget(instantQuery(`${SLO_RECORDS.periodBurnRate}${sel}`, sloLegend(slo, 'burn rate'))),
-    burnDown(slo, sel),
-    burnRateByWindow(slo, sel, 'page'),
-    burnRateByWindow(slo, sel, 'ticket'),
+    burnDown(slo, sel, period),
+    burnRateByWindow(slo, sel, alert, windows, 'page'),
+    burnRateByWindow(slo, sel, alert, windows, 'ticket'),
   ];
 }
 
@@ -101,8 +135,7 @@ export function sloPanels(
  * The budget left of the rolling period at each moment of the last period: the panel's own time range is
  * the period, so the graph covers the errors its right end counts.
  */
-function burnDown(slo: SloSpec, sel: string): timeseries.PanelBuilder {
-  const { period } = sloWindows(slo.period);
+function burnDown(slo: SloSpec, sel: string, period: string): timeseries.PanelBuilder {
   return thresholdLines(
     timeseriesPanel(`${slo.name} error budget remaining over ${period}`, 'percentunit')
       .description(
@@ -125,20 +158,22 @@ function windowsOf(conditions: readonly BurnCondition[]): string[] {
   return [...byLength.entries()].sort(([a], [b]) => a - b).map(([, name]) => name);
 }
 
-function burnRateByWindow(slo: SloSpec, sel: string, kind: BurnKind): timeseries.PanelBuilder {
-  const windows = sloWindows(slo.period);
-  const conditions = windows[kind];
+function burnRateByWindow(
+  slo: SloSpec,
+  sel: string,
+  alert: string,
+  windows: SloWindows,
+  kind: BurnKind,
+): timeseries.PanelBuilder {
+  const text = windowsText(windows);
   const action = kind === 'page' ? 'pages' : 'opens a ticket';
-  const when = conditions
-    .map((c) => `above ${formatG4(c.factor)}x over both ${c.long} and ${c.short}`)
-    .join(', or ');
   return thresholdLines(
     timeseriesPanel(`${slo.name} ${kind} burn rate by window`, BURN_RATE_UNIT)
       .description(
-        `Burn rate over the ${kind} alert's windows: ${sloAlertName(slo)} ${action} when it is ${when}.`,
+        `Burn rate over the ${kind} alert's windows: ${alert} ${action} when it is ${text.when[kind]}.`,
       )
       .min(0)
-      .targets(windowsOf(conditions).map((w) => rangeQuery(windowBurnRate(sel, w), sloLegend(slo, w)))),
+      .targets(text.windows[kind].map((w) => rangeQuery(windowBurnRate(sel, w), sloLegend(slo, w)))),
     conditionSteps(windows, kind),
   );
 }

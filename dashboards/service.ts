@@ -9,8 +9,7 @@ import { GRAFANA_UID_MAX_LENGTH } from '../components/model/grafana';
 import type { AlertOverride, ServiceDefinition } from '../components/service';
 import { serviceContext, type ServiceContext } from '../rules/context';
 import { RED_RECORDS, redRules } from '../rules/red';
-import { RESOURCE_RECORDS, resourceRules } from '../rules/resources';
-import type { GeneratedAlert } from '../rules/types';
+import { RESOURCE_RECORDS, resourceThresholds } from '../rules/resources';
 import {
   PROMETHEUS,
   datasourceVariable,
@@ -87,13 +86,19 @@ type AlertKey = 'HighErrorRate' | 'HighLatency' | 'HighCpuUsage' | 'HighMemoryUs
  */
 function alertThresholds(ctx: ServiceContext): Partial<Record<AlertKey, number>> {
   const overrides = (ctx.service.alerts?.overrides ?? {}) as Partial<Record<string, AlertOverride>>;
-  const generated: GeneratedAlert[] = [...redRules(ctx).alerts, ...resourceRules(ctx).alerts];
+  // The RED alerts exist only for some services; the resource alerts for all, with resourceRules's values.
+  const resources = resourceThresholds(ctx.service.resources);
+  const generated: Partial<Record<AlertKey, number>> = {
+    HighCpuUsage: resources.cpu.threshold,
+    HighMemoryUsage: resources.memory.threshold,
+  };
+  for (const alert of redRules(ctx).alerts) generated[alert.key as AlertKey] = alert.threshold;
   const out: Partial<Record<AlertKey, number>> = {};
   for (const key of ['HighErrorRate', 'HighLatency', 'HighCpuUsage', 'HighMemoryUsage'] as const) {
-    const alert = generated.find((a) => a.key === key);
+    const threshold = generated[key];
     const change = overrides[key];
-    if (!alert || change?.disabled || change?.expr !== undefined) continue;
-    out[key] = change?.threshold ?? alert.threshold;
+    if (threshold === undefined || change?.disabled || change?.expr !== undefined) continue;
+    out[key] = change?.threshold ?? threshold;
   }
   return out;
 }

@@ -11,9 +11,19 @@ export const BURN_RATE_UNIT = 'suffix:x';
 
 const KIND_COLOUR: Record<BurnKind, string> = { ticket: 'orange', page: 'red' };
 
+/** Per period (sloWindows keeps one SloWindows a period): every SLO dashboard row asks for the same. */
+const factorsByWindows = new WeakMap<SloWindows, Record<BurnKind, readonly number[]>>();
+
 /** The factors of one kind's conditions as the alert rules write them, lowest first, each once. */
-export function burnFactors(windows: SloWindows, kind: BurnKind): number[] {
-  return [...new Set(windows[kind].map((c) => ruleNumber(c.factor)))].sort((a, b) => a - b);
+export function burnFactors(windows: SloWindows, kind: BurnKind): readonly number[] {
+  let factors = factorsByWindows.get(windows);
+  if (!factors) {
+    const of = (k: BurnKind) =>
+      Object.freeze([...new Set(windows[k].map((c) => ruleNumber(c.factor)))].sort((a, b) => a - b));
+    factors = { ticket: of('ticket'), page: of('page') };
+    factorsByWindows.set(windows, factors);
+  }
+  return factors[kind];
 }
 
 /**
