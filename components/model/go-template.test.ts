@@ -3,6 +3,7 @@ import {
   checkGoTemplate,
   describeTemplateProblem,
   PROMETHEUS_ALERT_TEMPLATE,
+  templateShape,
   type GoTemplateDialect,
 } from './go-template';
 import { parseGoTemplate } from './go-template-parser';
@@ -164,5 +165,43 @@ describe('text without a left delimiter', () => {
   it('is still checked once a delimiter appears', () => {
     expect(verdict('a {{ b')).not.toBe('ok');
     expect(verdict('}}{{')).not.toBe('ok');
+  });
+});
+
+describe('texts of one shape', () => {
+  // checkGoTemplate parses one text of a shape and takes the others as valid: the parser must agree.
+  const same = [
+    ['{{ $labels.job }} of svc-1 is down', '{{ $labels.job }} of another service is {down} }}'],
+    ['a {{- .X -}} b', '}}{{- .X -}}{'],
+    ['{{ if .X }} {{ else }}x{{ end }}', '{{ if .X }}\n\t{{ else }}}}{{ end }}'],
+    ['{{ .X }}', '{{ .X }}'],
+    ['x {{ .X }}}', 'y {{ .X }}} z'],
+  ];
+  it.each(same)('%j and %j share a shape and a verdict', (a, b) => {
+    expect(templateShape(a)).toBe(templateShape(b));
+    for (const dialect of [PROMETHEUS_ALERT_TEMPLATE, ALERTMANAGER_TEMPLATE]) {
+      const parses = (text: string) => {
+        try {
+          parseGoTemplate(dialect.prelude + text, undefined, dialect.functions);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect(parses(a)).toBe(parses(b));
+    }
+  });
+
+  it('tells blank text between actions from other text, and errors apart', () => {
+    expect(templateShape('{{ .X }} {{ .Y }}')).not.toBe(templateShape('{{ .X }}x{{ .Y }}'));
+    expect(templateShape('{{ .X }}{{ .Y }}')).not.toBe(templateShape('{{ .X }} {{ .Y }}'));
+    expect(verdict('{{ $labels.instance }} of a is down')).toBe('ok');
+    expect(verdict('{{ $labels.instance }} of b is down {{')).toBe('unclosed action at col 39');
+    expect(verdict('{{ $labels.instance }} of c is down {{ .X')).toBe('unclosed action at col 42');
+  });
+
+  it('is not taken for texts with quotes or comments, where an action may hold a }}', () => {
+    for (const text of ['{{ "}}" }}', '{{ `}}` }}', "{{ '}' }}", '{{/* }} */}}', '{{ printf "%s" .X }}'])
+      expect(templateShape(text)).toBeUndefined();
   });
 });

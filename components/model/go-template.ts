@@ -125,8 +125,8 @@ export interface GoTemplateOptions {
 }
 
 /**
- * Texts already found valid, per dialect: generated rules repeat the same annotations across services
- * and stacks. Errors are never cached.
+ * Texts already found valid, per dialect, by their shape (templateShape) where they have one, else whole:
+ * generated rules repeat a few shapes across thousands of annotations. Errors are never cached.
  */
 const validTexts = new WeakMap<GoTemplateDialect, Set<string>>();
 const VALID_CACHE_LIMIT = 20_000;
@@ -143,7 +143,8 @@ export function checkGoTemplate(
   // Without a left delimiter the text is one text node, which Go's parser takes after any prelude (each
   // dialect's is valid): most label values and many annotations, not worth parsing or remembering.
   if (!text.includes('{{')) return [];
-  const key = `${options.name ?? ''}\0${text}`;
+  // A shape never equals an unshaped text: those have quotes or a comment, shapes none.
+  const key = `${options.name ?? ''}\0${templateShape(text) ?? text}`;
   const valid = validTexts.get(dialect) ?? new Set<string>();
   if (valid.has(key)) return [];
   try {
@@ -157,6 +158,33 @@ export function checkGoTemplate(
     return [{ message: error.message, offset, ...lineAndColumn(text, offset) }];
   }
 }
+
+/**
+ * The text with each stretch of text between its actions written as one character, blank or not
+ * (`x{{ $labels.instance }}x` for `{{ $labels.instance }} of svc-00042 is down`), so that texts that
+ * differ only there are parsed once; undefined for a text with quotes or a comment. Without those an
+ * action ends at the first `}}` after its `{{`, as Go's lexer ends it (no other item takes a `}`), and
+ * whether the text parses does not depend on the text between actions but for whether a stretch is
+ * blank, which matters only to {{define}} and {{block}} (parse.IsEmptyTree), and they need a quoted name.
+ */
+export function templateShape(text: string): string | undefined {
+  if (text.includes('"') || text.includes('`') || text.includes("'") || text.includes('/*')) return undefined;
+  let shape = '';
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf('{{', at);
+    const between = open < 0 ? text.slice(at) : text.slice(at, open);
+    if (between !== '') shape += BLANK.test(between) ? ' ' : 'x';
+    if (open < 0) return shape;
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0) return shape + text.slice(open);
+    shape += text.slice(open, close + 2);
+    at = close + 2;
+  }
+}
+
+/** What Go's parser takes for blank text (go-template-parser.ts, IsEmptyTree). */
+const BLANK = /^\p{White_Space}*$/u;
 
 /** `unclosed left paren at col 12`, or `... at line 3 col 5` when the text has several lines. */
 export function describeTemplateProblem(problem: GoTemplateProblem, text: string): string {
