@@ -176,6 +176,11 @@ describe('texts of one shape', () => {
     ['{{ if .X }} {{ else }}x{{ end }}', '{{ if .X }}\n\t{{ else }}}}{{ end }}'],
     ['{{ .X }}', '{{ .X }}'],
     ['x {{ .X }}}', 'y {{ .X }}} z'],
+    [
+      '{{ define "t" }} {{ end }}{{ define "t" }}x{{ end }}',
+      '{{ define "t" }}\n{{ end }}{{ define "t" }}"{{ end }}',
+    ],
+    ['svc-1 p99 is {{ printf "%.2f}}" $value }}s', 'svc-2: {{ printf "%.2f}}" $value }} s'],
   ];
   it.each(same)('%j and %j share a shape and a verdict', (a, b) => {
     expect(templateShape(a)).toBe(templateShape(b));
@@ -200,8 +205,12 @@ describe('texts of one shape', () => {
     expect(verdict('{{ $labels.instance }} of c is down {{ .X')).toBe('unclosed action at col 42');
   });
 
-  it('is not taken for texts with quotes or comments, where an action may hold a }}', () => {
-    for (const text of ['{{ "}}" }}', '{{ `}}` }}', "{{ '}' }}", '{{/* }} */}}', '{{ printf "%s" .X }}'])
+  it('reads strings in actions as Go does, and is not taken with a comment or a string left open', () => {
+    expect(templateShape(`a{{ "}}" }}b{{ '}' }}c{{ \`}}\` }}d{{ "\\"}}" }}`)).toBe(
+      `x{{ "}}" }}x{{ '}' }}x{{ \`}}\` }}x{{ "\\"}}" }}`,
+    );
+    expect(templateShape('it\'s "{{ printf "%.2f" $value }}"')).toBe('x{{ printf "%.2f" $value }}x');
+    for (const text of ['{{ "}} }}', '{{ "a\n" }}', "{{ '} }}", '{{ `}} }}', '{{/* }} */}}', '{{ "\\'])
       expect(templateShape(text)).toBeUndefined();
   });
 });

@@ -143,7 +143,7 @@ export function checkGoTemplate(
   // Without a left delimiter the text is one text node, which Go's parser takes after any prelude (each
   // dialect's is valid): most label values and many annotations, not worth parsing or remembering.
   if (!text.includes('{{')) return [];
-  // A shape never equals an unshaped text: those have quotes or a comment, shapes none.
+  // A shape never equals an unshaped text: those have a comment or an open string, shapes neither.
   const key = `${options.name ?? ''}\0${templateShape(text) ?? text}`;
   const valid = validTexts.get(dialect) ?? new Set<string>();
   if (valid.has(key)) return [];
@@ -162,13 +162,13 @@ export function checkGoTemplate(
 /**
  * The text with each stretch of text between its actions written as one character, blank or not
  * (`x{{ $labels.instance }}x` for `{{ $labels.instance }} of svc-00042 is down`), so that texts that
- * differ only there are parsed once; undefined for a text with quotes or a comment. Without those an
- * action ends at the first `}}` after its `{{`, as Go's lexer ends it (no other item takes a `}`), and
- * whether the text parses does not depend on the text between actions but for whether a stretch is
- * blank, which matters only to {{define}} and {{block}} (parse.IsEmptyTree), and they need a quoted name.
+ * differ only there are parsed once; undefined where an action holds a comment or a string left open.
+ * Otherwise an action ends at the first `}}` outside its strings, as Go's lexer ends it (a quote in an
+ * action always starts a string, and no other item takes a `}`); the lexer reads each action alone, and
+ * the parser does not look at text but for whether it is blank (parse.IsEmptyTree, for {{define}}).
  */
 export function templateShape(text: string): string | undefined {
-  if (text.includes('"') || text.includes('`') || text.includes("'") || text.includes('/*')) return undefined;
+  if (text.includes('/*')) return undefined;
   let shape = '';
   let at = 0;
   for (;;) {
@@ -176,15 +176,35 @@ export function templateShape(text: string): string | undefined {
     const between = open < 0 ? text.slice(at) : text.slice(at, open);
     if (between !== '') shape += BLANK.test(between) ? ' ' : 'x';
     if (open < 0) return shape;
-    const close = text.indexOf('}}', open + 2);
-    if (close < 0) return shape + text.slice(open);
-    shape += text.slice(open, close + 2);
-    at = close + 2;
+    const end = actionEnd(text, open + 2);
+    if (end === undefined) return undefined;
+    shape += text.slice(open, end);
+    at = end;
   }
 }
 
 /** What Go's parser takes for blank text (go-template-parser.ts, IsEmptyTree). */
 const BLANK = /^\p{White_Space}*$/u;
+
+/**
+ * Where the action whose inside starts at `from` ends: after its `}}`, or at the end of an unclosed
+ * action; undefined when a string in it is not closed (as lexQuoted and lexRawQuote read strings).
+ */
+function actionEnd(text: string, from: number): number | undefined {
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '}' && text[i + 1] === '}') return i + 2;
+    if (ch !== '"' && ch !== "'" && ch !== '`') continue;
+    for (i += 1; text[i] !== ch; i += 1) {
+      if (i >= text.length || (ch !== '`' && text[i] === '\n')) return undefined;
+      if (ch !== '`' && text[i] === '\\') {
+        i += 1;
+        if (i >= text.length || text[i] === '\n') return undefined;
+      }
+    }
+  }
+  return text.length;
+}
 
 /** `unclosed left paren at col 12`, or `... at line 3 col 5` when the text has several lines. */
 export function describeTemplateProblem(problem: GoTemplateProblem, text: string): string {
