@@ -21,6 +21,18 @@ export function containerLimits(resources: { cpu: string; memory: string }): Con
   return { cpus: String(Math.round(cpus * 100) / 100), memoryMiB: mebibytes(resources.memory) };
 }
 
+/**
+ * A Kubernetes container's resources: the workload's CPU and memory as requests, and its memory as the
+ * limit too, so that a pod never uses memory the scheduler did not reserve for it on its node.
+ */
+export function kubernetesResources(resources: { cpu: string; memory: string }) {
+  return {
+    requests: { cpu: resources.cpu, memory: resources.memory },
+    // No CPU limit: throttling a TSDB compaction or a rule evaluation only makes it late.
+    limits: { memory: resources.memory },
+  };
+}
+
 /** A Kubernetes quantity in Mi, Gi or Ti as MiB. */
 export function mebibytes(quantity: string): number {
   const match = /^(\d+)(Mi|Gi|Ti)$/.exec(quantity);

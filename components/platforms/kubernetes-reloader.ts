@@ -8,6 +8,7 @@ import {
 import type { ConfigVolumePlan } from './configmaps';
 import type { Workload } from './workload';
 import { restrictedSecurityContext } from './hardening';
+import { kubernetesResources } from './container-limits';
 
 /**
  * The folders the reloader watches on Kubernetes: those that hold ConfigMaps (the kubelet refreshes
@@ -39,10 +40,7 @@ export function configReloaderContainer(
       mountPath: dir,
       readOnly: true,
     })),
-    resources: {
-      requests: { ...CONFIG_RELOADER_RESOURCES },
-      limits: { memory: CONFIG_RELOADER_RESOURCES.memory },
-    },
+    resources: kubernetesResources(CONFIG_RELOADER_RESOURCES),
     securityContext: restrictedSecurityContext(true),
   };
 }

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { KubernetesPlacement } from './kubernetes';
 import { APPLIER_DIRS, APPLIER_RETRIES, type SilencesApplier } from './silences-applier';
 import { restrictedSecurityContext } from './hardening';
+import { kubernetesResources } from './container-limits';
 
 export interface KubernetesSilencesResources {
   configMap: k8s.core.v1.ConfigMap;
@@ -92,10 +93,7 @@ export function deployKubernetesSilences(
                   { name: 'files', mountPath: APPLIER_DIRS.files, readOnly: true },
                   { name: 'secrets', mountPath: APPLIER_DIRS.secrets, readOnly: true },
                 ],
-                resources: {
-                  requests: { cpu: applier.resources.cpu, memory: applier.resources.memory },
-                  limits: { memory: applier.resources.memory },
-                },
+                resources: kubernetesResources(applier.resources),
                 securityContext: restrictedSecurityContext(true),
               },
             ],

@@ -14,6 +14,7 @@ import { healthCommand } from './health';
 import { missingSecrets, secretFileValue } from './secret-values';
 import { configChecksum, httpPortOf, type HealthCheck, type Workload } from './workload';
 import { restrictedSecurityContext } from './hardening';
+import { kubernetesResources } from './container-limits';
 
 /** Where workloads run on Kubernetes: one namespace of the stack. */
 export interface KubernetesPlacement {
@@ -361,11 +362,7 @@ function workloadContainer(
     startupProbe: probe(health, health.httpPath, {
       failureThreshold: Math.max(3, Math.ceil(health.startPeriodSeconds / 10)),
     }),
-    resources: workload.resources && {
-      requests: { cpu: workload.resources.cpu, memory: workload.resources.memory },
-      // No CPU limit: throttling a TSDB compaction or a rule evaluation only makes it late.
-      limits: { memory: workload.resources.memory },
-    },
+    resources: kubernetesResources(workload.resources),
     securityContext: restrictedSecurityContext(workload.readOnlyRootFilesystem),
   };
 }
