@@ -1,7 +1,8 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PROMETHEUS, rangeQuery, timeseriesPanel } from './panels';
-import { jsonCopy, refIdName, renderDashboardJson, toPlainDashboard } from './plain';
+import { adoptBuiltDashboard, jsonCopy, refIdName, renderDashboardJson, toPlainDashboard } from './plain';
+import type { PlainPanel } from './types';
 
 function build() {
   return new DashboardBuilder('Plain')
@@ -65,6 +66,37 @@ describe('toPlainDashboard', () => {
 
   it('renders the same bytes every time', () => {
     expect(renderDashboardJson(toPlainDashboard(build()))).toBe(renderDashboardJson(plain));
+  });
+});
+
+describe('adoptBuiltDashboard', () => {
+  const copied = toPlainDashboard(build());
+
+  it('is toPlainDashboard without copying what the builders made', () => {
+    const built = build();
+    const adopted = adoptBuiltDashboard(built);
+    expect(adopted).toStrictEqual(copied);
+    expect(renderDashboardJson(adopted)).toBe(renderDashboardJson(copied));
+    expect(adopted.panels?.[1].options).toBe((built.panels?.[1] as PlainPanel).options);
+  });
+
+  it('copies the targets, which carry functions, and the shared datasource references', () => {
+    const built = build();
+    const adopted = adoptBuiltDashboard(built);
+    expect(structuredClone(adopted)).toEqual(adopted);
+    expect(adopted.panels?.[1].targets?.[0]).not.toBe((built.panels?.[1] as PlainPanel).targets?.[0]);
+    expect(adopted.panels?.[1].datasource).not.toBe(PROMETHEUS);
+  });
+
+  it('copies a member that is not JSON data as the round trip does', () => {
+    const built = build();
+    Object.assign(built.panels?.[1] ?? {}, { created: new Date(0), gone: undefined, zero: -0 });
+    const adopted = adoptBuiltDashboard(built);
+    expect(adopted.panels?.[1]).toStrictEqual({
+      ...copied.panels?.[1],
+      created: '1970-01-01T00:00:00.000Z',
+      zero: 0,
+    });
   });
 });
 

@@ -11,19 +11,39 @@ import type { PlainDashboard, PlainPanel } from './types';
  */
 export function toPlainDashboard(built: Dashboard | PlainDashboard): PlainDashboard {
   try {
-    return copyDashboard(built, { next: 1 });
+    return copyDashboard(built, { next: 1, adopt: false });
   } catch {
     // Whatever the one-pass copy does not take (see copyJson) goes the long way, with the round trip's
     // result or error.
     const plain = jsonCopy(built) as PlainDashboard;
-    const numbering = { next: 1 };
+    const numbering = { next: 1, adopt: false };
     if (plain.panels) plain.panels = plain.panels.map((panel) => numberPanel(panel, numbering));
     return plain;
   }
 }
 
+/**
+ * toPlainDashboard for a dashboard whose builders were made for it alone and are dropped once it is built,
+ * as serviceDashboard's are: nothing else holds what they built, so it need not be copied where it is plain
+ * JSON data already. Only the panels (numbered), their targets (the SDK gives each a function) and their
+ * datasource references (one constant, PROMETHEUS, shared by every panel) are new objects; any other
+ * member of a panel is taken as built when it is JSON data (see isJsonData) and copied otherwise.
+ */
+export function adoptBuiltDashboard(built: Dashboard): PlainDashboard {
+  try {
+    return copyDashboard(built, { next: 1, adopt: true });
+  } catch {
+    return toPlainDashboard(built);
+  }
+}
+
+/** The members of a panel adoptBuiltDashboard copies all the same; `__proto__` for copyMember to refuse. */
+const COPIED_WHEN_ADOPTED = new Set(['targets', 'datasource', '__proto__']);
+
 interface Numbering {
   next: number;
+  /** Whether panels' members other than targets and datasource may be taken as built (adoptBuiltDashboard). */
+  adopt: boolean;
 }
 
 /**
@@ -60,6 +80,7 @@ function copyPanel(panel: unknown, numbering: Numbering): PlainPanel {
     if (key === 'type' || key === 'id') continue;
     const member = members[key];
     if (isRow && key === 'panels' && member) numbered.panels = copyPanels(member, numbering);
+    else if (numbering.adopt && !COPIED_WHEN_ADOPTED.has(key) && isJsonData(member)) numbered[key] = member;
     else copyMember(numbered, key, member);
   }
   if (!isRow) nameTargets(numbered);
@@ -160,4 +181,30 @@ function copyMember(out: Record<string, unknown>, key: string, member: unknown):
   if (key === '__proto__') throw ROUND_TRIP;
   if (member === undefined || typeof member === 'function' || typeof member === 'symbol') return;
   out[key] = copyJson(member);
+}
+
+/** Whether a value is what JSON.parse could return: the round trip would give an equal value. */
+function isJsonData(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonData(value[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false;
+      for (const key of Object.keys(value)) {
+        if (key === '__proto__' || !isJsonData((value as Record<string, unknown>)[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }

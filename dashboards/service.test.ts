@@ -114,6 +114,24 @@ describe('serviceDashboard', () => {
     },
   );
 
+  it('is plain JSON data that shares no object with another dashboard or panel (it is not copied)', () => {
+    // adoptBuiltDashboard takes what the builders made as it is: a constant given to a builder would be
+    // one object in every dashboard, and a change to one dashboard a change to all.
+    const seen = new Map<object, string>();
+    const shared: string[] = [];
+    const visit = (value: unknown, path: string) => {
+      if (typeof value !== 'object' || value === null) return;
+      const first = seen.get(value);
+      if (first !== undefined) shared.push(`${path} is ${first}`);
+      else seen.set(value, path);
+      for (const [key, member] of Object.entries(value)) visit(member, `${path}.${key}`);
+    };
+    const twice = [...dashboards, ...SERVICES.map(([, service]) => serviceDashboard(service))];
+    twice.forEach((dashboard, i) => visit(dashboard, `dashboards[${i}]`));
+    expect(shared).toEqual([]);
+    for (const dashboard of twice) expect(structuredClone(dashboard)).toEqual(dashboard);
+  });
+
   it('has queries the real promtool accepts, all three dashboards in one call', async () => {
     const file = join(dir, 'service-dashboards.yml');
     writeFileSync(file, dashboardQueriesAsRuleFile(dashboards));

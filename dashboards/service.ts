@@ -18,7 +18,7 @@ import {
   thresholdLines,
   timeseriesPanel,
 } from './panels';
-import { toPlainDashboard } from './plain';
+import { adoptBuiltDashboard } from './plain';
 import { sloPanels, sloRowTitle } from './service-slo';
 import type { PlainDashboard } from './types';
 
@@ -62,7 +62,7 @@ export function serviceDashboard(service: ServiceDefinition): PlainDashboard {
     addRow(builder, sloRowTitle(slo), sloPanels(ctx, slo));
   }
   addRow(builder, 'Alerts', [firingAlertsPanel(ctx)]);
-  return toPlainDashboard(builder.build());
+  return adoptBuiltDashboard(builder.build());
 }
 
 type PanelBuilder = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder;
