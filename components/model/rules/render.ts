@@ -1,4 +1,4 @@
-import { stripUndefined, renderYaml } from '../yaml';
+import { renderYaml } from '../yaml';
 import { isAlertingRule, type Rule, type RuleFile } from './schema';
 import { validateRuleFile } from './validate';
 
@@ -17,9 +17,13 @@ function canonicalRule(rule: Rule): Record<string, unknown> {
   return { record: rule.record, expr: rule.expr, labels: rule.labels };
 }
 
-/** Rule order inside a group is kept: recording rules are evaluated in sequence. */
+/**
+ * Rule order inside a group is kept: recording rules are evaluated in sequence. Unset fields stay as
+ * undefined members, which renderYaml leaves out (as it does on its library path), rather than being
+ * stripped by a copy of the whole file.
+ */
 export function canonicalRuleFile(file: RuleFile): Record<string, unknown> {
-  return stripUndefined({
+  return {
     groups: file.groups.map((group) => ({
       name: group.name,
       interval: group.interval,
@@ -28,7 +32,7 @@ export function canonicalRuleFile(file: RuleFile): Record<string, unknown> {
       labels: group.labels,
       rules: group.rules.map(canonicalRule),
     })),
-  });
+  };
 }
 
 /** Validates and renders a rule file; throws ValidationError before rendering anything. */
