@@ -3,6 +3,7 @@ import { parseDuration } from '../duration';
 import { IssueCollector } from '../errors';
 import { zodIssues } from '../validate';
 import { alertingConfig } from './alerting';
+import { isPlainRecord, validScrapeConfigsFast } from './fast-validate';
 import { globalConfig } from './global';
 import { remoteWriteConfig } from './remote-write';
 import { scrapeConfig } from './scrape';
@@ -32,7 +33,7 @@ const PROMETHEUS_DEFAULT_SCRAPE_TIMEOUT = '10s';
  */
 export function validatePrometheusConfig(input: unknown, prefix = 'prometheus'): PrometheusConfig {
   const issues = new IssueCollector();
-  const parsed = prometheusConfig.safeParse(input);
+  const parsed = parsedWithFastJobs(input) ?? prometheusConfig.safeParse(input);
   if (!parsed.success) {
     issues.addAll(zodIssues(parsed.error, input, prefix));
     issues.throwIfAny();
@@ -42,6 +43,20 @@ export function validatePrometheusConfig(input: unknown, prefix = 'prometheus'):
   checkRemoteWriteNames(config, prefix, issues);
   issues.throwIfAny();
   return config;
+}
+
+/**
+ * The schema's parse of a config whose scrape jobs validScrapeConfigsFast takes (a stack's generated
+ * jobs): the rest goes through the schema; undefined on any problem, for the schema to report.
+ */
+function parsedWithFastJobs(input: unknown): { success: true; data: PrometheusConfig } | undefined {
+  if (!isPlainRecord(input)) return undefined;
+  const jobs = validScrapeConfigsFast(input.scrape_configs);
+  if (jobs === undefined) return undefined;
+  const rest = prometheusConfig.safeParse({ ...input, scrape_configs: [] });
+  if (!rest.success) return undefined;
+  rest.data.scrape_configs = jobs as NonNullable<PrometheusConfig['scrape_configs']>;
+  return { success: true, data: rest.data };
 }
 
 function checkScrapeJobs(config: PrometheusConfig, prefix: string, issues: IssueCollector): void {
