@@ -20,9 +20,26 @@ function goExponential(value: number): string {
   return `${sign}${digits[0]}.${digits.slice(1, 4)}e${exact.slice(exact.indexOf('e') + 1)}`;
 }
 
-/** Go's `%.4g`. */
+/**
+ * Go's `%.4g`. Every service's annotations format the same few thresholds and factors, and the digits
+ * take two exponential forms of up to 100 digits to find: each value is formatted once.
+ */
 export function formatG4(value: number): string {
   if (value === 0) return '0';
+  let text = g4Texts.get(value);
+  if (text === undefined) {
+    if (g4Texts.size >= CACHE_SIZE) g4Texts.clear();
+    text = uncachedG4(value);
+    g4Texts.set(value, text);
+  }
+  return text;
+}
+
+/** Bounds the caches of formatted values: a catalogue's distinct thresholds are far fewer. */
+const CACHE_SIZE = 1000;
+const g4Texts = new Map<number, string>();
+
+function uncachedG4(value: number): string {
   const [mantissa, exp] = goExponential(value).split('e');
   const exponent = Number(exp);
   if (exponent < -4 || exponent >= 4) {
@@ -58,6 +75,19 @@ export function fixed2(value: number): string {
 
 /** A duration (`15m`, `1h30m`, `90s`) in words for annotation text: `15 minutes`, `1 hour 30 minutes`. */
 export function durationText(duration: string): string {
+  let text = durationTexts.get(duration);
+  if (text === undefined) {
+    if (durationTexts.size >= CACHE_SIZE) durationTexts.clear();
+    text = uncachedDurationText(duration);
+    durationTexts.set(duration, text);
+  }
+  return text;
+}
+
+/** Every alert's description says its `for` in words, most of them one of a few durations. */
+const durationTexts = new Map<string, string>();
+
+function uncachedDurationText(duration: string): string {
   const total = Math.round((parseDuration(duration) ?? 0) / 1000);
   const parts: string[] = [];
   const units: [number, string][] = [
