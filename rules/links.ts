@@ -69,7 +69,10 @@ export function withAlertLinks(rules: BuiltRules, bases: AlertLinkBases): BuiltR
     ...(s.alsoFiring ? { alsoFiring: s.alsoFiring.map(companion) } : {}),
   });
   const alerts = rules.alerts.map((alert): BuiltAlert => {
-    const rule = { ...alert.rule, annotations: mergedInOrder(linked.get(alert.key)!, alert.rule.annotations) };
+    const rule = {
+      ...alert.rule,
+      annotations: mergedInOrder(linked.get(alert.key)!, alert.rule.annotations),
+    };
     const tests = alert.tests;
     return {
       ...alert,
