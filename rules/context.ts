@@ -47,6 +47,20 @@ export const INSTANCE = (ctx: ServiceContext): string => `${ctx.job}:8080`;
 /** Series labels of a request counter whose error label holds an error (or a success) value. */
 export function requestLabels(ctx: ServiceContext, failing: boolean): string {
   const red = ctx.service.red!;
-  const values = errorLabelValues(red.errors.regex)!;
+  const values = errorValues(red.errors.regex)!;
   return targetLabels(ctx, { [red.errors.label]: failing ? values.error : values.success });
 }
+
+/**
+ * errorLabelValues, found once per regex: it compiles the regex again for each of a dozen candidate
+ * values, and a catalogue's services share a few regexes.
+ */
+export function errorValues(regex: string): ReturnType<typeof errorLabelValues> {
+  if (!errorValuesByRegex.has(regex)) {
+    if (errorValuesByRegex.size >= 1000) errorValuesByRegex.clear();
+    errorValuesByRegex.set(regex, errorLabelValues(regex));
+  }
+  return errorValuesByRegex.get(regex);
+}
+
+const errorValuesByRegex = new Map<string, ReturnType<typeof errorLabelValues>>();

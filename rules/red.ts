@@ -62,15 +62,21 @@ function highErrorRate(ctx: ServiceContext): GeneratedAlert {
     `(\n  ${RED_RECORDS.errorRatio}${of}\nand\n  ${RED_RECORDS.requests}${of} >= ${minRate}\n) > ${t}`;
   const description = (t: number, forDuration: string) =>
     `More than ${humanizePercentage(t)} of ${ctx.service.name} requests failed (${red.errors.label}=~"${red.errors.regex}") over the last 5 minutes, at ${minRate} requests per second or more, for ${durationText(forDuration)}.`;
+  // The failing and succeeding request counters, named once for the three scenarios.
+  let counters: { failing: string; succeeding: string } | undefined;
   /** `perSecond` requests a second; the share of errors decides whether the alert fires. */
   const series = (ratio: number, perSecond: number) => {
     const perMinute = 60 * perSecond;
     const errorsPerMinute = Math.round(perMinute * ratio * 1000) / 1000;
     const length = forMinutes + 12;
+    counters ??= {
+      failing: `${red.requests}{${requestLabels(ctx, true)}}`,
+      succeeding: `${red.requests}{${requestLabels(ctx, false)}}`,
+    };
     return [
-      { series: `${red.requests}{${requestLabels(ctx, true)}}`, values: `0+${errorsPerMinute}x${length}` },
+      { series: counters.failing, values: `0+${errorsPerMinute}x${length}` },
       {
-        series: `${red.requests}{${requestLabels(ctx, false)}}`,
+        series: counters.succeeding,
         values: `0+${Math.round((perMinute - errorsPerMinute) * 1000) / 1000}x${length}`,
       },
     ];

@@ -16,8 +16,7 @@ import {
   type BurnCondition,
   type BurnKind,
 } from '../components/service/slo-conventions';
-import { errorLabelValues } from '../components/service/error-values';
-import { targetLabels, type ServiceContext } from './context';
+import { errorValues, targetLabels, type ServiceContext } from './context';
 import { formatG4 } from './humanize';
 import {
   burnScenarios,
@@ -70,8 +69,9 @@ export function sloRules(ctx: ServiceContext): RuleSet {
   const rules: RuleSet = { recording: [], alerts: [] };
   for (const slo of ctx.service.slos ?? []) {
     rules.recording.push(...sliRecords(ctx, slo), ...metaRecords(ctx, slo));
-    rules.alerts.push(burnAlert(ctx, slo, 'page'), burnAlert(ctx, slo, 'ticket'));
-    if (slo.budgetExhausted) rules.alerts.push(exhaustedAlert(ctx, slo));
+    const series = sloSeries(ctx, slo);
+    rules.alerts.push(burnAlert(ctx, slo, 'page', series), burnAlert(ctx, slo, 'ticket', series));
+    if (slo.budgetExhausted) rules.alerts.push(exhaustedAlert(ctx, slo, series));
   }
   return rules;
 }
@@ -191,7 +191,7 @@ function burnDescription(ctx: ServiceContext, slo: SloSpec, conditions: readonly
   );
 }
 
-function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): GeneratedAlert {
+function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind, series: SloSeries): GeneratedAlert {
   const windows = sloWindows(slo.period);
   const budget = errorBudget(slo.objective);
   const sel = sloSelector(ctx, slo);
@@ -212,13 +212,13 @@ function burnAlert(ctx: ServiceContext, slo: SloSpec, kind: BurnKind): Generated
     sliKind(slo) === 'events'
       ? recordedScenarios(kind, windows, budget).map((s) => ({
           name: s.name,
-          series: recordedSeries(ctx, slo, s.ratios, s.evalMinute),
+          series: series.recorded(s.ratios, s.evalMinute),
           evalTime: minutes(s.evalMinute),
           ...(s.fires ? { fires: firing } : {}),
         }))
       : burnScenarios(kind, windows, budget).map((s) => ({
           name: s.name,
-          series: trafficSeries(ctx, slo, s.values),
+          series: series.traffic(s.values),
           evalTime: minutes(s.evalMinute),
           ...(s.fires ? { fires: firing } : {}),
         }));
@@ -269,55 +269,92 @@ const CLEAN_GROUP = 'b';
 const testGroup = (slo: SloSpec, value: string): Record<string, string> =>
   Object.fromEntries((slo.groupBy ?? []).map((label) => [label, `${label}-${value}`]));
 
-/** The input series of a traffic, as the SLI's metrics carry it: RED counters or histogram series. */
-function trafficSeries(ctx: ServiceContext, slo: SloSpec, values: TrafficValues): InputSeries[] {
+/**
+ * The input series of an SLO's scenarios. Every scenario names the same series, with other values: the
+ * names are written once per SLO, when first needed.
+ */
+interface SloSeries {
+  /** A traffic, as the SLI's metrics carry it: RED counters or histogram series. */
+  traffic(values: TrafficValues): InputSeries[];
+  /** Recorded error ratios fed as input (an events SLI), held constant until `minutesHeld`. */
+  recorded(ratios: Record<string, number>, minutesHeld: number): InputSeries[];
+}
+
+function sloSeries(ctx: ServiceContext, slo: SloSpec): SloSeries {
+  let traffic: ((values: TrafficValues) => InputSeries[]) | undefined;
+  const recorded = new Map<string, string>();
+  return {
+    traffic: (values) => (traffic ??= trafficSeries(ctx, slo))(values),
+    recorded: (ratios, minutesHeld) =>
+      Object.entries(ratios).map(([window, ratio]) => {
+        let name = recorded.get(window);
+        if (name === undefined) {
+          name = recordedSeriesName(ctx, slo, window);
+          recorded.set(window, name);
+        }
+        return { series: name, values: `${ruleNumber(ratio)}+0x${minutesHeld}` };
+      }),
+  };
+}
+
+function trafficSeries(ctx: ServiceContext, slo: SloSpec): (values: TrafficValues) => InputSeries[] {
   const grouped = (slo.groupBy?.length ?? 0) > 0;
   if (sliKind(slo) === 'latency') {
     const { histogram, le } = latencyOf(ctx, slo);
-    const series = (group: string, fast: string, all: string): InputSeries[] => [
-      { series: `${histogram}_bucket{${targetLabels(ctx, { ...testGroup(slo, group), le })}}`, values: fast },
-      { series: `${histogram}_count{${targetLabels(ctx, testGroup(slo, group))}}`, values: all },
-    ];
-    return [
-      ...series(GROUP, values.succeeding, values.total),
-      ...(grouped ? series(CLEAN_GROUP, values.total, values.total) : []),
+    const bucket = (group: string) =>
+      `${histogram}_bucket{${targetLabels(ctx, { ...testGroup(slo, group), le })}}`;
+    const count = (group: string) => `${histogram}_count{${targetLabels(ctx, testGroup(slo, group))}}`;
+    const fast = bucket(GROUP);
+    const all = count(GROUP);
+    if (!grouped) {
+      return (values) => [
+        { series: fast, values: values.succeeding },
+        { series: all, values: values.total },
+      ];
+    }
+    const cleanFast = bucket(CLEAN_GROUP);
+    const cleanAll = count(CLEAN_GROUP);
+    return (values) => [
+      { series: fast, values: values.succeeding },
+      { series: all, values: values.total },
+      { series: cleanFast, values: values.total },
+      { series: cleanAll, values: values.total },
     ];
   }
   const red = ctx.service.red!;
-  const values_ = errorLabelValues(red.errors.regex)!;
+  const values_ = errorValues(red.errors.regex)!;
   const request = (group: string, failing: boolean) =>
     `${red.requests}{${targetLabels(ctx, { ...testGroup(slo, group), [red.errors.label]: failing ? values_.error : values_.success })}}`;
-  return [
-    { series: request(GROUP, true), values: values.failing },
-    { series: request(GROUP, false), values: values.succeeding },
-    ...(grouped ? [{ series: request(CLEAN_GROUP, false), values: values.total }] : []),
+  const failing = request(GROUP, true);
+  const succeeding = request(GROUP, false);
+  if (!grouped) {
+    return (values) => [
+      { series: failing, values: values.failing },
+      { series: succeeding, values: values.succeeding },
+    ];
+  }
+  const clean = request(CLEAN_GROUP, false);
+  return (values) => [
+    { series: failing, values: values.failing },
+    { series: succeeding, values: values.succeeding },
+    { series: clean, values: values.total },
   ];
 }
 
-/** Recorded error ratios fed as input (an events SLI), held constant until `minutesHeld`. */
-function recordedSeries(
-  ctx: ServiceContext,
-  slo: SloSpec,
-  ratios: Record<string, number>,
-  minutesHeld: number,
-): InputSeries[] {
-  return Object.entries(ratios).map(([window, ratio]) => {
-    const labels = { ...sloLabels(ctx, slo), ...testGroup(slo, GROUP), [SLO_LABELS.window]: window };
-    const text = Object.entries(sortKeys(labels))
-      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
-      .join(',');
-    return {
-      series: `${SLO_RECORDS.errorRatio(window)}{${text}}`,
-      values: `${ruleNumber(ratio)}+0x${minutesHeld}`,
-    };
-  });
+/** The recorded error ratio of a window, as its series is fed in. */
+function recordedSeriesName(ctx: ServiceContext, slo: SloSpec, window: string): string {
+  const labels = { ...sloLabels(ctx, slo), ...testGroup(slo, GROUP), [SLO_LABELS.window]: window };
+  const text = Object.entries(sortKeys(labels))
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(',');
+  return `${SLO_RECORDS.errorRatio(window)}{${text}}`;
 }
 
 /**
  * The optional alert once the period's error budget is spent (remaining <= 0): a ticket-level warning,
  * since a burn that spent it has paged already; it tells that releases should wait for the budget.
  */
-function exhaustedAlert(ctx: ServiceContext, slo: SloSpec): GeneratedAlert {
+function exhaustedAlert(ctx: ServiceContext, slo: SloSpec, series: SloSeries): GeneratedAlert {
   const period = slo.period ?? DEFAULT_SLO_PERIOD;
   const budget = errorBudget(slo.objective);
   const summary = `${ctx.service.name} ${slo.name} SLO has spent its ${period} error budget.`;
@@ -339,8 +376,8 @@ function exhaustedAlert(ctx: ServiceContext, slo: SloSpec): GeneratedAlert {
     return {
       series:
         sliKind(slo) === 'events'
-          ? recordedSeries(ctx, slo, { [shortest]: s.phases[0].errorShare }, evalMinute)
-          : trafficSeries(ctx, slo, trafficValues(s.phases)),
+          ? series.recorded({ [shortest]: s.phases[0].errorShare }, evalMinute)
+          : series.traffic(trafficValues(s.phases)),
       evalTime: minutes(evalMinute),
     };
   });

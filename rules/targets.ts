@@ -2,7 +2,7 @@ import type { ServiceDefinition } from '../components/service';
 import { durationText, humanizePercentage } from './humanize';
 import { SERVICE_ALERTS, TARGET_DOWN_SHARE_KEY } from './alert-names';
 import type { ServiceContext } from './context';
-import { minutes, type GeneratedAlert, type InputSeries } from './types';
+import { minutes, type AlertScenario, type GeneratedAlert, type InputSeries } from './types';
 
 const DEFAULT_PAGE_SHARE = 0.5;
 const FOR_MINUTES = 2;
@@ -19,28 +19,54 @@ export function targetDownPageShare(service: ServiceDefinition): number {
 
 /** Scrape health of one service: an instance down warns, a share of them down pages, none at all alerts. */
 export function targetAlerts(ctx: ServiceContext): GeneratedAlert[] {
-  return [targetDown(ctx), targetDownShare(ctx), targetsMissing(ctx)];
+  const up = instances(ctx);
+  return [targetDown(ctx, up), targetDownShare(ctx, up), targetsMissing(ctx, up)];
 }
 
-const instanceOf = (ctx: ServiceContext, i: number) => `${ctx.job}-${i}:8080`;
+/**
+ * The numbered instances the three alerts' tests run, each written once per service however many
+ * scenarios and companion alerts name it: its `up` series up and down, and the labels it fires with.
+ */
+interface Instances {
+  /** `up` of `count` instances, the first `down` of them failing their scrapes, for `steps` minutes. */
+  series(count: number, down: number, steps: number): InputSeries[];
+  /** The labels the n-th instance (from 1) fires TargetDown with. */
+  labels(n: number): { instance: string; job: string; service: string };
+}
 
-/** `up` of `count` instances of the service, the first `down` of them failing their scrapes. */
-function upSeries(ctx: ServiceContext, count: number, down: number, steps: number): InputSeries[] {
-  return Array.from({ length: count }, (_, i) => ({
-    series: `up{instance="${instanceOf(ctx, i + 1)}",job="${ctx.job}",service="${ctx.service.name}"}`,
-    values: `${i < down ? 0 : 1}x${steps}`,
-  }));
+function instances(ctx: ServiceContext): Instances {
+  const names: { up: string; labels: ReturnType<Instances['labels']> }[] = [];
+  const named = (n: number) => {
+    for (let i = names.length + 1; i <= n; i++) {
+      const instance = `${ctx.job}-${i}:8080`;
+      names.push({
+        up: `up{instance="${instance}",job="${ctx.job}",service="${ctx.service.name}"}`,
+        labels: { instance, job: ctx.job, service: ctx.service.name },
+      });
+    }
+    return names[n - 1];
+  };
+  return {
+    series: (count, down, steps) => {
+      const series: InputSeries[] = [];
+      for (let i = 1; i <= count; i++)
+        series.push({ series: named(i).up, values: `${i <= down ? 0 : 1}x${steps}` });
+      return series;
+    },
+    labels: (n) => named(n).labels,
+  };
 }
 
 /** As many instances as it takes for one of them down to stay below the page share. */
 const instancesFor = (share: number) => Math.max(TEST_INSTANCES, Math.floor(1 / share) + 1);
 
-const downText = (ctx: ServiceContext, instance: string, job: string, forDuration: string) => ({
+/** `forText` is the `for` in words (durationText). */
+const downText = (ctx: ServiceContext, instance: string, job: string, forText: string) => ({
   summary: `${instance} of ${ctx.service.name} is down`,
-  description: `Prometheus has failed to scrape ${instance} (job ${job}) for ${durationText(forDuration)}.`,
+  description: `Prometheus has failed to scrape ${instance} (job ${job}) for ${forText}.`,
 });
 
-function targetDown(ctx: ServiceContext): GeneratedAlert {
+function targetDown(ctx: ServiceContext, up: Instances): GeneratedAlert {
   const evalTime = minutes(FOR_MINUTES + 1);
   const steps = FOR_MINUTES + 5;
   return {
@@ -52,26 +78,27 @@ function targetDown(ctx: ServiceContext): GeneratedAlert {
       for: forDuration,
       // One instance of many is not a page: the share alert pages, and inhibits this one while it does.
       labels: { ...ctx.alertLabels, severity: 'warning' },
-      annotations: downText(ctx, '{{ $labels.instance }}', '{{ $labels.job }}', forDuration),
+      annotations: downText(ctx, '{{ $labels.instance }}', '{{ $labels.job }}', durationText(forDuration)),
     }),
     tests: (_t, forDuration = minutes(FOR_MINUTES)) => {
       const count = instancesFor(targetDownPageShare(ctx.service));
+      const first = up.labels(1);
       return {
         // One of `count` down: this warning alone, the share alert (same name) stays silent.
         fires: {
-          series: upSeries(ctx, count, 1, steps),
+          series: up.series(count, 1, steps),
           evalTime,
-          outputLabels: { instance: instanceOf(ctx, 1), job: ctx.job, service: ctx.service.name },
-          annotations: downText(ctx, instanceOf(ctx, 1), ctx.job, forDuration),
+          outputLabels: first,
+          annotations: downText(ctx, first.instance, ctx.job, durationText(forDuration)),
         },
-        silent: { series: upSeries(ctx, count, 0, steps), evalTime },
+        silent: { series: up.series(count, 0, steps), evalTime },
         sameName: [TARGET_DOWN_SHARE_KEY],
       };
     },
   };
 }
 
-function targetDownShare(ctx: ServiceContext): GeneratedAlert {
+function targetDownShare(ctx: ServiceContext, up: Instances): GeneratedAlert {
   const evalTime = minutes(FOR_MINUTES + 1);
   const steps = FOR_MINUTES + 5;
   const sel = `up{job="${ctx.job}"}`;
@@ -95,34 +122,39 @@ function targetDownShare(ctx: ServiceContext): GeneratedAlert {
       const count = instancesFor(t);
       const down = Math.min(count, Math.ceil(t * count));
       // The instances down also set off their warnings, which share the name: promtool expects them too.
-      const warnings = Array.from({ length: down }, (_, i) => ({
-        key: SERVICE_ALERTS.targetDown,
-        outputLabels: { instance: instanceOf(ctx, i + 1), job: ctx.job, service: ctx.service.name },
-        annotations: downText(ctx, instanceOf(ctx, i + 1), ctx.job, minutes(FOR_MINUTES)),
-      }));
+      // Those of the first scenario are the first of the second's, the same objects.
+      const warningFor = durationText(minutes(FOR_MINUTES));
+      const warnings: NonNullable<AlertScenario['alsoFiring']> = [];
+      for (let n = 1; n <= count; n++) {
+        const outputLabels = up.labels(n);
+        warnings.push({
+          key: SERVICE_ALERTS.targetDown,
+          outputLabels,
+          annotations: downText(ctx, outputLabels.instance, ctx.job, warningFor),
+        });
+      }
+      const descriptionText = description(t, forDuration);
       const firing = (n: number) => ({
         outputLabels: { job: ctx.job },
         annotations: {
           summary: `${humanizePercentage(n / count)} of the instances of ${ctx.service.name} are down`,
-          description: description(t, forDuration),
+          description: descriptionText,
         },
       });
       return {
-        fires: { series: upSeries(ctx, count, down, steps), evalTime, ...firing(down), alsoFiring: warnings },
-        silent: { series: upSeries(ctx, count, 0, steps), evalTime },
+        fires: {
+          series: up.series(count, down, steps),
+          evalTime,
+          ...firing(down),
+          alsoFiring: warnings.slice(0, down),
+        },
+        silent: { series: up.series(count, 0, steps), evalTime },
         cases: [
           {
             name: 'fires with every instance down',
-            series: upSeries(ctx, count, count, steps),
+            series: up.series(count, count, steps),
             evalTime,
-            fires: {
-              ...firing(count),
-              alsoFiring: Array.from({ length: count }, (_, i) => ({
-                key: SERVICE_ALERTS.targetDown,
-                outputLabels: { instance: instanceOf(ctx, i + 1), job: ctx.job, service: ctx.service.name },
-                annotations: downText(ctx, instanceOf(ctx, i + 1), ctx.job, minutes(FOR_MINUTES)),
-              })),
-            },
+            fires: { ...firing(count), alsoFiring: warnings },
           },
         ],
         sameName: [SERVICE_ALERTS.targetDown],
@@ -148,7 +180,7 @@ function targetSources(service: ServiceDefinition): string {
   return sources.join('; ');
 }
 
-function targetsMissing(ctx: ServiceContext): GeneratedAlert {
+function targetsMissing(ctx: ServiceContext, up: Instances): GeneratedAlert {
   const evalTime = minutes(MISSING_FOR_MINUTES + 1);
   const steps = MISSING_FOR_MINUTES + 5;
   const text = (forDuration: string) => ({
@@ -179,9 +211,9 @@ function targetsMissing(ctx: ServiceContext): GeneratedAlert {
         outputLabels: { job: ctx.job },
         annotations: text(forDuration),
       },
-      silent: { series: upSeries(ctx, 1, 0, steps), evalTime },
+      silent: { series: up.series(1, 0, steps), evalTime },
       // Targets that fail their scrapes still exist: TargetDown's business, not this alert's.
-      cases: [{ name: 'stays silent with its targets down', series: upSeries(ctx, 2, 2, steps), evalTime }],
+      cases: [{ name: 'stays silent with its targets down', series: up.series(2, 2, steps), evalTime }],
     }),
   };
 }
