@@ -4,6 +4,7 @@ import { sortKeys } from '../components/model/names';
 import type { AlertingRuleInput, RecordingRuleInput, RuleFileInput } from '../components/model/rules';
 import type { AlertOverride, ServiceDefinition } from '../components/service';
 import { serviceContext } from './context';
+import { inOrder } from './records';
 import { redRules } from './red';
 import { resourceRules } from './resources';
 import { sloRules } from './slo';
@@ -34,7 +35,14 @@ export function applyOverrides(
   const built: BuiltAlert[] = [];
   const retimed = new Set<string>();
   for (const alert of generated) {
-    const change = overrides[alert.key] ?? {};
+    const change = overrides[alert.key];
+    if (change === undefined) {
+      // Most alerts have no override: the rule as generated, its labels and annotations in order.
+      const base = alert.rule(alert.threshold);
+      const rule = { ...base, labels: inOrder(base.labels), annotations: inOrder(base.annotations) };
+      built.push({ key: alert.key, rule, tests: alert.tests(alert.threshold), untestedReason: undefined });
+      continue;
+    }
     if (change.disabled) continue;
     if (change.for !== undefined || change.annotations !== undefined) retimed.add(alert.key);
     const threshold = change.threshold ?? alert.threshold;
@@ -78,7 +86,8 @@ function resolveCompanions(alerts: BuiltAlert[], retimed: ReadonlySet<string>): 
   const byKey = new Map(alerts.map((a) => [a.key, a]));
   return alerts.map((alert) => {
     const tests = alert.tests;
-    const companions = [tests?.fires, ...(tests?.cases ?? []).map((c) => c.fires)].flatMap(
+    if (!tests) return alert;
+    const companions = [tests.fires, ...(tests.cases ?? []).map((c) => c.fires)].flatMap(
       (firing) => firing?.alsoFiring ?? [],
     );
     const missing = companions.find((c) => !byKey.get(c.key)?.tests);
@@ -97,7 +106,7 @@ function resolveCompanions(alerts: BuiltAlert[], retimed: ReadonlySet<string>): 
         untestedReason: `its test also expects ${changed.key}, whose for or annotations are overridden`,
       };
     }
-    const unpredictable = (tests?.sameName ?? []).find((key) => byKey.has(key) && !byKey.get(key)!.tests);
+    const unpredictable = (tests.sameName ?? []).find((key) => byKey.has(key) && !byKey.get(key)!.tests);
     if (!unpredictable) return alert;
     return {
       ...alert,
