@@ -11,6 +11,7 @@ import type { PlainDashboard, PlainDatasourceRef, PlainGridPos, PlainPanel } fro
 import { dashboardPath, panelEntries, targetPath, type PanelEntry } from './walk';
 
 const GRID_COLUMNS = 24;
+const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(GRAFANA_BUILTIN_VARIABLES);
 
 /**
  * Every problem of one dashboard that Grafana would not report, or report only by showing a broken panel:
@@ -24,10 +25,9 @@ export function checkDashboard(dashboard: PlainDashboard): ValidationIssue[] {
 
   checkIdentity(dashboard, root, add);
   const variables = checkVariables(dashboard, root, add);
-  const known = new Set([...variables, ...GRAFANA_BUILTIN_VARIABLES]);
   const checkRefs: CheckRefs = (path, text, refs = grafanaVariableRefs(text)) => {
     for (const ref of refs) {
-      if (known.has(ref.name)) continue;
+      if (variables.has(ref.name) || BUILTIN_VARIABLES.has(ref.name)) continue;
       add(
         path,
         `unknown variable $${ref.name}: define it in templating.list (defined: ${[...variables].join(', ') || 'none'}) or use a Grafana builtin such as $__rate_interval`,
@@ -136,7 +136,23 @@ function checkVariables(dashboard: PlainDashboard, root: string, add: Add): Set<
 }
 
 function checkDatasourceRef(ref: PlainDatasourceRef | undefined, path: string, checkRefs: CheckRefs): void {
-  if (typeof ref?.uid === 'string') checkRefs(path, ref.uid);
+  if (typeof ref?.uid === 'string') checkRefs(path, ref.uid, datasourceUidRefs(ref.uid));
+}
+
+/**
+ * The variable references of datasource uids, which are few and each repeated in every panel and target
+ * (`${datasource}`). Bounded: a uid's references depend on its text alone.
+ */
+const uidRefs = new Map<string, readonly GrafanaVariableRef[]>();
+
+function datasourceUidRefs(uid: string): readonly GrafanaVariableRef[] {
+  let refs = uidRefs.get(uid);
+  if (refs === undefined) {
+    if (uidRefs.size >= 100) uidRefs.clear();
+    refs = grafanaVariableRefs(uid);
+    uidRefs.set(uid, refs);
+  }
+  return refs;
 }
 
 function checkPanelIds(entries: readonly PanelEntry[], add: Add): void {
