@@ -3,7 +3,7 @@ import { parseDuration } from '../duration';
 import { IssueCollector } from '../errors';
 import { zodIssues } from '../validate';
 import { alertingConfig } from './alerting';
-import { isPlainRecord, validScrapeConfigsFast } from './fast-validate';
+import { isPlainRecord, validScrapeConfigFast } from './fast-validate';
 import { globalConfig } from './global';
 import { remoteWriteConfig } from './remote-write';
 import { scrapeConfig } from './scrape';
@@ -46,16 +46,19 @@ export function validatePrometheusConfig(input: unknown, prefix = 'prometheus'):
 }
 
 /**
- * The schema's parse of a config whose scrape jobs validScrapeConfigsFast takes (a stack's generated
- * jobs): the rest goes through the schema; undefined on any problem, for the schema to report.
+ * The schema's parse of a config, with the scrape jobs validScrapeConfigFast takes (a stack's generated
+ * service jobs) checked by it and only the others by the schema: the schema checks each job on its own,
+ * so the results are the same. Undefined on any problem, for the schema to report on the whole input.
  */
 function parsedWithFastJobs(input: unknown): { success: true; data: PrometheusConfig } | undefined {
-  if (!isPlainRecord(input)) return undefined;
-  const jobs = validScrapeConfigsFast(input.scrape_configs);
-  if (jobs === undefined) return undefined;
-  const rest = prometheusConfig.safeParse({ ...input, scrape_configs: [] });
+  if (!isPlainRecord(input) || !Array.isArray(input.scrape_configs)) return undefined;
+  const fast = input.scrape_configs.map(validScrapeConfigFast);
+  const others = input.scrape_configs.filter((_, i) => fast[i] === undefined);
+  const rest = prometheusConfig.safeParse({ ...input, scrape_configs: others });
   if (!rest.success) return undefined;
-  rest.data.scrape_configs = jobs as NonNullable<PrometheusConfig['scrape_configs']>;
+  const parsed = rest.data.scrape_configs!;
+  let next = 0;
+  rest.data.scrape_configs = fast.map((job) => (job ?? parsed[next++]) as (typeof parsed)[number]);
   return { success: true, data: rest.data };
 }
 

@@ -1,8 +1,14 @@
 import { syntheticCatalogue } from '../../../bench/catalogue';
 import { services } from '../../../infra/services';
 import { serviceScrapeJob } from '../../stack/prometheus';
+import { ValidationError } from '../errors';
 import { validatePrometheusConfig, prometheusConfig } from './config';
-import { validScrapeConfigsFast } from './fast-validate';
+import { validScrapeConfigFast } from './fast-validate';
+
+const validScrapeConfigsFast = (jobs: unknown[]) => {
+  const valid = jobs.map(validScrapeConfigFast);
+  return valid.includes(undefined) ? undefined : valid;
+};
 import { scrapeConfig } from './scrape';
 
 /** Key order and keys holding undefined count: the rendered files and the typed result follow them. */
@@ -25,7 +31,7 @@ function generatedJobs(platform: 'kubernetes' | 'docker'): Job[] {
     .filter((job) => job !== undefined) as unknown as Job[];
 }
 
-describe('validScrapeConfigsFast', () => {
+describe('validScrapeConfigFast', () => {
   const jobs = generatedJobs('kubernetes');
 
   it('takes every generated Kubernetes job and returns exactly what the schema returns', () => {
@@ -141,5 +147,27 @@ describe('validScrapeConfigsFast', () => {
     broken.global.scrape_interval = 'soon';
     broken.scrape_configs[1].relabel_configs[0].regex = '(';
     expect(() => validatePrometheusConfig(broken)).toThrow(/global\.scrape_interval.*\n.*relabel_configs/s);
+  });
+
+  it('leaves the jobs it does not take to the schema, in their places', () => {
+    const docker = generatedJobs('docker').slice(-2);
+    expect(docker.map(validScrapeConfigFast)).toEqual([undefined, undefined]);
+    const config = { scrape_configs: [docker[0], ...jobs.slice(0, 3), docker[1], jobs[3]] };
+    expect(exact(validatePrometheusConfig(config))).toBe(exact(prometheusConfig.parse(config)));
+    const broken = copyOf(config) as { scrape_configs: Job[] };
+    broken.scrape_configs[0].job_name = '';
+    broken.scrape_configs[2].relabel_configs[0].regex = '(';
+    const issues = (() => {
+      try {
+        validatePrometheusConfig(broken);
+        return [];
+      } catch (error) {
+        return (error as ValidationError).issues.map((issue) => issue.path);
+      }
+    })();
+    expect(issues).toEqual([
+      'prometheus.scrape_configs[0].job_name',
+      `prometheus.scrape_configs[${jobs[1].job_name as string}].relabel_configs[0].regex`,
+    ]);
   });
 });
