@@ -76,12 +76,20 @@ const RELABEL_FIELDS: Readonly<Record<string, Check>> = {
     arrayOf(value, (label) => (typeof label === 'string' && LABEL_NAME.test(label) ? label : REFUSED)),
   separator: string,
   target_label: (value) => (typeof value === 'string' && value.length >= 1 ? value : REFUSED),
-  regex: (value) => (typeof value === 'string' && re2Problem(value) === undefined ? value : REFUSED),
+  regex: (value) =>
+    typeof value === 'string' && (LITERAL_PATTERN.test(value) || re2Problem(value) === undefined)
+      ? value
+      : REFUSED,
   modulus: (value) => (isSafeInteger(value) && value > 0 ? value : REFUSED),
   replacement: string,
   action: (value) => (typeof value === 'string' && ACTIONS.has(value) ? value : REFUSED),
 };
 const RELABEL_ORDER = schemaOrder(relabelConfig.shape, RELABEL_FIELDS);
+/**
+ * Patterns that RE2 reads as literal text, and so compiles: generated jobs keep their own service name
+ * and port (`svc-00042`, `8080`), a thousand patterns that each cost a compile otherwise.
+ */
+const LITERAL_PATTERN = /^[A-Za-z0-9_:-]*$/;
 
 function relabel(value: unknown): unknown {
   const rc = validObject(value, RELABEL_FIELDS, RELABEL_ORDER) as RelabelConfig | undefined;
