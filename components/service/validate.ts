@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { duration, parseDuration } from '../model/duration';
 import type { IssueCollector } from '../model/errors';
 import { hostPort, port } from '../model/http';
-import { labelName, metricName, userLabelName } from '../model/names';
+import { LABEL_NAME, labelName, METRIC_NAME, metricName, userLabelName } from '../model/names';
 import { promqlErrors, promqlTree } from '../model/promql';
 import type { PromqlNode } from '../model/promql-ast';
 import { keepsLabel } from '../model/promql-labels';
@@ -26,6 +26,7 @@ import type { GeneratedAlertKey, ResourcesSpec, ServiceDefinition, SloSpec } fro
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const SLO_NAME = /^[a-z][a-z0-9-]*$/;
+const TEAM_NAME = /^[a-z][a-z0-9-]*$/;
 const severity = z.enum(['critical', 'warning', 'info']);
 const labels = z.record(userLabelName, z.string());
 /** Labels of an alert: values are templates, as in the rule file they end up in. */
@@ -121,12 +122,12 @@ function checkResources(resources: ResourcesSpec, ctx: z.RefinementCtx): void {
 }
 
 /** Shape checks; references between fields are checked afterwards in checkReferences. */
-const serviceShape = z.strictObject({
+export const serviceShape = z.strictObject({
   kind: z.literal('promstack.service', { error: 'create services with defineService()' }),
   name: z.string().regex(SERVICE_NAME, {
     error: 'use 2 to 40 lower-case letters, digits and dashes, starting with a letter',
   }),
-  team: z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'use lower-case letters, digits and dashes' }),
+  team: z.string().regex(TEAM_NAME, { error: 'use lower-case letters, digits and dashes' }),
   description: z.string().optional(),
   scrape: z.strictObject({
     targets: z.strictObject({
@@ -267,15 +268,214 @@ export function generatedAlertKeys(service: ServiceDefinition): GeneratedAlertKe
 }
 
 /** Validates every service, collecting all problems under `services.<name>`. */
+/**
+ * Whether serviceShape takes a service, decided without zod's objects and records (most of validating
+ * a large catalogue) for the fields services usually set: true only when every check the schema makes
+ * holds, with the same predicates (its own leaf schemas where a predicate is more than a comparison).
+ * False for anything else or anything wrong: the caller then asks the schema, which reports the errors.
+ * Only the verdict is used: checks after it read the service itself. validate.test.ts compares both.
+ */
+export function serviceShapeHolds(service: unknown): boolean {
+  if (!isPlainRecord(service) || !onlyKeys(service, SERVICE_KEYS)) return false;
+  const s = service;
+  return (
+    s.kind === 'promstack.service' &&
+    typeof s.name === 'string' &&
+    SERVICE_NAME.test(s.name) &&
+    typeof s.team === 'string' &&
+    TEAM_NAME.test(s.team) &&
+    optional(s.description, isString) &&
+    scrapeHolds(s.scrape) &&
+    metricsHold(s.metrics) &&
+    optional(s.red, redHolds) &&
+    optional(s.resources, resourcesHold) &&
+    optional(s.latencyThresholdSeconds, isPositive) &&
+    optional(s.errorRatioThreshold, (v) => isPositive(v) && v <= 1) &&
+    optional(s.errorRatioMinRequestsPerSecond, isPositive) &&
+    optional(s.slos, (slos) => Array.isArray(slos) && slos.every(sloHolds)) &&
+    // Rarer fields, left to the schema when set.
+    s.targetDownPageShare === undefined &&
+    s.alerts === undefined &&
+    s.labels === undefined
+  );
+}
+
+const SERVICE_KEYS = new Set(Object.keys(serviceShape.shape));
+
+function scrapeHolds(scrape: unknown): boolean {
+  if (!isPlainRecord(scrape) || !onlyKeys(scrape, SCRAPE_KEYS)) return false;
+  const { targets } = scrape;
+  if (!isPlainRecord(targets) || !onlyKeys(targets, TARGET_KEYS)) return false;
+  const addresses = (list: unknown) =>
+    Array.isArray(list) && list.length >= 1 && list.every((a) => hostPort.safeParse(a).success);
+  return (
+    optional(targets.docker, addresses) &&
+    optional(targets.local, addresses) &&
+    optional(targets.kubernetes, kubernetesTargetsHold) &&
+    optional(scrape.path, (path) => typeof path === 'string' && path.startsWith('/')) &&
+    optional(scrape.interval, isDuration) &&
+    optional(scrape.timeout, isDuration) &&
+    optional(scrape.scheme, (scheme) => scheme === 'http' || scheme === 'https') &&
+    optional(scrape.sampleLimit, (limit) => Number.isSafeInteger(limit) && (limit as number) > 0) &&
+    scrape.bearerTokenFile === undefined
+  );
+}
+
+const SCRAPE_KEYS = new Set([
+  'targets',
+  'path',
+  'interval',
+  'timeout',
+  'scheme',
+  'sampleLimit',
+  'bearerTokenFile',
+]);
+const TARGET_KEYS = new Set(['docker', 'kubernetes', 'local']);
+const KUBERNETES_TARGET_KEYS = new Set(['namespace', 'podLabels', 'port']);
+
+function kubernetesTargetsHold(kubernetes: unknown): boolean {
+  return (
+    isPlainRecord(kubernetes) &&
+    onlyKeys(kubernetes, KUBERNETES_TARGET_KEYS) &&
+    dns1123Label.safeParse(kubernetes.namespace).success &&
+    isPlainRecord(kubernetes.podLabels) &&
+    Object.keys(kubernetes.podLabels).length > 0 &&
+    matchLabels.safeParse(kubernetes.podLabels).success &&
+    port.safeParse(kubernetes.port).success
+  );
+}
+
+function metricsHold(metrics: unknown): boolean {
+  if (!isPlainRecord(metrics)) return false;
+  for (const name of Object.keys(metrics)) {
+    const spec = metrics[name];
+    if (name === '__proto__' || !METRIC_NAME.test(name)) return false;
+    if (!isPlainRecord(spec) || !onlyKeys(spec, METRIC_SPEC_KEYS)) return false;
+    if (typeof spec.type !== 'string' || !METRIC_TYPES.has(spec.type)) return false;
+    if (!Array.isArray(spec.labels) || !spec.labels.every(isLabelName)) return false;
+    if (!optional(spec.help, isString) || spec.buckets !== undefined) return false;
+    if (spec.type === 'histogram' && /_(bucket|count|sum)$/.test(name)) return false;
+  }
+  return true;
+}
+
+const METRIC_SPEC_KEYS = new Set(['type', 'labels', 'help', 'buckets']);
+const METRIC_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary']);
+
+function redHolds(red: unknown): boolean {
+  if (!isPlainRecord(red) || !onlyKeys(red, RED_KEYS)) return false;
+  const { errors } = red;
+  return (
+    typeof red.requests === 'string' &&
+    isPlainRecord(errors) &&
+    onlyKeys(errors, RED_ERROR_KEYS) &&
+    isLabelName(errors.label) &&
+    typeof errors.regex === 'string' &&
+    optional(red.latency, isString)
+  );
+}
+
+const RED_KEYS = new Set(['requests', 'errors', 'latency']);
+const RED_ERROR_KEYS = new Set(['label', 'regex']);
+
+/** Thresholds only: with no limits and no shares, checkResources has nothing to refuse. */
+function resourcesHold(resources: unknown): boolean {
+  return (
+    isPlainRecord(resources) &&
+    onlyKeys(resources, RESOURCE_KEYS) &&
+    optional(resources.cpuCores, isPositive) &&
+    optional(resources.memoryBytes, (bytes) => Number.isSafeInteger(bytes) && (bytes as number) > 0) &&
+    resources.limits === undefined &&
+    resources.cpuLimitShare === undefined &&
+    resources.memoryLimitShare === undefined
+  );
+}
+
+const RESOURCE_KEYS = new Set(['cpuCores', 'memoryBytes', 'limits', 'cpuLimitShare', 'memoryLimitShare']);
+
+function sloHolds(slo: unknown): boolean {
+  return (
+    isPlainRecord(slo) &&
+    onlyKeys(slo, SLO_KEYS) &&
+    typeof slo.name === 'string' &&
+    SLO_NAME.test(slo.name) &&
+    isFiniteNumber(slo.objective) &&
+    slo.objective > 0 &&
+    slo.objective < 100 &&
+    optional(slo.period, (period) => period === '7d' || period === '28d' || period === '30d') &&
+    optional(slo.description, isString) &&
+    // Rarer fields, left to the schema when set.
+    slo.sli === undefined &&
+    slo.groupBy === undefined &&
+    slo.alertName === undefined &&
+    slo.labels === undefined &&
+    slo.budgetExhausted === undefined
+  );
+}
+
+const SLO_KEYS = new Set([
+  'name',
+  'objective',
+  'period',
+  'description',
+  'sli',
+  'groupBy',
+  'alertName',
+  'labels',
+  'budgetExhausted',
+]);
+
+/** An optional field: absent or undefined, as zod's optional() takes it, or a value that holds. */
+function optional(value: unknown, holds: (value: unknown) => boolean): boolean {
+  return value === undefined || holds(value);
+}
+
+function isString(value: unknown): boolean {
+  return typeof value === 'string';
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** z.number().positive(): zod's numbers are finite. */
+function isPositive(value: unknown): value is number {
+  return isFiniteNumber(value) && value > 0;
+}
+
+function isDuration(value: unknown): boolean {
+  return typeof value === 'string' && parseDuration(value) !== undefined;
+}
+
+function isLabelName(value: unknown): boolean {
+  return typeof value === 'string' && LABEL_NAME.test(value);
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    Object.getOwnPropertySymbols(value).length === 0
+  );
+}
+
+function onlyKeys(input: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key in input) if (!allowed.has(key)) return false;
+  return true;
+}
+
 export function validateServices(services: readonly ServiceDefinition[], issues: IssueCollector): void {
   const names = new Set<string>();
   const targets = new TargetIndex();
   for (const [index, service] of services.entries()) {
     const prefix = `services.${typeof service?.name === 'string' && service.name ? service.name : index}`;
-    const parsed = serviceShape.safeParse(service);
-    if (!parsed.success) {
-      issues.addAll(zodIssues(parsed.error, service, prefix));
-      continue;
+    if (!serviceShapeHolds(service)) {
+      const parsed = serviceShape.safeParse(service);
+      if (!parsed.success) {
+        issues.addAll(zodIssues(parsed.error, service, prefix));
+        continue;
+      }
     }
     if (names.has(service.name))
       issues.add(`${prefix}.name`, `duplicate service name ${JSON.stringify(service.name)}`);
