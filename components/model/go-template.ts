@@ -174,7 +174,7 @@ export function templateShape(text: string): string | undefined {
   for (;;) {
     const open = text.indexOf('{{', at);
     const between = open < 0 ? text.slice(at) : text.slice(at, open);
-    if (between !== '') shape += BLANK.test(between) ? ' ' : 'x';
+    if (between !== '') shape += isBlank(between) ? ' ' : 'x';
     if (open < 0) return shape;
     const end = actionEnd(text, open + 2);
     if (end === undefined) return undefined;
@@ -185,6 +185,12 @@ export function templateShape(text: string): string | undefined {
 
 /** What Go's parser takes for blank text (go-template-parser.ts, IsEmptyTree). */
 const BLANK = /^\p{White_Space}*$/u;
+
+/** BLANK's verdict, without its slow Unicode scan for text that starts with a visible ASCII character. */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return first > 0x20 && first < 0x7f ? false : BLANK.test(text);
+}
 
 /**
  * Where the action whose inside starts at `from` ends: after its `}}`, or at the end of an unclosed
