@@ -84,36 +84,36 @@ export function applyOverrides(
  */
 function resolveCompanions(alerts: BuiltAlert[], retimed: ReadonlySet<string>): BuiltAlert[] {
   const byKey = new Map(alerts.map((a) => [a.key, a]));
+  const untested = (key: string) => !byKey.get(key)?.tests;
   return alerts.map((alert) => {
     const tests = alert.tests;
     if (!tests) return alert;
-    const companions = [tests.fires, ...(tests.cases ?? []).map((c) => c.fires)].flatMap(
-      (firing) => firing?.alsoFiring ?? [],
-    );
-    const missing = companions.find((c) => !byKey.get(c.key)?.tests);
-    if (missing) {
-      return {
-        ...alert,
-        tests: undefined,
-        untestedReason: `its test also expects ${missing.key}, which is untested`,
-      };
+    // The first companion, of `fires` then of the cases in order, that is untested, and that is retimed.
+    let missing: string | undefined;
+    let changed: string | undefined;
+    const cases = tests.cases ?? [];
+    for (let i = -1; i < cases.length; i++) {
+      for (const c of (i < 0 ? tests.fires : cases[i].fires)?.alsoFiring ?? []) {
+        if (missing === undefined && untested(c.key)) missing = c.key;
+        if (changed === undefined && retimed.has(c.key)) changed = c.key;
+      }
     }
-    const changed = companions.find((c) => retimed.has(c.key));
-    if (changed) {
-      return {
-        ...alert,
-        tests: undefined,
-        untestedReason: `its test also expects ${changed.key}, whose for or annotations are overridden`,
-      };
-    }
-    const unpredictable = (tests.sameName ?? []).find((key) => byKey.has(key) && !byKey.get(key)!.tests);
-    if (!unpredictable) return alert;
-    return {
-      ...alert,
-      tests: undefined,
-      untestedReason: `its tests expect ${unpredictable} silent, which is untested`,
-    };
+    const untestedReason =
+      missing !== undefined
+        ? `its test also expects ${missing}, which is untested`
+        : changed !== undefined
+          ? `its test also expects ${changed}, whose for or annotations are overridden`
+          : silentUntested(tests.sameName, byKey);
+    return untestedReason === undefined ? alert : { ...alert, tests: undefined, untestedReason };
   });
+}
+
+/** Why tests expecting alerts of the same name silent cannot hold: one of them is untested. */
+function silentUntested(sameName: readonly string[] | undefined, byKey: ReadonlyMap<string, BuiltAlert>) {
+  const unpredictable = sameName?.find((key) => byKey.has(key) && !byKey.get(key)!.tests);
+  return unpredictable === undefined
+    ? undefined
+    : `its tests expect ${unpredictable} silent, which is untested`;
 }
 
 /** A longer `for` needs a later evaluation time and longer input series. */

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../components/service';
 import { sortKeys } from '../components/model/names';
 import { errorLabelValues } from '../components/service/error-values';
+import { mergedInOrder } from './records';
 
 /** What every rule factory needs to know about the service it writes rules for. */
 export interface ServiceContext {
@@ -15,6 +16,23 @@ export function serviceContext(service: ServiceDefinition): ServiceContext {
   const labels: Record<string, string> = { ...service.labels, service: service.name, team: service.team };
   return { service, job: service.name, alertLabels: sortKeys(labels) };
 }
+
+/** The service's alert labels and a severity, in key order: its alerts of that severity share the map. */
+export function severityLabels(ctx: ServiceContext, severity: string): Record<string, string> {
+  let bySeverity = withSeverity.get(ctx.alertLabels);
+  if (!bySeverity) {
+    bySeverity = new Map();
+    withSeverity.set(ctx.alertLabels, bySeverity);
+  }
+  let labels = bySeverity.get(severity);
+  if (!labels) {
+    labels = mergedInOrder(ctx.alertLabels, { severity });
+    bySeverity.set(severity, labels);
+  }
+  return labels;
+}
+
+const withSeverity = new WeakMap<Record<string, string>, Map<string, Record<string, string>>>();
 
 /** Labels of an input series as the scrape job attaches them (job, instance, the service label). */
 export function targetLabels(ctx: ServiceContext, extra: Record<string, string> = {}): string {

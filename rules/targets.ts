@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '../components/service';
 import { durationText, humanizePercentage } from './humanize';
 import { SERVICE_ALERTS, TARGET_DOWN_SHARE_KEY } from './alert-names';
-import type { ServiceContext } from './context';
+import { severityLabels, type ServiceContext } from './context';
 import { minutes, type AlertScenario, type GeneratedAlert, type InputSeries } from './types';
 
 const DEFAULT_PAGE_SHARE = 0.5;
@@ -77,7 +77,7 @@ function targetDown(ctx: ServiceContext, up: Instances): GeneratedAlert {
       expr: `up{job="${ctx.job}"} == 0`,
       for: forDuration,
       // One instance of many is not a page: the share alert pages, and inhibits this one while it does.
-      labels: { ...ctx.alertLabels, severity: 'warning' },
+      labels: severityLabels(ctx, 'warning'),
       annotations: downText(ctx, '{{ $labels.instance }}', '{{ $labels.job }}', durationText(forDuration)),
     }),
     tests: (_t, forDuration = minutes(FOR_MINUTES)) => {
@@ -112,7 +112,7 @@ function targetDownShare(ctx: ServiceContext, up: Instances): GeneratedAlert {
       alert: SERVICE_ALERTS.targetDown,
       expr: `count by (job) (${sel} == 0)\n  /\ncount by (job) (${sel})\n  >= ${t}`,
       for: forDuration,
-      labels: { ...ctx.alertLabels, severity: 'critical' },
+      labels: severityLabels(ctx, 'critical'),
       annotations: {
         summary: `{{ $value | humanizePercentage }} of the instances of ${ctx.service.name} are down`,
         description: description(t, forDuration),
@@ -183,11 +183,12 @@ function targetSources(service: ServiceDefinition): string {
 function targetsMissing(ctx: ServiceContext, up: Instances): GeneratedAlert {
   const evalTime = minutes(MISSING_FOR_MINUTES + 1);
   const steps = MISSING_FOR_MINUTES + 5;
+  const sources = targetSources(ctx.service);
   const text = (forDuration: string) => ({
     summary: `Prometheus has no scrape target for ${ctx.service.name}`,
     description:
       `No target of job ${ctx.job} has been scraped for ${durationText(forDuration)}, so no other alert of ` +
-      `${ctx.service.name} can fire. Check that its targets exist: ${targetSources(ctx.service)}; and that ` +
+      `${ctx.service.name} can fire. Check that its targets exist: ${sources}; and that ` +
       `Prometheus lists the job under Status > Targets.`,
   });
   const other = `${ctx.job}-other`;
@@ -198,7 +199,7 @@ function targetsMissing(ctx: ServiceContext, up: Instances): GeneratedAlert {
       alert: SERVICE_ALERTS.targetsMissing,
       expr: `absent(up{job="${ctx.job}"})`,
       for: forDuration,
-      labels: { ...ctx.alertLabels, severity: 'critical' },
+      labels: severityLabels(ctx, 'critical'),
       annotations: text(forDuration),
     }),
     tests: (_t, forDuration = minutes(MISSING_FOR_MINUTES)) => ({
