@@ -45,6 +45,13 @@ describe('serviceShapeHolds', () => {
     ['no pod labels', (s) => (s.scrape.targets.kubernetes.podLabels = {})],
     ['bad pod label', (s) => (s.scrape.targets.kubernetes.podLabels = { 'a b': 'x' })],
     ['bad pod label value', (s) => (s.scrape.targets.kubernetes.podLabels = { app: 'a b' })],
+    ['bad pod label prefix', (s) => (s.scrape.targets.kubernetes.podLabels = { 'A/app': 'x' })],
+    ['long pod label value', (s) => (s.scrape.targets.kubernetes.podLabels = { app: 'x'.repeat(64) })],
+    ['number pod label value', (s) => (s.scrape.targets.kubernetes.podLabels = { app: 1 })],
+    [
+      'pod labels',
+      (s) => (s.scrape.targets.kubernetes.podLabels = { 'app.kubernetes.io/name': 'a', tier: '' }),
+    ],
     ['bad port', (s) => (s.scrape.targets.kubernetes.port = 0)],
     ['fractional port', (s) => (s.scrape.targets.kubernetes.port = 80.5)],
     ['unknown kubernetes field', (s) => (s.scrape.targets.kubernetes.role = 'pod')],
@@ -108,6 +115,7 @@ describe('serviceShapeHolds', () => {
     expect(held.map(([name]) => name)).toEqual([
       'undefined optional field',
       'empty targets',
+      'pod labels',
       'path',
       'interval and timeout',
       'sample limit',

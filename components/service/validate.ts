@@ -1,5 +1,5 @@
 import { hasUserInfo } from '../model/inline-credentials';
-import { dns1123Label, matchLabels } from '../model/kubernetes-names';
+import { dns1123Label, labelKeyProblem, labelValueProblem, matchLabels } from '../model/kubernetes-names';
 import { z } from 'zod';
 import { duration, parseDuration } from '../model/duration';
 import type { IssueCollector } from '../model/errors';
@@ -340,9 +340,19 @@ function kubernetesTargetsHold(kubernetes: unknown): boolean {
     dns1123Label.safeParse(kubernetes.namespace).success &&
     isPlainRecord(kubernetes.podLabels) &&
     Object.keys(kubernetes.podLabels).length > 0 &&
-    matchLabels.safeParse(kubernetes.podLabels).success &&
+    podLabelsHold(kubernetes.podLabels) &&
     port.safeParse(kubernetes.port).success
   );
+}
+
+/** matchLabels' checks, through the predicates its refinement uses. */
+function podLabelsHold(labels: Record<string, unknown>): boolean {
+  for (const key of Object.keys(labels)) {
+    const value = labels[key];
+    if (key === '__proto__' || typeof value !== 'string') return false;
+    if (labelKeyProblem(key) !== undefined || labelValueProblem(value) !== undefined) return false;
+  }
+  return true;
 }
 
 function metricsHold(metrics: unknown): boolean {
