@@ -3,7 +3,7 @@ import { compareText } from '../model/errors';
 import { sortKeys } from '../model/names';
 import type { ServiceDefinition } from '../service';
 import type { StackConfig } from '../stack/config';
-import { ALERTMANAGER_GOSSIP } from '../stack/high-availability';
+import { ALERTMANAGER_GOSSIP } from '../stack/alertmanager-gossip';
 import { CONTAINER_LAYOUT, NAMES, PORTS, type Platform, type StackLayout } from '../stack/layout';
 import { OUTPUT_PATHS } from '../stack/paths';
 import type { SynthResult } from '../stack/synth';

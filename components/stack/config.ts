@@ -15,7 +15,7 @@ import { port } from '../model/http';
 import { labelSet } from '../model/names';
 import { remoteWriteConfig } from '../model/prometheus/remote-write';
 import { secretNameField } from '../model/secrets';
-import { ALERTMANAGER_GOSSIP } from './high-availability';
+import { ALERTMANAGER_GOSSIP } from './alertmanager-gossip';
 import { imagePinProblem, IMAGES } from './images';
 
 const image = (fallback: string) =>

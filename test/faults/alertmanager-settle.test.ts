@@ -18,7 +18,7 @@ import {
   waitFor,
   type RunningProcess,
 } from '../../components/runtime/processes';
-import { ALERTMANAGER_GOSSIP } from '../../components/stack/high-availability';
+import { ALERTMANAGER_GOSSIP } from '../../components/stack/alertmanager-gossip';
 import { findTool } from '../../components/tools/binaries';
 
 interface ClusterStatus {
