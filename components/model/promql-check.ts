@@ -340,7 +340,10 @@ class ValueChecker {
   }
 
   private checkVectorSelector(node: Extract<PromqlNode, { kind: 'selector' }>): void {
-    const matchers: { name: string; op: string; value: string }[] = [];
+    // What the checks below need of the valid matchers, gathered as they are read: the first that
+    // sets __name__, and (without a metric name) whether one matches only non-empty values.
+    let nameValue: string | undefined;
+    let nonEmpty = false;
     for (const matcher of node.matchers) {
       const name = this.labelName(matcher.name);
       const value = this.checkString(matcher.value);
@@ -352,19 +355,21 @@ class ValueChecker {
           continue;
         }
       }
-      matchers.push({ name, op: matcher.op, value });
+      if (node.name !== undefined) {
+        if (name === '__name__' && nameValue === undefined) nameValue = value;
+      } else if (!nonEmpty) {
+        nonEmpty = !matchesEmpty(matcher.op, value);
+      }
     }
     if (node.name !== undefined) {
-      const named = matchers.find((m) => m.name === '__name__');
-      if (named)
+      if (nameValue !== undefined)
         this.report(
           node,
-          `metric name must not be set twice: ${JSON.stringify(node.name)} or ${JSON.stringify(named.value)}`,
+          `metric name must not be set twice: ${JSON.stringify(node.name)} or ${JSON.stringify(nameValue)}`,
         );
       return;
     }
-    if (!matchers.some((m) => !matchesEmpty(m.op, m.value)))
-      this.report(node, 'vector selector must contain at least one non-empty matcher');
+    if (!nonEmpty) this.report(node, 'vector selector must contain at least one non-empty matcher');
   }
 
   private checkMatchingLabels(matching: VectorMatching, opFrom: number): void {
@@ -381,7 +386,8 @@ class ValueChecker {
   /** A label name as written: unquoted, or quoted (UTF-8 names) and then unquoted. */
   private labelName(label: Literal): string | undefined {
     const text = this.texts.textOf(label);
-    return /^["'`]/.test(text) ? this.checkString(label) : text;
+    const first = text[0];
+    return first === '"' || first === "'" || first === '`' ? this.checkString(label) : text;
   }
 
   /** The names of a grouping list; an empty quoted name is refused. */
