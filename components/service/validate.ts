@@ -290,9 +290,9 @@ export function serviceShapeHolds(service: unknown): boolean {
     optional(s.red, redHolds) &&
     optional(s.resources, resourcesHold) &&
     optional(s.latencyThresholdSeconds, isPositive) &&
-    optional(s.errorRatioThreshold, (v) => isPositive(v) && v <= 1) &&
+    optional(s.errorRatioThreshold, isRatio) &&
     optional(s.errorRatioMinRequestsPerSecond, isPositive) &&
-    optional(s.slos, (slos) => Array.isArray(slos) && slos.every(sloHolds)) &&
+    optional(s.slos, slosHold) &&
     // Rarer fields, left to the schema when set.
     s.targetDownPageShare === undefined &&
     s.alerts === undefined &&
@@ -306,17 +306,15 @@ function scrapeHolds(scrape: unknown): boolean {
   if (!isPlainRecord(scrape) || !onlyKeys(scrape, SCRAPE_KEYS)) return false;
   const { targets } = scrape;
   if (!isPlainRecord(targets) || !onlyKeys(targets, TARGET_KEYS)) return false;
-  const addresses = (list: unknown) =>
-    Array.isArray(list) && list.length >= 1 && list.every((a) => hostPort.safeParse(a).success);
   return (
-    optional(targets.docker, addresses) &&
-    optional(targets.local, addresses) &&
+    optional(targets.docker, addressesHold) &&
+    optional(targets.local, addressesHold) &&
     optional(targets.kubernetes, kubernetesTargetsHold) &&
-    optional(scrape.path, (path) => typeof path === 'string' && path.startsWith('/')) &&
+    optional(scrape.path, isPath) &&
     optional(scrape.interval, isDuration) &&
     optional(scrape.timeout, isDuration) &&
-    optional(scrape.scheme, (scheme) => scheme === 'http' || scheme === 'https') &&
-    optional(scrape.sampleLimit, (limit) => Number.isSafeInteger(limit) && (limit as number) > 0) &&
+    optional(scrape.scheme, isScheme) &&
+    optional(scrape.sampleLimit, isPositiveInteger) &&
     scrape.bearerTokenFile === undefined
   );
 }
@@ -394,7 +392,7 @@ function resourcesHold(resources: unknown): boolean {
     isPlainRecord(resources) &&
     onlyKeys(resources, RESOURCE_KEYS) &&
     optional(resources.cpuCores, isPositive) &&
-    optional(resources.memoryBytes, (bytes) => Number.isSafeInteger(bytes) && (bytes as number) > 0) &&
+    optional(resources.memoryBytes, isPositiveInteger) &&
     resources.limits === undefined &&
     resources.cpuLimitShare === undefined &&
     resources.memoryLimitShare === undefined
@@ -412,7 +410,7 @@ function sloHolds(slo: unknown): boolean {
     isFiniteNumber(slo.objective) &&
     slo.objective > 0 &&
     slo.objective < 100 &&
-    optional(slo.period, (period) => period === '7d' || period === '28d' || period === '30d') &&
+    optional(slo.period, isSloPeriod) &&
     optional(slo.description, isString) &&
     // Rarer fields, left to the schema when set.
     slo.sli === undefined &&
@@ -434,6 +432,43 @@ const SLO_KEYS = new Set([
   'labels',
   'budgetExhausted',
 ]);
+
+// The predicates below are functions of their own rather than arrows at each call: a closure per
+// service would be made (and, under tsx, named) a thousand times a synth.
+
+function addressesHold(list: unknown): boolean {
+  if (!Array.isArray(list) || list.length < 1) return false;
+  for (const address of list) if (!hostPort.safeParse(address).success) return false;
+  return true;
+}
+
+function slosHold(slos: unknown): boolean {
+  if (!Array.isArray(slos)) return false;
+  for (const slo of slos) if (!sloHolds(slo)) return false;
+  return true;
+}
+
+function isPath(value: unknown): boolean {
+  return typeof value === 'string' && value.startsWith('/');
+}
+
+function isScheme(value: unknown): boolean {
+  return value === 'http' || value === 'https';
+}
+
+function isSloPeriod(value: unknown): boolean {
+  return value === '7d' || value === '28d' || value === '30d';
+}
+
+/** z.number().int().positive(): zod's integers are safe ones. */
+function isPositiveInteger(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) > 0;
+}
+
+/** errorRatioThreshold: above 0, at most 1. */
+function isRatio(value: unknown): boolean {
+  return isPositive(value) && value <= 1;
+}
 
 /** An optional field: absent or undefined, as zod's optional() takes it, or a value that holds. */
 function optional(value: unknown, holds: (value: unknown) => boolean): boolean {
