@@ -62,7 +62,7 @@ const KUBERNETES_SD_FIELDS: Readonly<Record<string, Check>> = {
 const KUBERNETES_SD_ORDER = schemaOrder(kubernetesSdConfig.shape, KUBERNETES_SD_FIELDS);
 const NAMESPACES_FIELDS: Readonly<Record<string, Check>> = {
   own_namespace: boolean,
-  names: (value) => arrayOf(value, (name) => (typeof name === 'string' && name.length >= 1 ? name : REFUSED)),
+  names: (value) => arrayOf(value, nonEmptyString),
 };
 const NAMESPACES_ORDER = schemaOrder(kubernetesSdConfig.shape.namespaces.unwrap().shape, NAMESPACES_FIELDS);
 
@@ -72,8 +72,7 @@ function kubernetesSd(value: unknown): unknown {
 
 const ACTIONS = new Set(relabelConfig.shape.action.unwrap().options as readonly string[]);
 const RELABEL_FIELDS: Readonly<Record<string, Check>> = {
-  source_labels: (value) =>
-    arrayOf(value, (label) => (typeof label === 'string' && LABEL_NAME.test(label) ? label : REFUSED)),
+  source_labels: (value) => arrayOf(value, labelName),
   separator: string,
   target_label: (value) => (typeof value === 'string' && value.length >= 1 ? value : REFUSED),
   regex: (value) =>
@@ -155,6 +154,17 @@ function arrayOf(value: unknown, item: Check): unknown {
     out.push(checked);
   }
   return out;
+}
+
+// Item checks are functions of their own, not arrows in the field checks: those would make (and,
+// under tsx, name) a closure for every list of every job.
+
+function nonEmptyString(value: unknown): unknown {
+  return typeof value === 'string' && value.length >= 1 ? value : REFUSED;
+}
+
+function labelName(value: unknown): unknown {
+  return typeof value === 'string' && LABEL_NAME.test(value) ? value : REFUSED;
 }
 
 function duration(value: unknown): unknown {
