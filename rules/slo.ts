@@ -115,12 +115,13 @@ function sliQueries(ctx: ServiceContext, slo: SloSpec, window: string): { errors
 
 function sliRecords(ctx: ServiceContext, slo: SloSpec): RecordingRuleInput[] {
   const windows = sloWindows(slo.period);
+  const labels = sloLabels(ctx, slo);
   const records = windows.sliWindows.map((window): RecordingRuleInput => {
     const { errors, total } = sliQueries(ctx, slo, window);
     return {
       record: SLO_RECORDS.errorRatio(window),
-      expr: [`(${errors})`, '/', `(${total})`].join('\n'),
-      labels: { ...sloLabels(ctx, slo), [SLO_LABELS.window]: window },
+      expr: `(${errors})\n/\n(${total})`,
+      labels: { ...labels, [SLO_LABELS.window]: window },
     };
   });
   // The period's ratio from the shortest window's, as Sloth does: cheaper than a rate over the period.
@@ -129,7 +130,7 @@ function sliRecords(ctx: ServiceContext, slo: SloSpec): RecordingRuleInput[] {
   records.push({
     record: SLO_RECORDS.errorRatio(period),
     expr: `sum_over_time(${shortest}[${period}])\n/ ignoring (${SLO_LABELS.window})\ncount_over_time(${shortest}[${period}])`,
-    labels: { ...sloLabels(ctx, slo), [SLO_LABELS.window]: period },
+    labels: { ...labels, [SLO_LABELS.window]: period },
   });
   return records;
 }

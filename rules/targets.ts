@@ -46,11 +46,22 @@ function instances(ctx: ServiceContext): Instances {
     }
     return names[n - 1];
   };
+  // Each instance's series by their values (up or down, so many minutes): the scenarios share them.
+  const byValues = new Map<string, InputSeries[]>();
+  const one = (n: number, values: string) => {
+    let list = byValues.get(values);
+    if (!list) {
+      list = [];
+      byValues.set(values, list);
+    }
+    return (list[n] ??= { series: named(n).up, values });
+  };
   return {
     series: (count, down, steps) => {
+      const upValues = `1x${steps}`;
+      const downValues = `0x${steps}`;
       const series: InputSeries[] = [];
-      for (let i = 1; i <= count; i++)
-        series.push({ series: named(i).up, values: `${i <= down ? 0 : 1}x${steps}` });
+      for (let i = 1; i <= count; i++) series.push(one(i, i <= down ? downValues : upValues));
       return series;
     },
     labels: (n) => named(n).labels,

@@ -27,6 +27,8 @@ interface PromtoolTest {
  */
 export function promtoolTests(rules: BuiltRules, ruleFile: string): PromtoolTestFile | undefined {
   const byKey = new Map(rules.alerts.map((a) => [a.key, a]));
+  // A companion that two scenarios list (TargetDown's warnings) is expected alike in both.
+  const companions = new Map<object, ExpectedAlert>();
   const tests: PromtoolTest[] = [];
   for (const alert of rules.alerts) {
     if (!alert.tests) continue;
@@ -42,9 +44,10 @@ export function promtoolTests(rules: BuiltRules, ruleFile: string): PromtoolTest
       input_series: scenario.series,
       alert_rule_test: [{ eval_time: scenario.evalTime, alertname: alert.rule.alert, exp_alerts: exp }],
     });
-    tests.push(test('fires', fires, expected(alert, fires, byKey)));
+    tests.push(test('fires', fires, expected(alert, fires, byKey, companions)));
     if (silent) tests.push(test('stays silent', silent, []));
-    for (const c of cases) tests.push(test(c.name, c, c.fires ? expected(alert, c.fires, byKey) : []));
+    for (const c of cases)
+      tests.push(test(c.name, c, c.fires ? expected(alert, c.fires, byKey, companions) : []));
   }
   if (tests.length === 0) return undefined;
   return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
@@ -57,6 +60,7 @@ function expected(
   alert: BuiltAlert,
   firing: Pick<AlertScenario, 'outputLabels' | 'annotations' | 'alsoFiring'>,
   byKey: ReadonlyMap<string, BuiltAlert>,
+  companions: Map<object, ExpectedAlert>,
 ): ExpectedAlert[] {
   const exp: ExpectedAlert[] = [
     {
@@ -65,10 +69,15 @@ function expected(
     },
   ];
   for (const c of firing.alsoFiring ?? []) {
-    exp.push({
-      exp_labels: mergedInOrder(c.outputLabels, byKey.get(c.key)!.rule.labels),
-      exp_annotations: inOrder(c.annotations),
-    });
+    let companion = companions.get(c);
+    if (!companion) {
+      companion = {
+        exp_labels: mergedInOrder(c.outputLabels, byKey.get(c.key)!.rule.labels),
+        exp_annotations: inOrder(c.annotations),
+      };
+      companions.set(c, companion);
+    }
+    exp.push(companion);
   }
   return exp;
 }
