@@ -122,24 +122,20 @@ function highLatency(ctx: ServiceContext): GeneratedAlert {
   const exprFor = (t: number) => `${RED_RECORDS.latencyP99}{service="${ctx.service.name}"} > ${t}`;
   // Three buckets around the threshold: every request lands above it (fires) or well below it (silent).
   const buckets = (t: number) => [t / 2, t * 2];
-  const series = (t: number, slow: boolean) => {
+  /** The buckets' series for threshold `t`, named once for both scenarios: requests fast, or slow. */
+  const series = (t: number) => {
     const [low, high] = buckets(t);
     const length = forMinutes + 12;
     const perMinute = 60;
-    return [
-      {
-        series: `${latency}_bucket{${targetLabels(ctx, { le: String(low) })}}`,
-        values: `0+${slow ? 0 : perMinute}x${length}`,
-      },
-      {
-        series: `${latency}_bucket{${targetLabels(ctx, { le: String(high) })}}`,
-        values: `0+${perMinute}x${length}`,
-      },
-      {
-        series: `${latency}_bucket{${targetLabels(ctx, { le: '+Inf' })}}`,
-        values: `0+${perMinute}x${length}`,
-      },
+    const bucket = (le: string) => `${latency}_bucket{${targetLabels(ctx, { le })}}`;
+    const lowName = bucket(String(low));
+    const all = `0+${perMinute}x${length}`;
+    // The upper buckets count every request either way.
+    const upper = [
+      { series: bucket(String(high)), values: all },
+      { series: bucket('+Inf'), values: all },
     ];
+    return (slow: boolean) => [{ series: lowName, values: slow ? `0+0x${length}` : all }, ...upper];
   };
   // histogram_quantile interpolates linearly inside the bucket that holds the 99th percentile.
   const firingValue = (t: number) => t / 2 + (t * 2 - t / 2) * 0.99;
@@ -156,17 +152,20 @@ function highLatency(ctx: ServiceContext): GeneratedAlert {
         description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${durationText(forDuration)}.`,
       },
     }),
-    tests: (t, forDuration = minutes(forMinutes)) => ({
-      fires: {
-        series: series(t, true),
-        evalTime: minutes(forMinutes + 10),
-        outputLabels: { service: ctx.service.name },
-        annotations: {
-          summary: `${ctx.service.name} p99 latency is ${fixed2(firingValue(t))}s`,
-          description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${durationText(forDuration)}.`,
+    tests: (t, forDuration = minutes(forMinutes)) => {
+      const requests = series(t);
+      return {
+        fires: {
+          series: requests(true),
+          evalTime: minutes(forMinutes + 10),
+          outputLabels: { service: ctx.service.name },
+          annotations: {
+            summary: `${ctx.service.name} p99 latency is ${fixed2(firingValue(t))}s`,
+            description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${durationText(forDuration)}.`,
+          },
         },
-      },
-      silent: { series: series(t, false), evalTime: minutes(forMinutes + 10) },
-    }),
+        silent: { series: requests(false), evalTime: minutes(forMinutes + 10) },
+      };
+    },
   };
 }
