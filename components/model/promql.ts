@@ -217,8 +217,7 @@ function syntaxErrors(expr: string, top: SyntaxNode): PromqlError[] {
  */
 export function normalizeExpr(expr: string): string {
   // Generated expressions are normal already: no tab, no white space before a line break or at either end.
-  const normal =
-    !expr.includes('\t') && (!expr.includes('\n') || !/\s\n/.test(expr)) && expr.trim() === expr;
+  const normal = !expr.includes('\t') && (!expr.includes('\n') || !/\s\n/.test(expr)) && expr.trim() === expr;
   if (normal) return expr;
   return expr
     .replace(/\t/g, '  ')

@@ -17,7 +17,14 @@ const ACTIONS = [
 ] as const;
 
 /** Actions that write a label and so need `target_label` (Prometheus relabel.Config.Validate). */
-export const NEEDS_TARGET: ReadonlySet<string> = new Set(['replace', 'hashmod', 'keepequal', 'dropequal', 'lowercase', 'uppercase']);
+export const NEEDS_TARGET: ReadonlySet<string> = new Set([
+  'replace',
+  'hashmod',
+  'keepequal',
+  'dropequal',
+  'lowercase',
+  'uppercase',
+]);
 
 /** One relabelling step; defaults as in Prometheus: action replace, regex (.*), separator ';'. */
 export const relabelConfig = z

@@ -271,7 +271,7 @@ describe('rule file bad input', () => {
     });
   });
 
-  it('tells rules of one name apart by their labels, the group\'s merged under the rule\'s, as promtool does', () => {
+  it("tells rules of one name apart by their labels, the group's merged under the rule's, as promtool does", () => {
     const issuesOf = (file: RuleFileInput): string[] => {
       try {
         renderRuleFile(file);
