@@ -12,6 +12,7 @@ import { alertTemplateText } from '../model/rules/schema';
 import { re2Problem } from '../model/re2';
 import { credentialFile } from '../model/secrets';
 import { zodIssues } from '../model/validate';
+import { isPlainRecord, onlyKeys } from '../model/plain-data';
 import { errorLabelValues } from './error-values';
 import {
   DEFAULT_SLO_PERIOD,
@@ -494,20 +495,6 @@ function isDuration(value: unknown): boolean {
 
 function isLabelName(value: unknown): boolean {
   return typeof value === 'string' && LABEL_NAME.test(value);
-}
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Object.prototype &&
-    Object.getOwnPropertySymbols(value).length === 0
-  );
-}
-
-function onlyKeys(input: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
-  for (const key in input) if (!allowed.has(key)) return false;
-  return true;
 }
 
 export function validateServices(services: readonly ServiceDefinition[], issues: IssueCollector): void {

@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration';
 import { LABEL_NAME } from '../names';
+import { isPlainRecord } from '../plain-data';
 import { re2Problem } from '../re2';
 import { NEEDS_TARGET, relabelConfig, type RelabelConfig } from './relabel';
 import { kubernetesSdConfig } from './discovery';
@@ -185,14 +186,4 @@ function count(value: unknown): unknown {
 
 function isSafeInteger(value: unknown): value is number {
   return Number.isSafeInteger(value);
-}
-
-/** An object literal's kind of object: zod's objects take more, which the schema then handles. */
-export function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Object.prototype &&
-    Object.getOwnPropertySymbols(value).length === 0
-  );
 }

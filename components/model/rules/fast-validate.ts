@@ -1,6 +1,7 @@
 import { parseDuration } from '../duration';
 import { checkGoTemplate, PROMETHEUS_ALERT_TEMPLATE } from '../go-template';
 import { isWellFormedText, sortKeys } from '../names';
+import { isPlainRecord, onlyKeys } from '../plain-data';
 import { normalizeExpr, promqlErrors } from '../promql';
 import type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './schema';
 
@@ -113,19 +114,4 @@ function validTemplate(text: string): boolean {
 
 function optionalDuration(value: unknown): boolean {
   return value === undefined || (typeof value === 'string' && parseDuration(value) !== undefined);
-}
-
-/** An object literal's kind of object: zod's records and objects take more, which the schema then handles. */
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Object.prototype &&
-    Object.getOwnPropertySymbols(value).length === 0
-  );
-}
-
-function onlyKeys(input: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
-  for (const key in input) if (!allowed.has(key)) return false;
-  return true;
 }
