@@ -1,5 +1,6 @@
 import { ValidationError, type ValidationIssue } from '../components/model/errors';
 import { grafanaUidProblem } from '../components/model/grafana';
+import { boundedMemo } from '../components/model/memo';
 import { promqlErrors } from '../components/model/promql';
 import {
   GRAFANA_BUILTIN_VARIABLES,
@@ -143,17 +144,10 @@ function checkDatasourceRef(ref: PlainDatasourceRef | undefined, path: string, c
  * The variable references of datasource uids, which are few and each repeated in every panel and target
  * (`${datasource}`). Bounded: a uid's references depend on its text alone.
  */
-const uidRefs = new Map<string, readonly GrafanaVariableRef[]>();
-
-function datasourceUidRefs(uid: string): readonly GrafanaVariableRef[] {
-  let refs = uidRefs.get(uid);
-  if (refs === undefined) {
-    if (uidRefs.size >= 100) uidRefs.clear();
-    refs = grafanaVariableRefs(uid);
-    uidRefs.set(uid, refs);
-  }
-  return refs;
-}
+const datasourceUidRefs: (uid: string) => readonly GrafanaVariableRef[] = boundedMemo(
+  grafanaVariableRefs,
+  100,
+);
 
 function checkPanelIds(entries: readonly PanelEntry[], add: Add): void {
   const seen = new Map<number, PanelEntry>();

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '../components/service';
 import { sortKeys } from '../components/model/names';
+import { boundedMemo } from '../components/model/memo';
 import { errorLabelValues } from '../components/service/error-values';
 import { mergedInOrder } from './records';
 
@@ -73,12 +74,4 @@ export function requestLabels(ctx: ServiceContext, failing: boolean): string {
  * errorLabelValues, found once per regex: it compiles the regex again for each of a dozen candidate
  * values, and a catalogue's services share a few regexes.
  */
-export function errorValues(regex: string): ReturnType<typeof errorLabelValues> {
-  if (!errorValuesByRegex.has(regex)) {
-    if (errorValuesByRegex.size >= 1000) errorValuesByRegex.clear();
-    errorValuesByRegex.set(regex, errorLabelValues(regex));
-  }
-  return errorValuesByRegex.get(regex);
-}
-
-const errorValuesByRegex = new Map<string, ReturnType<typeof errorLabelValues>>();
+export const errorValues = boundedMemo(errorLabelValues, 1000);

@@ -1,4 +1,5 @@
 import { parseDuration } from '../components/model/duration';
+import { boundedMemo } from '../components/model/memo';
 
 /**
  * The subset of Prometheus's template functions that generated annotations use, reimplemented so that
@@ -25,19 +26,12 @@ function goExponential(value: number): string {
  * take two exponential forms of up to 100 digits to find: each value is formatted once.
  */
 export function formatG4(value: number): string {
-  if (value === 0) return '0';
-  let text = g4Texts.get(value);
-  if (text === undefined) {
-    if (g4Texts.size >= CACHE_SIZE) g4Texts.clear();
-    text = uncachedG4(value);
-    g4Texts.set(value, text);
-  }
-  return text;
+  // A Map takes 0 and -0 for one key, and both are written 0.
+  return value === 0 ? '0' : rememberedG4(value);
 }
 
 /** Bounds the caches of formatted values: a catalogue's distinct thresholds are far fewer. */
 const CACHE_SIZE = 1000;
-const g4Texts = new Map<number, string>();
 
 function uncachedG4(value: number): string {
   const [mantissa, exp] = goExponential(value).split('e');
@@ -75,17 +69,8 @@ export function fixed2(value: number): string {
 
 /** A duration (`15m`, `1h30m`, `90s`) in words for annotation text: `15 minutes`, `1 hour 30 minutes`. */
 export function durationText(duration: string): string {
-  let text = durationTexts.get(duration);
-  if (text === undefined) {
-    if (durationTexts.size >= CACHE_SIZE) durationTexts.clear();
-    text = uncachedDurationText(duration);
-    durationTexts.set(duration, text);
-  }
-  return text;
+  return rememberedDurationText(duration);
 }
-
-/** Every alert's description says its `for` in words, most of them one of a few durations. */
-const durationTexts = new Map<string, string>();
 
 function uncachedDurationText(duration: string): string {
   const total = Math.round((parseDuration(duration) ?? 0) / 1000);
@@ -104,3 +89,7 @@ function uncachedDurationText(duration: string): string {
   }
   return parts.length > 0 ? parts.join(' ') : '0 seconds';
 }
+
+const rememberedG4 = boundedMemo(uncachedG4, CACHE_SIZE);
+/** Every alert's description says its `for` in words, most of them one of a few durations. */
+const rememberedDurationText = boundedMemo(uncachedDurationText, CACHE_SIZE);

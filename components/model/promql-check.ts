@@ -1,6 +1,7 @@
 import type { Literal, PromqlNode, VectorMatching } from './promql-ast';
 import { parseDuration } from './duration';
 import { goUnquote } from './go-strings';
+import { boundedMemo } from './memo';
 import { re2FullMatch, re2Problem } from './re2';
 import {
   documentedType,
@@ -434,16 +435,7 @@ function argumentCountProblem(name: string, fn: PromqlFunction, given: number): 
  * Seconds of a PromQL number or duration literal, remembered: a generated stack writes the same few
  * (`5m`, `1h`, `0.05`) in thousands of expressions, and each takes several regexes to read.
  */
-function durationSeconds(literal: string): number | undefined {
-  if (secondsOf.has(literal)) return secondsOf.get(literal);
-  const seconds = readSeconds(literal);
-  if (secondsOf.size >= SECONDS_CACHE_LIMIT) secondsOf.clear();
-  secondsOf.set(literal, seconds);
-  return seconds;
-}
-
-const secondsOf = new Map<string, number | undefined>();
-const SECONDS_CACHE_LIMIT = 1_000;
+const durationSeconds = boundedMemo(readSeconds, 1_000);
 
 /** Seconds of a PromQL number or duration literal (`5m`, `1h30m`, `0x1F`, `1_000`, `-Inf`). */
 function readSeconds(literal: string): number | undefined {

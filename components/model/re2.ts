@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { boundedMemo } from './memo';
 
 /**
  * Why `pattern` would not compile as a Prometheus or Alertmanager regex, or undefined when it would.
@@ -18,26 +19,20 @@ export function re2FullMatch(pattern: string, text: string): boolean {
   return anchored.matches(text);
 }
 
+function compile(pattern: string): { problem?: string; anchored?: RE2JS } {
+  try {
+    RE2JS.compile(pattern);
+    return { anchored: RE2JS.compile(`^(?s:${pattern})$`) };
+  } catch (error) {
+    return { problem: (error as Error).message.replace(/^error parsing regexp: /, '') };
+  }
+}
+
 /**
  * Compiled patterns by source: a generated stack repeats the same few (`5..`) in thousands of
  * expressions, and compiling is the expensive part.
  */
-const cache = new Map<string, { problem?: string; anchored?: RE2JS }>();
-const CACHE_LIMIT = 5_000;
-
-function compiled(pattern: string): { problem?: string; anchored?: RE2JS } {
-  let entry = cache.get(pattern);
-  if (entry) return entry;
-  try {
-    RE2JS.compile(pattern);
-    entry = { anchored: RE2JS.compile(`^(?s:${pattern})$`) };
-  } catch (error) {
-    entry = { problem: (error as Error).message.replace(/^error parsing regexp: /, '') };
-  }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(pattern, entry);
-  return entry;
-}
+const compiled = boundedMemo(compile, 5_000);
 
 /** A Go RE2 regular expression as Prometheus and Alertmanager take it (fully anchored). */
 export const re2 = z.string().superRefine((pattern, ctx) => {
