@@ -1,10 +1,9 @@
 import { parseDuration } from '../components/model/duration';
 import { compareText } from '../components/model/errors';
-import { sortKeys } from '../components/model/names';
+import { inKeyOrder, sortKeys } from '../components/model/names';
 import type { AlertingRuleInput, RecordingRuleInput, RuleFileInput } from '../components/model/rules';
 import type { AlertOverride, ServiceDefinition } from '../components/service';
 import { serviceContext } from './context';
-import { inOrder } from './records';
 import { redRules } from './red';
 import { resourceRules } from './resources';
 import { sloRules } from './slo';
@@ -39,7 +38,7 @@ export function applyOverrides(
     if (change === undefined) {
       // Most alerts have no override: the rule as generated, its labels and annotations in order.
       const base = alert.rule(alert.threshold);
-      const rule = { ...base, labels: inOrder(base.labels), annotations: inOrder(base.annotations) };
+      const rule = { ...base, labels: inKeyOrder(base.labels), annotations: inKeyOrder(base.annotations) };
       built.push({ key: alert.key, rule, tests: alert.tests(alert.threshold), untestedReason: undefined });
       continue;
     }

@@ -1,5 +1,5 @@
 import { compareText } from '../components/model/errors';
-import { sortKeys } from '../components/model/names';
+import { inKeyOrder } from '../components/model/names';
 
 /**
  * The rules hand every label and annotation map on in key order. Most maps are built in order already,
@@ -7,22 +7,13 @@ import { sortKeys } from '../components/model/names';
  * sortKeys over a spread copies twice and sorts every key again.
  */
 
-/** `map` itself when its keys are in order (it is never changed in place), else a sorted copy. */
-export function inOrder<V>(map: Record<string, V>): Record<string, V> {
-  const keys = Object.keys(map);
-  for (let i = 1; i < keys.length; i++) {
-    if (compareText(keys[i - 1], keys[i]) > 0) return sortKeys(map);
-  }
-  return map;
-}
-
 /** `sortKeys({ ...under, ...over })`, copied once; `over` as it is when `under` adds nothing. */
 export function mergedInOrder<V>(under: Record<string, V>, over: Record<string, V>): Record<string, V> {
   let keys: string[] | undefined;
   for (const key of Object.keys(under)) {
     if (!Object.hasOwn(over, key)) (keys ??= Object.keys(over)).push(key);
   }
-  if (!keys) return inOrder(over);
+  if (!keys) return inKeyOrder(over);
   keys.sort(compareText);
   const merged: Record<string, V> = {};
   for (const key of keys) merged[key] = Object.hasOwn(over, key) ? over[key] : under[key];

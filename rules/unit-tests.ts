@@ -1,5 +1,6 @@
 import type { BuiltAlert, BuiltRules } from './build';
-import { inOrder, mergedInOrder } from './records';
+import { inKeyOrder } from '../components/model/names';
+import { mergedInOrder } from './records';
 import type { AlertScenario, InputSeries } from './types';
 
 /** promtool's unit test file, in the key order promtool's docs use. */
@@ -65,7 +66,7 @@ function expected(
   const exp: ExpectedAlert[] = [
     {
       exp_labels: mergedInOrder(firing.outputLabels, alert.rule.labels),
-      exp_annotations: inOrder(firing.annotations),
+      exp_annotations: inKeyOrder(firing.annotations),
     },
   ];
   for (const c of firing.alsoFiring ?? []) {
@@ -73,7 +74,7 @@ function expected(
     if (!companion) {
       companion = {
         exp_labels: mergedInOrder(c.outputLabels, byKey.get(c.key)!.rule.labels),
-        exp_annotations: inOrder(c.annotations),
+        exp_annotations: inKeyOrder(c.annotations),
       };
       companions.set(c, companion);
     }

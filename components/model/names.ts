@@ -37,6 +37,14 @@ export function sortKeys<V>(map: Record<string, V>): Record<string, V> {
   return sorted;
 }
 
+/**
+ * `map` itself when its keys are in code-unit order, else a sorted copy (sortKeys): for maps handed on
+ * and never changed in place, where sortKeys would copy one that is in order already.
+ */
+export function inKeyOrder<V>(map: Record<string, V>): Record<string, V> {
+  return inOrder(Object.keys(map)) ? map : sortKeys(map);
+}
+
 function inOrder(keys: readonly string[]): boolean {
   for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
   return true;
