@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '../components/service';
+import type { ServiceDefinition, Severity } from '../components/service';
 import { sortKeys } from '../components/model/names';
 import { boundedMemo } from '../components/model/memo';
 import { errorLabelValues } from '../components/service/error-values';
@@ -11,29 +11,25 @@ export interface ServiceContext {
   job: string;
   /** Labels every alert of the service carries: service, team and the service's own extra labels. */
   alertLabels: Record<string, string>;
+  /** alertLabels with each severity, in key order: the service's alerts of one severity share the map. */
+  severityLabels: Record<Severity, Record<string, string>>;
 }
 
 export function serviceContext(service: ServiceDefinition): ServiceContext {
   const labels: Record<string, string> = { ...service.labels, service: service.name, team: service.team };
-  return { service, job: service.name, alertLabels: sortKeys(labels) };
+  const alertLabels = sortKeys(labels);
+  const withSeverity = (severity: Severity) => mergedInOrder(alertLabels, { severity });
+  return {
+    service,
+    job: service.name,
+    alertLabels,
+    severityLabels: {
+      critical: withSeverity('critical'),
+      warning: withSeverity('warning'),
+      info: withSeverity('info'),
+    },
+  };
 }
-
-/** The service's alert labels and a severity, in key order: its alerts of that severity share the map. */
-export function severityLabels(ctx: ServiceContext, severity: string): Record<string, string> {
-  let bySeverity = withSeverity.get(ctx.alertLabels);
-  if (!bySeverity) {
-    bySeverity = new Map();
-    withSeverity.set(ctx.alertLabels, bySeverity);
-  }
-  let labels = bySeverity.get(severity);
-  if (!labels) {
-    labels = mergedInOrder(ctx.alertLabels, { severity });
-    bySeverity.set(severity, labels);
-  }
-  return labels;
-}
-
-const withSeverity = new WeakMap<Record<string, string>, Map<string, Record<string, string>>>();
 
 /** Labels of an input series as the scrape job attaches them (job, instance, the service label). */
 export function targetLabels(ctx: ServiceContext, extra: Record<string, string> = {}): string {

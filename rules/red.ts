@@ -1,7 +1,7 @@
 import type { RecordingRuleInput } from '../components/model/rules';
 import { durationText, fixed2, humanizePercentage } from './humanize';
 import { SERVICE_ALERTS } from './alert-names';
-import { requestLabels, severityLabels, targetLabels, type ServiceContext } from './context';
+import { requestLabels, targetLabels, type ServiceContext } from './context';
 import { minutes, type GeneratedAlert, type RuleSet } from './types';
 
 /** Recording rule names shared by the RED alerts and the service dashboard. */
@@ -92,7 +92,7 @@ function highErrorRate(ctx: ServiceContext): GeneratedAlert {
       alert: SERVICE_ALERTS.highErrorRate,
       expr: exprFor(t),
       for: forDuration,
-      labels: severityLabels(ctx, 'critical'),
+      labels: ctx.severityLabels.critical,
       annotations: {
         summary: `${ctx.service.name} answers {{ $value | humanizePercentage }} of requests with errors`,
         description: description(t, forDuration),
@@ -146,7 +146,7 @@ function highLatency(ctx: ServiceContext): GeneratedAlert {
       alert: SERVICE_ALERTS.highLatency,
       expr: exprFor(t),
       for: forDuration,
-      labels: severityLabels(ctx, 'warning'),
+      labels: ctx.severityLabels.warning,
       annotations: {
         summary: `${ctx.service.name} p99 latency is {{ printf "%.2f" $value }}s`,
         description: `The 99th percentile of ${ctx.service.name} request duration has been above ${t}s for ${durationText(forDuration)}.`,

@@ -1,7 +1,7 @@
 import type { ResourcesSpec } from '../components/service';
 import { SERVICE_ALERTS } from './alert-names';
 import { durationText, fixed2, humanize1024, humanizePercentage } from './humanize';
-import { INSTANCE, severityLabels, targetLabels, type ServiceContext } from './context';
+import { INSTANCE, targetLabels, type ServiceContext } from './context';
 import { minutes, type GeneratedAlert, type RuleSet } from './types';
 
 /** Recording rule names shared by the resource alerts and the service dashboard. */
@@ -101,7 +101,7 @@ function resourceAlert(ctx: ServiceContext, spec: ResourceAlertSpec): GeneratedA
       alert: spec.key,
       expr: `${spec.record}{service="${ctx.service.name}"} > ${t}`,
       for: forDuration,
-      labels: severityLabels(ctx, 'warning'),
+      labels: ctx.severityLabels.warning,
       annotations: text('{{ $labels.instance }}', spec.summary.template, t, forDuration),
     }),
     tests: (t, forDuration = minutes(FOR_MINUTES)) => ({

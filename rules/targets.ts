@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '../components/service';
 import { durationText, humanizePercentage } from './humanize';
 import { SERVICE_ALERTS, TARGET_DOWN_SHARE_KEY } from './alert-names';
-import { severityLabels, type ServiceContext } from './context';
+import { type ServiceContext } from './context';
 import { minutes, type AlertScenario, type GeneratedAlert, type InputSeries } from './types';
 
 const DEFAULT_PAGE_SHARE = 0.5;
@@ -88,7 +88,7 @@ function targetDown(ctx: ServiceContext, up: Instances): GeneratedAlert {
       expr: `up{job="${ctx.job}"} == 0`,
       for: forDuration,
       // One instance of many is not a page: the share alert pages, and inhibits this one while it does.
-      labels: severityLabels(ctx, 'warning'),
+      labels: ctx.severityLabels.warning,
       annotations: downText(ctx, '{{ $labels.instance }}', '{{ $labels.job }}', durationText(forDuration)),
     }),
     tests: (_t, forDuration = minutes(FOR_MINUTES)) => {
@@ -123,7 +123,7 @@ function targetDownShare(ctx: ServiceContext, up: Instances): GeneratedAlert {
       alert: SERVICE_ALERTS.targetDown,
       expr: `count by (job) (${sel} == 0)\n  /\ncount by (job) (${sel})\n  >= ${t}`,
       for: forDuration,
-      labels: severityLabels(ctx, 'critical'),
+      labels: ctx.severityLabels.critical,
       annotations: {
         summary: `{{ $value | humanizePercentage }} of the instances of ${ctx.service.name} are down`,
         description: description(t, forDuration),
@@ -210,7 +210,7 @@ function targetsMissing(ctx: ServiceContext, up: Instances): GeneratedAlert {
       alert: SERVICE_ALERTS.targetsMissing,
       expr: `absent(up{job="${ctx.job}"})`,
       for: forDuration,
-      labels: severityLabels(ctx, 'critical'),
+      labels: ctx.severityLabels.critical,
       annotations: text(forDuration),
     }),
     tests: (_t, forDuration = minutes(MISSING_FOR_MINUTES)) => ({
