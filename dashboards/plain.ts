@@ -13,12 +13,9 @@ export function toPlainDashboard(built: Dashboard | PlainDashboard): PlainDashbo
   try {
     return copyDashboard(built, { next: 1, adopt: false });
   } catch {
-    // Whatever the one-pass copy does not take (see copyJson) goes the long way, with the round trip's
-    // result or error.
-    const plain = jsonCopy(built) as PlainDashboard;
-    const numbering = { next: 1, adopt: false };
-    if (plain.panels) plain.panels = plain.panels.map((panel) => numberPanel(panel, numbering));
-    return plain;
+    // Whatever the one-pass copy does not take (see copyJson) goes through the JSON round trip first,
+    // with its result or error, and is then numbered by the same pass.
+    return copyDashboard(jsonCopy(built), { next: 1, adopt: false });
   }
 }
 
@@ -84,16 +81,6 @@ function copyPanel(panel: unknown, numbering: Numbering): PlainPanel {
     else copyMember(numbered, key, member);
   }
   if (!isRow) nameTargets(numbered);
-  return numbered;
-}
-
-/** The long way's numbering, on a copy it may change. */
-function numberPanel(panel: PlainPanel, numbering: Numbering): PlainPanel {
-  const { type, id: _unused, ...rest } = panel;
-  const numbered: PlainPanel = { type, id: numbering.next++, ...rest };
-  if (numbered.type === 'row') {
-    if (numbered.panels) numbered.panels = numbered.panels.map((inner) => numberPanel(inner, numbering));
-  } else nameTargets(numbered);
   return numbered;
 }
 
