@@ -20,8 +20,10 @@ export const ALERTMANAGER_GOSSIP = (() => {
   const settleTimeoutSeconds = (timeoutPolls * pollMs) / 1000;
   return {
     pollMs,
-    /** A settle whose member count never changes takes this long. */
-    quietSettleMs: quietPolls * pollMs,
+    /** Unchanged member counts in a row that settle a member. */
+    okayPollsRequired,
+    /** The polls of a settle whose member count never changes after the first. */
+    quietPolls,
     settleTimeoutSeconds,
     args: [
       `--cluster.gossip-interval=${gossipIntervalMs}ms`,
